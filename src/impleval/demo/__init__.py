@@ -1,0 +1,6 @@
+"""Seeded generator of the bundled SYNTHETIC demo study (`python -m impleval.demo`).
+
+No real study data are public. Each branch module writes exports in the real tools' formats plus
+a `synthetic_truth-<branch>.json` file recording the planted effects, which the tests check the
+analysis recovers. Regenerating gives byte-identical files.
+"""

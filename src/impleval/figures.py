@@ -1,0 +1,63 @@
+"""Saving figures: SVG + PNG + a JSON sidecar with caption and alt text, deterministically.
+
+Matplotlib is imported lazily by the callers' plotting modules; importing this module costs only
+what `savefig` needs.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from impleval.outputs import atomic_path, write_json
+
+# Okabe–Ito: distinguishable with the common colour-vision deficiencies.
+OKABE_ITO = [
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+    "#000000",  # black
+]
+# Diverging pair for Likert bars (disagree ↔ agree), also colour-blind safe.
+DIVERGING_5 = ["#B2182B", "#EF8A62", "#D9D9D9", "#67A9CF", "#2166AC"]
+NOT_RELEVANT_GREY = "#8C8C8C"
+
+
+def use_report_style() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update(
+        {
+            "svg.hashsalt": "impleval",  # stable SVG ids → identical files run to run
+            "svg.fonttype": "path",
+            "figure.dpi": 100,
+            "savefig.dpi": 150,
+            "savefig.bbox": "tight",
+            "font.size": 10,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.prop_cycle": matplotlib.cycler(color=OKABE_ITO),
+        }
+    )
+
+
+def save_figure(fig, svg: str | os.PathLike, png: str | os.PathLike, meta: str | os.PathLike,
+                *, caption: str, alt: str) -> None:
+    """Write one figure as SVG and PNG plus `{caption, alt}` JSON beside them."""
+    import matplotlib.pyplot as plt
+
+    if not caption.strip() or not alt.strip():
+        raise ValueError(f"figure {Path(svg).name} needs both a caption and alt text")
+    with atomic_path(svg) as tmp:
+        fig.savefig(tmp, format="svg", metadata={"Date": None, "Creator": None})
+    with atomic_path(png) as tmp:
+        fig.savefig(tmp, format="png", metadata={"Software": None})
+    write_json({"caption": caption, "alt": alt, "svg": Path(svg).name, "png": Path(png).name}, meta)
+    plt.close(fig)

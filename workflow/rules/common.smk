@@ -1,0 +1,43 @@
+import glob
+
+
+# Helpers shared by every branch. Branch files declare their outputs as lists of names
+# (SURVEY_TABLES, SURVEY_FIGURES, ...); the report rule collects them through report_inputs().
+
+ENV = "../../environment.yml"
+LIBRARY = "src/impleval"
+
+
+def study_file(name):
+    """Path of one study-definition file (config → study → name); an input of the rules using it."""
+    return config["study"][name]
+
+
+def table_paths(names):
+    return expand("results/tables/{name}.csv", name=names)
+
+
+def figure_paths(names):
+    return expand("results/figures/{name}.{ext}", name=names, ext=["svg", "png", "json"])
+
+
+def branch_outputs():
+    """Every table and figure the branches produce: what the report reads."""
+    tables = SURVEY_TABLES + INTERVIEW_TABLES + MONITORING_TABLES
+    figures = SURVEY_FIGURES + INTERVIEW_FIGURES + MONITORING_FIGURES
+    return table_paths(tables) + figure_paths(figures)
+
+
+def final_targets():
+    return [REPORT_HTML, "results/provenance.json"] + NOTEBOOK_TARGETS
+
+
+def library_files(*packages):
+    """Library modules a rule's script imports, as inputs: editing the statistics reruns the rule.
+
+    Core modules (errors, tables, writers) are included for every rule."""
+    core = ["errors.py", "tabular.py", "outputs.py", "runner.py", "config.py"]
+    files = [f"{LIBRARY}/{name}" for name in core]
+    for package in packages:
+        files += sorted(glob.glob(f"{LIBRARY}/{package}/*.py")) or [f"{LIBRARY}/{package}.py"]
+    return files
