@@ -16,6 +16,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/survey.smk"
 include: "workflow/rules/interviews.smk"
 include: "workflow/rules/monitoring.smk"
+include: "workflow/rules/privacy.smk"
 include: "workflow/rules/notebooks.smk"
 include: "workflow/rules/report.smk"
 

@@ -23,7 +23,7 @@ def figure_paths(names):
 
 def branch_outputs():
     """Every table and figure the branches produce: what the report reads."""
-    tables = SURVEY_TABLES + INTERVIEW_TABLES + MONITORING_TABLES
+    tables = SURVEY_TABLES + INTERVIEW_TABLES + MONITORING_TABLES + PRIVACY_TABLES
     figures = SURVEY_FIGURES + INTERVIEW_FIGURES + MONITORING_FIGURES
     return table_paths(tables) + figure_paths(figures)
 
