@@ -2,7 +2,6 @@
 # Rules live in workflow/rules/, logic in src/impleval/, study definitions in config/.
 from snakemake.utils import min_version, validate
 
-
 min_version("9.0")
 
 
@@ -22,6 +21,6 @@ include: "workflow/rules/report.smk"
 
 
 rule all:
+    default_target: True
     input:
         final_targets(),
-    default_target: True

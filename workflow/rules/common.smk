@@ -1,6 +1,5 @@
 import glob
 
-
 # Helpers shared by every branch. Branch files declare their outputs as lists of names
 # (SURVEY_TABLES, SURVEY_FIGURES, ...); the report rule collects them through report_inputs().
 
@@ -18,7 +17,9 @@ def table_paths(names):
 
 
 def figure_paths(names):
-    return expand("results/figures/{name}.{ext}", name=names, ext=["svg", "png", "json"])
+    return expand(
+        "results/figures/{name}.{ext}", name=names, ext=["svg", "png", "json"]
+    )
 
 
 def branch_outputs():
@@ -39,5 +40,7 @@ def library_files(*packages):
     core = ["errors.py", "tabular.py", "outputs.py", "runner.py", "config.py"]
     files = [f"{LIBRARY}/{name}" for name in core]
     for package in packages:
-        files += sorted(glob.glob(f"{LIBRARY}/{package}/*.py")) or [f"{LIBRARY}/{package}.py"]
+        files += sorted(glob.glob(f"{LIBRARY}/{package}/*.py")) or [
+            f"{LIBRARY}/{package}.py"
+        ]
     return files

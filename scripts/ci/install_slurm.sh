@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Install a single-node Slurm (controller, node daemon, client tools) and munge for the `slurm`
+# tests (tests/slurm/). The tests start and stop the daemons themselves; this only installs.
+# Idempotent: does nothing when the binaries are already there. Needs root (apt-get).
+set -euo pipefail
+
+if command -v slurmctld >/dev/null && command -v slurmd >/dev/null \
+    && command -v sbatch >/dev/null && command -v munged >/dev/null; then
+    echo "slurm already installed: $(slurmctld -V)"
+    exit 0
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+# Wait for a concurrent apt run instead of failing on the dpkg lock.
+apt-get -o DPkg::Lock::Timeout=600 update -qq
+apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends slurmctld slurmd slurm-client munge >/dev/null
+# Debian's postinst may try to start services; the tests manage their own daemons.
+echo "installed: $(slurmctld -V), munge $(munged --version 2>&1 | head -n1)"

@@ -1,0 +1,53 @@
+"""Shared fixtures: a clean copy of the repository and one pipeline run on the demo study."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def repo_files(repo: Path = REPO) -> list[str]:
+    """Tracked plus untracked-but-not-ignored files: what a clean clone (plus work in progress) holds."""
+    out = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=repo, check=True, capture_output=True,
+    ).stdout.decode()
+    return sorted({f for f in out.split("\0") if f and (repo / f).is_file()})
+
+
+def copy_repo(dest: Path) -> Path:
+    for rel in repo_files():
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / rel, target)
+    return dest
+
+
+def pipeline_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def run_snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    cmd = [str(BIN / "snakemake"), "--cores", "2", *args]
+    proc = subprocess.run(cmd, cwd=workdir, env=pipeline_env(), capture_output=True, text=True)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr[-6000:]}")
+    return proc
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory) -> Path:
+    """A temporary copy of the repository with the whole demo pipeline run once."""
+    work = copy_repo(tmp_path_factory.mktemp("demo_run"))
+    run_snakemake(work)
+    return work
