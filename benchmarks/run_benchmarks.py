@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import resource
 import shutil
 import statistics
 import subprocess
@@ -40,14 +39,22 @@ RAW_SURVEY = "data/raw/survey/synthetic_nettskjema-data-report.csv"
 SURVEY_TARGETS = ["results/tables/survey_omnibus.csv", "results/figures/survey_forest.png"]
 
 
+# A fresh wrapper process per measurement, so RUSAGE_CHILDREN covers this command's jobs only.
+PEAK_WRAPPER = (
+    "import resource, subprocess, sys; rc = subprocess.run(sys.argv[1:]).returncode; "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(rc)"
+)
+
+
 def timed(cmd: list[str], cwd: Path) -> tuple[float, int]:
-    """Wall seconds and peak RSS (MiB) of the largest process the command waited for."""
+    """Wall seconds and peak RSS (MiB) of the largest process the command ran."""
     start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, env=pipeline_env(), capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-c", PEAK_WRAPPER, *cmd], cwd=cwd, env=pipeline_env(),
+                          capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"benchmark command failed: {' '.join(cmd)}\n{proc.stderr[-3000:]}")
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    peak_kib = int(proc.stderr.strip().splitlines()[-1])
     return elapsed, peak_kib // 1024
 
 

@@ -3,7 +3,8 @@
 Usage (after `pip install` of a new top-level package listed in requirements.in):
     .venv/bin/python scripts/dev/lock_dependencies.py
 Conda users get Python and Quarto from conda-forge and the same pip pins as everyone else, so the
-two environments cannot drift (tests/unit/test_environment.py checks it).
+two environments cannot drift (tests/unit/test_environment.py checks it). The library itself is
+not listed: the workflow puts src/ on PYTHONPATH for its jobs (workflow/rules/common.smk).
 """
 
 from __future__ import annotations
@@ -49,7 +50,6 @@ def main() -> None:
         "  - pip",
         "  - pip:",
         *[f"      - {by_name[name]}" for name in top],
-        "      - -e .",
     ]
     (REPO / "environment.yml").write_text("\n".join(lines) + "\n")
     print(f"locked {len(pins)} packages; environment.yml lists {len(top)} top-level pins")

@@ -1,9 +1,16 @@
 import glob
+import os
 
 # Helpers shared by every branch. Branch files declare their outputs as lists of names
 # (SURVEY_TABLES, SURVEY_FIGURES, ...); the report rule collects them through report_inputs().
 
 ENV = "../../environment.yml"
+
+# Jobs import the library from src/ even where it is not pip-installed (a conda environment,
+# `--sdm conda`, cluster nodes): every job inherits this from the Snakemake process.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    filter(None, [os.path.join(workflow.basedir, "src"), os.environ.get("PYTHONPATH")])
+)
 LIBRARY = "src/impleval"
 
 

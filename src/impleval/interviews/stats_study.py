@@ -23,10 +23,17 @@ class StudyDefs:
     stage_labels: dict = field(default_factory=dict)  # id -> {nb, en}
     theme_labels: dict = field(default_factory=dict)  # theme id -> {nb, en}
     themes: list[str] = field(default_factory=list)  # theme ids in code-system order
+    codes: dict = field(default_factory=dict)  # code path -> theme id, code-system order
     stakeholders: dict = field(default_factory=dict)  # code path -> {stakeholder, kind}
     stakeholder_labels: dict = field(default_factory=dict)
     role_labels: dict = field(default_factory=dict)
     region_labels: dict = field(default_factory=dict)
+
+    @property
+    def process_themes(self) -> list[str]:
+        """Themes that are not stakeholder effects (the talk's process themes)."""
+        effect = {self.codes.get(path) for path in self.stakeholders}
+        return [t for t in self.themes if t not in effect]
 
     def lab(self, kind: str, key: str, language: str) -> str:
         table = getattr(self, f"{kind}_labels")
@@ -54,6 +61,7 @@ def study_defs(interviews: dict, organisation: dict | None = None) -> StudyDefs:
     stages = list(stage_labels)
     theme_labels = {}
     themes = []
+    codes = {}
     # `themes:` maps code path -> theme id (str) or {theme/id, label}; a `theme_labels:` or a
     # list of theme entries may carry the labels.
     raw_themes = interviews.get("themes", {})
@@ -65,6 +73,7 @@ def study_defs(interviews: dict, organisation: dict | None = None) -> StudyDefs:
                     theme_labels.setdefault(tid, value["label"])
             else:
                 tid = str(value)
+            codes[str(path)] = tid
             if tid not in themes:
                 themes.append(tid)
     elif isinstance(raw_themes, list):
@@ -88,8 +97,8 @@ def study_defs(interviews: dict, organisation: dict | None = None) -> StudyDefs:
     stakeholder_labels = _labels_of(interviews.get("stakeholder_groups", interviews.get("stakeholder_labels", {})))
     role_labels = _labels_of(interviews.get("roles", {}))
     region_labels = _labels_of((organisation or {}).get("regions", []))
-    return StudyDefs(stages, stage_labels, theme_labels, themes, stakeholders, stakeholder_labels,
-                     role_labels, region_labels)
+    return StudyDefs(stages, stage_labels, theme_labels, themes, codes, stakeholders,
+                     stakeholder_labels, role_labels, region_labels)
 
 
 def _default_filling_validator():
