@@ -55,3 +55,11 @@ def test_two_clean_runs_give_identical_tables(demo_run: Path, tmp_path: Path):
     differing = [name for name in first_tables if first_tables[name] != second_tables.get(name)]
     assert not differing, f"tables differ between two clean runs: {differing}"
     shutil.rmtree(second, ignore_errors=True)
+
+
+def test_snakemake_provenance_report_builds(demo_run: Path):
+    out = demo_run / "results/snakemake-report.html"
+    run_snakemake(demo_run, "--report", str(out))
+    html = out.read_text(encoding="utf-8", errors="replace")
+    assert out.stat().st_size > 10_000
+    assert "render_report" in html

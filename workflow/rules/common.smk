@@ -40,6 +40,20 @@ def final_targets():
     return [REPORT_HTML, "results/provenance.json"] + NOTEBOOK_TARGETS
 
 
+INTERVIEW_FORMAT_INPUTS = {
+    "maxqda": ["segments", "document_variables"],
+    "qualcoder": ["qualcoder_project"],
+    "qualcoder_xlsx": ["qualcoder_report"],
+    "refi_qda": ["refi_project"],
+}
+
+
+def interview_inputs():
+    """The export files that inputs.interviews.format reads (keys as in config.yaml)."""
+    settings = config["inputs"]["interviews"]
+    return {key: settings[key] for key in INTERVIEW_FORMAT_INPUTS[settings["format"]]}
+
+
 def library_files(*packages):
     """Library modules a rule's script imports, as inputs: editing the statistics reruns the rule.
 
@@ -51,3 +65,41 @@ def library_files(*packages):
             f"{LIBRARY}/{package}.py"
         ]
     return files
+
+
+def config_input_files():
+    """Every raw export named under config `inputs` (paths, not format names)."""
+    files = list(interview_inputs().values())  # only the chosen format's files
+    for name, branch in config["inputs"].items():
+        if name != "interviews":
+            files += [
+                v for k, v in branch.items() if k != "format" and isinstance(v, str)
+            ]
+    return files
+
+
+def code_files():
+    """The pipeline's own code, hashed into the provenance record."""
+    patterns = [
+        "Snakefile",
+        "workflow/rules/*.smk",
+        "scripts/*.py",
+        f"{LIBRARY}/**/*.py",
+    ]
+    return sorted(f for p in patterns for f in glob.glob(p, recursive=True))
+
+
+def report_inputs(wildcards):
+    """Everything the report reads: branch tables and figures, values, provenance, its sources."""
+    sources = [
+        f
+        for f in glob.glob("report/**", recursive=True)
+        if os.path.isfile(f)
+        and not {"_build", "_output", ".jupyter_cache"} & set(f.split(os.sep))
+    ]
+    return {
+        "results": branch_outputs(),
+        "variables": "results/report/variables.yml",
+        "provenance": "results/provenance.json",
+        "sources": sorted(sources),
+    }

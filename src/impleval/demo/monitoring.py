@@ -60,10 +60,13 @@ MILESTONES = {
 
 
 def _season(weeks: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Winter peak (icy roads: more fractures), July fellesferie, Easter week indicators."""
-    doy = weeks.dayofyear.to_numpy()
+    """Winter peak (icy roads: more fractures), July fellesferie, Easter week indicators.
+
+    A week belongs to the month of its Thursday (the ISO 8601 rule)."""
+    thursday = weeks + pd.Timedelta(days=3)
+    doy = thursday.day_of_year.to_numpy()
     winter = np.cos(2 * np.pi * (doy - 15) / 365.25)
-    july = (weeks.month == 7).astype(float)
+    july = (thursday.month == 7).astype(float)
     easter_week = np.zeros(len(weeks))
     for i, w in enumerate(weeks):
         e = pd.Timestamp(easter(w.year))

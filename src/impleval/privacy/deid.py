@@ -6,7 +6,7 @@ What is caught (see docs/privacy.md for the trade-offs):
   `low` (reported for review: typos happen).
 - `phone`: Norwegian 8-digit numbers starting 2-9, optional `+47`/`0047`, contiguous or grouped
   `12 34 56 78`, `123 45 678`, `1234 5678`. A bare 8-digit run that is also a calendar date
-  (`YYYYMMDD`/`DDMMYYYY`) is a `low` hit rather than ignored.
+  (`YYYYMMDD`/`DDMMYYYY`) is a `low` hit rather than ignored; two years (`2023 2024`) are ignored.
 - `email`: address-shaped text, also with `(at)`/`[at]` for `@`.
 - `orgnr`: 9 digits (`123456789`, `123 456 789`, optional `NO` prefix / `MVA` suffix) with a valid
   mod-11 control digit; 9-digit runs failing it are not identifiers and are ignored.
@@ -24,7 +24,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 import pandas as pd
 
@@ -48,7 +48,7 @@ SUMMARY_COLUMNS = ["source", "column", "kind", "confidence", "n_hits", "action",
 _PRIORITY = {kind: i for i, kind in enumerate(("fnr", "dnr", "hnr", "email", "orgnr", "phone", "name"))}
 
 _NOT_AFTER_DIGIT = r"(?<!\d)(?<!\d[.,])"  # not inside a longer number or a decimal fraction
-_NOT_BEFORE_DIGIT = r"(?![.,]?\d)"
+_NOT_BEFORE_DIGIT = r"(?!\d)"  # "31129956715.3" is still caught: no 11-digit decimals in text
 _SEP = r"[ \u00a0-]"
 
 _NIN_RE = re.compile(_NOT_AFTER_DIGIT + r"(\d{6}" + _SEP + r"?\d{5})" + _NOT_BEFORE_DIGIT)
@@ -65,7 +65,7 @@ _PHONE_BODY = (
     r"|[2-9]\d{3}[ \u00a0]\d{4}"  # 1234 5678 (not with a dash: year ranges like 2023-2024)
 )
 _PHONE_RE = re.compile(
-    r"(?:(?<![\w+])(?:\+|00)47[ \u00a0-]?|" + _NOT_AFTER_DIGIT + r"(?<!\d[ \u00a0-]))"
+    r"(?:(?<![\w+.,])(?:\+|00)47[ \u00a0-]?|" + _NOT_AFTER_DIGIT + r"(?<!\d[ \u00a0-]))"
     r"(" + _PHONE_BODY + r")"
     r"(?![.,]?\d|[ \u00a0-]\d)"
 )
@@ -110,10 +110,11 @@ def _raw_hits(text: str, names_re: re.Pattern | None) -> list[Hit]:
             hits.append(Hit("orgnr", m.start(), m.end(), "high"))
     for m in _PHONE_RE.finditer(text):
         body = m.group(1)
+        if _YEARS.fullmatch(body):  # "2023 2024" in prose is two years far more often than a phone
+            continue
         prefixed = m.start(1) > m.start()
         compact = re.sub(r"\D", "", body)
         looks_like_date = bool(_DATE8.fullmatch(compact) or _DATE8_DMY.fullmatch(compact))
-        looks_like_date = looks_like_date or bool(_YEARS.fullmatch(body))
         confidence = "low" if looks_like_date and not prefixed else "high"
         hits.append(Hit("phone", m.start(), m.end(), confidence))
     for m in _EMAIL_RE.finditer(text):
@@ -161,7 +162,9 @@ def _problem(file: str, row: int, column: str, hit: Hit) -> Problem:
     else:
         why = f"no {label} in free text"
     # value=None: the identifier itself must never be printed or logged.
-    return Problem(str(file), f"{why}; remove it from the export or set deid.on_hit: redact", row, column, None)
+    return Problem(
+        str(file), f"{why}; remove it from the export or set deid.on_hit: redact", row, column, None
+    )
 
 
 def gate_frame(
@@ -218,11 +221,29 @@ def gate_frame(
         if on_hit == "redact" and counts:
             clean[column] = pd.Series(new_values, index=df.index, dtype=df[column].dtype)
         for (kind, confidence), n in sorted(counts.items(), key=lambda kv: (KINDS.index(kv[0][0]), kv[0][1])):
-            summary.append(dict(source=source, column=column, kind=kind, confidence=confidence, n_hits=n,
-                                action="redacted", n_values_scanned=n_scanned))
+            summary.append(
+                dict(
+                    source=source,
+                    column=column,
+                    kind=kind,
+                    confidence=confidence,
+                    n_hits=n,
+                    action="redacted",
+                    n_values_scanned=n_scanned,
+                )
+            )
         if not counts:
-            summary.append(dict(source=source, column=column, kind="none", confidence="", n_hits=0,
-                                action="passed", n_values_scanned=n_scanned))
+            summary.append(
+                dict(
+                    source=source,
+                    column=column,
+                    kind="none",
+                    confidence="",
+                    n_hits=0,
+                    action="passed",
+                    n_values_scanned=n_scanned,
+                )
+            )
     if problems:
         raise InputError(problems)
     return clean, pd.DataFrame(summary, columns=SUMMARY_COLUMNS)
@@ -264,3 +285,51 @@ def read_names(path) -> list[str]:
 
     text = Path(path).read_text(encoding="utf-8-sig")
     return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def combine_summaries(
+    summaries: Mapping[str, pd.DataFrame], *, files: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """One hits table from the gate summaries of each source (in the given order).
+
+    A source whose summary has no rows (no free-text columns) gets a `kind="none"` row with
+    action "no free text", so the table still shows that the source went through the gate.
+    Raises InputError when a summary lacks the gate's columns."""
+    frames = []
+    problems = []
+    for source, frame in summaries.items():
+        missing = [c for c in SUMMARY_COLUMNS if c not in frame.columns]
+        if missing:
+            problems.append(
+                Problem(
+                    str((files or {}).get(source, source)),
+                    f"a de-identification summary with columns {SUMMARY_COLUMNS}",
+                    None,
+                    ", ".join(missing),
+                    None,
+                )
+            )
+            continue
+        if frame.empty:
+            frame = pd.DataFrame(
+                [
+                    dict(
+                        source=source,
+                        column="",
+                        kind="none",
+                        confidence="",
+                        n_hits=0,
+                        action="no free text",
+                        n_values_scanned=0,
+                    )
+                ]
+            )
+        frames.append(frame[SUMMARY_COLUMNS])
+    if problems:
+        raise InputError(problems)
+    out = pd.concat(frames, ignore_index=True) if frames else empty_summary()
+    for col in ("n_hits", "n_values_scanned"):
+        out[col] = pd.to_numeric(out[col]).astype("int64")
+    for col in ("source", "column", "kind", "confidence", "action"):
+        out[col] = out[col].fillna("").astype(str)
+    return out

@@ -1,0 +1,96 @@
+"""The rendered report in a real browser: headless Chromium driven by playwright-core (Node).
+
+Skipped with a reason when Chromium or node_modules are missing (install with
+scripts/ci/install_browser.sh). The report comes from results/ when it is up to date with the
+workflow (`snakemake -n` has nothing to do for it), otherwise from one demo pipeline run in a
+temporary copy (the session fixture shared with the e2e tests); IMPLEVAL_REPORT_HTML overrides."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, run_snakemake
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+REPORT = "results/report/impleval-report.html"
+
+
+def _missing() -> str | None:
+    if not Path(CHROMIUM).exists():
+        return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    if shutil.which("node") is None:
+        return "node not installed"
+    for package in ("playwright-core", "axe-core"):
+        if not (REPO / "node_modules" / package).exists():
+            return f"node_modules/{package} missing (npm ci)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def report_html(request) -> Path:
+    reason = _missing()
+    if reason:
+        pytest.skip(reason)
+    if os.environ.get("IMPLEVAL_REPORT_HTML"):  # a report rendered elsewhere
+        return Path(os.environ["IMPLEVAL_REPORT_HTML"])
+    local = REPO / REPORT
+    if local.exists():
+        proc = run_snakemake(REPO, "-n", REPORT, check=False)
+        if proc.returncode == 0 and "Nothing to be done" in proc.stdout + proc.stderr:
+            return local
+    return request.getfixturevalue("demo_run") / REPORT
+
+
+@pytest.fixture(scope="session")
+def browser(report_html, tmp_path_factory) -> dict:
+    shot = tmp_path_factory.mktemp("browser") / "report.png"
+    proc = subprocess.run(
+        ["node", str(REPO / "tests/browser/check_report.js"), str(report_html), str(shot)],
+        cwd=REPO, capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    facts = json.loads(proc.stdout.strip().splitlines()[-1])
+    facts["screenshot"] = shot
+    return facts
+
+
+def test_screenshot_taken(browser):
+    assert browser["screenshot"].stat().st_size > 10_000
+
+
+def test_no_request_leaves_the_file(browser):
+    assert browser["external"] == []
+
+
+def test_every_image_rendered_and_described(browser, report_html):
+    figures = list((report_html.parents[1] / "figures").glob("*.png"))
+    assert len(browser["images"]) >= len(figures)
+    for img in browser["images"]:
+        assert img["naturalWidth"] > 0 and img["width"] > 0, img
+        assert img["variance"] > 1.0, f"blank image: {img['alt'][:60]}"
+        assert img["alt"].strip()
+
+
+def test_no_serious_accessibility_violations(browser):
+    serious = [v for v in browser["axe"] if v["impact"] in ("serious", "critical")]
+    assert serious == [], json.dumps(serious, indent=1, ensure_ascii=False)
+
+
+def test_headings_in_order_tables_have_headers_and_lang(browser):
+    levels = browser["headings"]
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
+    assert all(n > 0 for n in browser["tables"]), browser["tables"]
+    import yaml
+
+    language = yaml.safe_load((REPO / "config/config.yaml").read_text())["report"]["language"]
+    assert browser["lang"].split("-")[0] == language
+    assert browser["renderer"]

@@ -1,0 +1,123 @@
+"""Bad-input corpus for the interview importers (tests/bad_inputs/interviews, built by
+tests/fixtures/interviews/build.py): each case runs the prepare script as Snakemake would and
+asserts the message, exit status 1, untouched inputs and no outputs left behind."""
+
+from __future__ import annotations
+
+import hashlib
+import runpy
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+FIX = REPO / "tests/fixtures/interviews"
+BAD = REPO / "tests/bad_inputs/interviews"
+SCRIPT = REPO / "scripts/interviews_prepare.py"
+GOOD = {
+    "segments": FIX / "synthetic_maxqda-coded-segments.xlsx",
+    "document_variables": FIX / "synthetic_maxqda-document-variables.xlsx",
+    "qualcoder_project": FIX / "synthetic_qualcoder.qda/data.qda",
+    "qualcoder_report": FIX / "synthetic_qualcoder-coding-report.xlsx",
+    "refi_project": FIX / "synthetic_refi.qdpx",
+}
+KEYS = {"maxqda": ["segments", "document_variables"], "qualcoder": ["qualcoder_project"],
+        "qualcoder_xlsx": ["qualcoder_report"], "refi_qda": ["refi_project"]}
+
+
+class Named(dict):
+    """Enough of snakemake's Namedlist for a script: attribute and key access."""
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+class FakeSnakemake:
+    def __init__(self, fmt, paths, out: Path, on_hit="fail"):
+        out.mkdir(parents=True, exist_ok=True)  # Snakemake creates the log folder
+        exports = {k: str(paths[k]) for k in KEYS[fmt]}
+        self.input = Named(**exports, interviews=str(REPO / "config/demo-study/interviews.yaml"),
+                           organisation=str(REPO / "config/demo-study/organisation.yaml"),
+                           schema=str(REPO / "config/schema/interviews.schema.yaml"),
+                           names=str(REPO / "config/demo-study/names.txt"))
+        self.output = Named(segments=str(out / "interview_segments.parquet"),
+                            documents=str(out / "interview_documents.parquet"),
+                            deid=str(out / "deid_interviews.csv"))
+        self.params = Named(format=fmt, export_keys=list(exports), on_hit=on_hit)
+        self.log = [str(out / "prepare.log")]
+
+
+def run_script(fmt, paths, out):
+    smk = FakeSnakemake(fmt, paths, out)
+    runpy.run_path(str(SCRIPT), init_globals={"snakemake": smk}, run_name="__main__")
+    return smk
+
+
+def _digest(paths) -> dict:
+    return {str(p): hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in paths}
+
+
+CASES = [
+    # (id, format, {input key: bad file}, fragments expected in the message)
+    ("corrupt_qdpx", "refi_qda", {"refi_project": "corrupt.qdpx"}, ["corrupt.qdpx", "not a zip"]),
+    ("qdpx_without_project", "refi_qda", {"refi_project": "no_project.qdpx"}, ["containing project.qde"]),
+    ("qdpx_broken_xml", "refi_qda", {"refi_project": "broken_xml.qdpx"}, ["well-formed project.qde"]),
+    ("sqlite_not_qualcoder", "qualcoder", {"qualcoder_project": "not_qualcoder.qda"},
+     ["table 'source'", "table 'code_text'", "QualCoder"]),
+    ("text_file_as_qda", "qualcoder", {"qualcoder_project": "text_file.qda"}, ["not one", "SQLite"]),
+    ("truncated_xlsx", "maxqda", {"segments": "truncated.xlsx"}, ["truncated.xlsx", "readable .xlsx"]),
+    ("missing_column", "maxqda", {"segments": "missing_column.xlsx"}, ["column 'Code'", "a column named 'Code'"]),
+    ("header_only", "maxqda", {"segments": "header_only.xlsx"}, ["at least one data row"]),
+    ("unmapped_code", "maxqda", {"segments": "unmapped_code.xlsx"},
+     ["Organisasjon > Ukjent kode", "row 2", "column 'Code'", "`themes:`"]),
+    ("unknown_values", "maxqda", {"document_variables": "unknown_values.xlsx"},
+     ["row 2, column 'Fase': got 'pilot'", "row 3, column 'Region': got 'sør'", "a stage id"]),
+    ("document_without_variables", "maxqda", {"document_variables": "missing_document.xlsx"},
+     ["document variables for every coded document", "column 'Document name'"]),
+    ("personal_variable", "maxqda", {"document_variables": "personal_variable.xlsx"},
+     ["column 'Navn'", "allow-list"]),
+    ("trust_region_mismatch", "maxqda", {"document_variables": "trust_region_mismatch.xlsx"},
+     ["the region of trust 'vv'", "got 'nord'"]),
+    ("identifier_in_text", "maxqda", {"segments": "identifier_in_text.xlsx"},
+     ["identifier_in_text.xlsx, row 6, column 'text'", "fødselsnummer",
+      "identifier_in_text.xlsx, row 4, column 'text'", "phone number"]),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_bad_input_fails_cleanly(case, tmp_path):
+    _, fmt, bad, fragments = case
+    paths = {**GOOD, **{k: BAD / v for k, v in bad.items()}}
+    inputs = [paths[k] for k in KEYS[fmt]]
+    before = _digest(inputs)
+    with pytest.raises(SystemExit) as exit_info:
+        run_script(fmt, paths, tmp_path)
+    assert exit_info.value.code == 1
+    log = (tmp_path / "prepare.log").read_text(encoding="utf-8")
+    for fragment in fragments:
+        assert fragment in log, f"{fragment!r} not in:\n{log}"
+    assert "Traceback" not in log
+    assert "31129956715" not in log and "412 34 567" not in log  # identifiers are never printed
+    assert _digest(inputs) == before
+    leftovers = sorted(p.name for p in tmp_path.iterdir() if p.name != "prepare.log")
+    assert leftovers == [], leftovers
+
+
+def test_every_problem_is_reported_together(tmp_path):
+    paths = {**GOOD, "document_variables": BAD / "unknown_values.xlsx"}
+    with pytest.raises(SystemExit):
+        run_script("maxqda", paths, tmp_path)
+    assert "2 problems in the input" in (tmp_path / "prepare.log").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["title_rows.xlsx", "segments_bom_semicolon.csv"])
+def test_tolerated_variants_read_like_the_original(name, tmp_path):
+    import pandas as pd
+
+    run_script("maxqda", GOOD, tmp_path / "a")
+    run_script("maxqda", {**GOOD, "segments": BAD / name}, tmp_path / "b")
+    for table in ("interview_segments.parquet", "interview_documents.parquet"):
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "a" / table), pd.read_parquet(tmp_path / "b" / table))

@@ -1,0 +1,98 @@
+"""Monitoring importers: formats accepted, and every bad input named with file/row/column/value."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from impleval.config import load_yaml
+from impleval.errors import InputError
+from impleval.monitoring.io import load_definition, prepare, read_aggregates, read_milestones
+
+ROOT = Path(__file__).resolve().parents[2]
+FIX = ROOT / "tests" / "fixtures" / "monitoring"
+BAD = ROOT / "tests" / "bad_inputs" / "monitoring"
+DEFINITION = load_definition(ROOT / "config" / "demo-study" / "monitoring.yaml")
+SITES = [s["id"] for s in load_yaml(ROOT / "config" / "demo-study" / "organisation.yaml")["sites"]]
+
+
+def read(path):
+    return read_aggregates(path, DEFINITION, SITES)
+
+
+def message(path, reader=read):
+    with pytest.raises(InputError) as err:
+        reader(path)
+    return str(err.value)
+
+
+def test_iso_comma_and_norwegian_semicolon_give_the_same_table():
+    a, b = read(FIX / "weekly_iso_comma.csv"), read(FIX / "weekly_norwegian.csv")
+    pd.testing.assert_frame_equal(a, b)
+    assert list(a.columns) == ["site", "period_start", "frequency", "median_wait_minutes", "n_examinations"]
+    assert a.loc[a["site"] == "baerum", "median_wait_minutes"].tolist() == [70.5, 71.0]
+    assert (a["frequency"] == "weekly").all()
+
+
+def test_monthly_excel_serial_dates_and_xlsx_with_title_rows():
+    csv = read(FIX / "monthly_excel_serial.csv")
+    assert csv["period_start"].dt.strftime("%Y-%m-%d").tolist() == ["2023-01-01", "2023-02-01"]
+    assert (csv["frequency"] == "monthly").all()
+    xlsx = read(FIX / "monthly_title_rows.xlsx")
+    assert len(xlsx) == 3 and xlsx["median_wait_minutes"].max() == 80.25
+
+
+def test_milestones_with_norwegian_dates():
+    ms = read_milestones(FIX / "milestones_norwegian.csv", DEFINITION, SITES)
+    assert ms.set_index("milestone").loc["go_live", "date"] == pd.Timestamp("2023-08-29")
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("unknown_site.csv", ["row 4", "column 'site'", "'sandvika'", "a site id"]),
+    ("duplicate_week.csv", ["row 4", "one row per site and period", "rows [3, 4]"]),
+    ("negative_count.csv", ["row 4", "column 'n_examinations'", "'-5'", "non-negative"]),
+    ("non_numeric.csv", ["'two hundred'", "'80 min'", "2 problems"]),
+    ("fractional_count.csv", ["'200.5'", "whole number"]),
+    ("bad_date.csv", ["row 4", "column 'week_start'", "'2023-13-45'", "DD.MM.YYYY"]),
+    ("personal_column.csv", ["patient_name"]),
+    ("missing_period.csv", ["exactly one period column"]),
+    ("no_outcome.csv", ["at least one outcome column"]),
+    ("mixed_weekday.csv", ["row 4", "same weekday"]),
+    ("empty.csv", ["non-empty file"]),
+    ("header_only.csv", ["at least one data row"]),
+    ("cp1252_semicolon.csv", ["'bærum'"]),
+])
+def test_bad_aggregates_are_reported(name, expected):
+    text = message(BAD / name)
+    assert name in text
+    for fragment in expected:
+        assert fragment in text, (fragment, text)
+
+
+def test_personal_data_value_is_never_printed():
+    assert "Kari" not in message(BAD / "personal_column.csv")
+
+
+def test_all_problems_reported_together():
+    text = message(BAD / "many_problems.csv")
+    assert "4 problems" in text
+    for fragment in ("'sandvika'", "'-5'", "'x'", "one row per site and period"):
+        assert fragment in text
+
+
+def test_bad_milestones_and_both_files_reported_together():
+    text = message(BAD / "milestones_bad.csv", lambda p: read_milestones(p, DEFINITION, SITES))
+    for fragment in ("'golive'", "row 4", "one date per site and milestone", "'sandvika'", "'31.02.2023'"):
+        assert fragment in text, fragment
+    with pytest.raises(InputError) as err:
+        prepare(BAD / "unknown_site.csv", BAD / "milestones_bad.csv", DEFINITION, SITES)
+    assert "unknown_site.csv" in str(err.value) and "milestones_bad.csv" in str(err.value)
+
+
+def test_definition_is_validated(tmp_path):
+    bad = dict(DEFINITION, outcomes={"x": {"model": "probit", "label": {"nb": "x"}, "target_slope_change": 1}})
+    path = tmp_path / "monitoring.yaml"
+    import yaml
+    path.write_text(yaml.safe_dump(bad), encoding="utf-8")
+    with pytest.raises(InputError, match="probit"):
+        load_definition(path)

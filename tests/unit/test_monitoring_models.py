@@ -1,0 +1,209 @@
+"""Interrupted time series on the synthetic demo: planted effects recovered, no-change site not
+flagged, comparison and short series handled, cross-check agrees, precision curves sane."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from impleval.config import load_yaml
+from impleval.demo import monitoring as demo
+from impleval.monitoring.analysis import analyse, fit_all
+from impleval.monitoring.io import load_definition, prepare
+from impleval.monitoring.models import estimates
+from impleval.monitoring.values import build_values
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFINITION = load_definition(ROOT / "config" / "demo-study" / "monitoring.yaml")
+ORGANISATION = load_yaml(ROOT / "config" / "demo-study" / "organisation.yaml")
+SITES = [s["id"] for s in ORGANISATION["sites"]]
+PRIMARY = DEFINITION["primary_outcome"]
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("monitoring")
+    demo.generate(out, {"organisation": ORGANISATION})
+    return out
+
+
+@pytest.fixture(scope="module")
+def data(demo_dir):
+    return prepare(demo_dir / "synthetic_weekly-aggregates.csv", demo_dir / "synthetic_milestones.csv",
+                   DEFINITION, SITES)
+
+
+@pytest.fixture(scope="module")
+def tables(data):
+    return analyse(*data, DEFINITION, ORGANISATION, min_cell=5)
+
+
+@pytest.fixture(scope="module")
+def truth(demo_dir):
+    return json.loads((demo_dir / "synthetic_truth-monitoring.json").read_text())
+
+
+def _primary(tables, parameter):
+    e = tables["its_estimates"]
+    return e[(e["outcome"] == PRIMARY) & (e["parameter"] == parameter) & (e["site"] != "pooled")].set_index("site")
+
+
+def test_demo_is_byte_identical(tmp_path, demo_dir):
+    demo.generate(tmp_path, {"organisation": ORGANISATION})
+    for f in demo_dir.iterdir():
+        assert (tmp_path / f.name).read_bytes() == f.read_bytes(), f.name
+
+
+def test_planted_changes_are_recovered(tables, truth):
+    """Every planted level and slope change lies in the 99 % interval of the primary model, and at
+    least 80 % of them in the 95 % interval (a single realisation; Newey–West under-covers a little
+    at this length, see docs/methods/monitoring.md and test_newey_west_coverage_is_near_nominal)."""
+    z99 = stats.norm.ppf(0.995)
+    inside95 = []
+    for parameter in ("level_change", "slope_change"):
+        est = _primary(tables, parameter)
+        for site, row in est[est["baseline"] == "ok"].iterrows():
+            planted = truth["sites"][site][PRIMARY][parameter]
+            assert abs(row["estimate"] - planted) <= z99 * row["se"], (site, parameter, row["estimate"], planted)
+            inside95.append(row["ci_low"] <= planted <= row["ci_high"])
+    assert np.mean(inside95) >= 0.8
+
+
+def test_no_change_site_is_not_flagged(tables, truth):
+    site = truth["no_change_site"]
+    for parameter in ("level_change", "slope_change"):
+        row = _primary(tables, parameter).loc[site]
+        assert row["ci_low"] <= 0 <= row["ci_high"] and row["p_value"] > DEFINITION["analysis"]["alpha"]
+
+
+def test_counts_show_no_material_change(tables):
+    """No change was planted in the counts: the pooled level change stays within ±5 % and the
+    pooled slope change within ±0.1 % per week (equivalence bounds, not a significance test)."""
+    e = tables["its_estimates"].set_index(["site", "outcome", "parameter"])
+    level = e.loc[("pooled", "n_examinations", "level_change")]
+    slope = e.loc[("pooled", "n_examinations", "slope_change")]
+    assert -0.05 < level["ci_low"] and level["ci_high"] < 0.05
+    assert -0.001 < slope["ci_low"] and slope["ci_high"] < 0.001
+
+
+def test_crosscheck_against_glsar_agrees(tables):
+    d = tables["its_diagnostics"].dropna(subset=["crosscheck_method"])
+    assert len(d) == 16 and d["crosscheck_agrees"].astype(bool).all()
+    assert {"ljung_box_p_lag4", "breusch_godfrey_p", "durbin_watson", "ar1_rho"} <= set(d.columns)
+
+
+def test_ols_point_estimates_match_plain_least_squares(data):
+    """Independent implementation: numpy least squares on the same design."""
+    fit = next(f for f in fit_all(*data, DEFINITION)[PRIMARY] if f.site == "baerum")
+    beta, *_ = np.linalg.lstsq(fit.X.to_numpy(), fit.frame[PRIMARY].to_numpy(), rcond=None)
+    np.testing.assert_allclose(fit.result.params.to_numpy(), beta, rtol=1e-8, atol=1e-8)
+
+
+def test_tables_have_the_documented_columns(tables):
+    assert {"site", "outcome", "parameter", "horizon_weeks", "estimate", "se", "ci_low", "ci_high", "p_value",
+            "n_pre", "n_post", "model"} <= set(tables["its_estimates"].columns)
+    assert set(tables["its_estimates"]["parameter"]) == {"level_change", "slope_change", "pre_slope", "post_slope",
+                                                         "effect_at_horizon", "relative_effect"}
+    assert {"site", "outcome", "week_start", "observed", "fitted", "counterfactual"} <= set(tables["its_fitted"].columns)
+    assert {"site", "outcome", "post_weeks", "slope_ci_width", "min_detectable_slope"} <= set(
+        tables["monitoring_precision"].columns)
+
+
+def test_comparison_and_short_sites(tables):
+    sites = tables["monitoring_sites"].set_index("site")
+    assert sites.loc["ahus_nordbyhagen", "role"] == "comparison"
+    assert "ahus_nordbyhagen" not in set(tables["its_estimates"]["site"])
+    assert "ahus_nordbyhagen" in set(tables["its_fitted"]["site"])
+    assert sites.loc["haukeland", "baseline"] == "warn"
+    assert (sites.loc[sites["role"] == "intervention", "baseline"] == "ok").sum() == 7
+
+
+def test_small_cells_are_suppressed(tables):
+    f = tables["its_fitted"]
+    small = f[f["suppressed"]]
+    assert len(small) > 0 and set(small["site"]) == {"hallingdal"} and small["observed"].isna().all()
+
+
+def test_refused_and_post_less_sites_never_crash(data):
+    series, milestones = data
+    ms = milestones[milestones["milestone"] != "go_live"]
+    last = series["period_start"].max()
+    extra = pd.DataFrame({"site": ["baerum", "drammen"], "milestone": "go_live",
+                          "date": [last - pd.Timedelta(days=7), last + pd.Timedelta(days=30)]})
+    out = analyse(series, pd.concat([ms, extra], ignore_index=True), DEFINITION, ORGANISATION, min_cell=5)
+    sites = out["monitoring_sites"].set_index("site")
+    assert sites.loc["baerum", "baseline"] == "refused" and sites.loc["drammen", "baseline"] == "refused"
+    assert out["its_estimates"].empty or "baerum" not in set(out["its_estimates"]["site"])
+
+
+def test_phase_in_window_drops_weeks(data):
+    definition = json.loads(json.dumps(DEFINITION))
+    definition["analysis"]["phase_in_weeks"] = 4
+    fit = next(f for f in fit_all(*data, definition)[PRIMARY] if f.site == "baerum")
+    base = next(f for f in fit_all(*data, DEFINITION)[PRIMARY] if f.site == "baerum")
+    assert fit.n_post == base.n_post - 4 and fit.n_pre == base.n_pre
+
+
+def test_monthly_series_are_modelled(data):
+    series, milestones = data
+    monthly = (series.assign(period_start=series["period_start"].dt.to_period("M").dt.start_time)
+               .groupby(["site", "period_start"], as_index=False)
+               .agg(n_examinations=("n_examinations", "sum"), median_wait_minutes=("median_wait_minutes", "median")))
+    monthly["frequency"] = "monthly"
+    fits = fit_all(monthly, milestones, DEFINITION)
+    count_fit = next(f for f in fits["n_examinations"] if f.site == "baerum")
+    assert count_fit.offset is not None
+    rows = estimates(next(f for f in fits[PRIMARY] if f.site == "baerum"), DEFINITION["analysis"])
+    level = next(r for r in rows if r["parameter"] == "level_change")
+    assert level["ci_low"] < -5 < level["ci_high"] or level["ci_high"] < 0
+
+
+def test_precision_curves(tables):
+    p = tables["monitoring_precision"]
+    z_a, z_b = stats.norm.ppf(0.975), stats.norm.ppf(0.8)
+    np.testing.assert_allclose(p["min_detectable_slope"], p["slope_ci_width"] * (z_a + z_b) / (2 * z_a))
+    for _, g in p.groupby(["site", "outcome"]):
+        assert g["se_slope"].iloc[-1] < g["se_slope"].iloc[0]
+    need = tables["monitoring_weeks_needed"].set_index(["site", "outcome"])
+    assert need.loc[("haukeland", PRIMARY), "extra_weeks_to_target"] > 0
+    # the model-based SE today is of the same size as the Newey–West SE actually reported
+    est = _primary(tables, "slope_change")
+    for site in ("baerum", "drammen", "kongsberg"):
+        now = p[(p["site"] == site) & (p["outcome"] == PRIMARY) & p["observed"]].iloc[-1]
+        assert 0.5 < now["se_slope"] / est.loc[site, "se"] < 2.0
+
+
+def test_analysis_is_reproducible(data):
+    series, milestones = data
+    subset = series[series["site"].isin(["baerum", "ahus_nordbyhagen"])]
+    first = analyse(subset, milestones, DEFINITION, ORGANISATION, min_cell=5)
+    again = analyse(subset, milestones, DEFINITION, ORGANISATION, min_cell=5)
+    for name, frame in first.items():
+        pd.testing.assert_frame_equal(frame, again[name])
+
+
+@pytest.mark.parametrize("language, decimal", [("nb", ","), ("en", ".")])
+def test_report_values(tables, language, decimal):
+    v = build_values(tables, DEFINITION, ORGANISATION, language)
+    assert decimal in v["pooled"]["level_change"]["estimate"]
+    assert v["sites"]["baerum"]["label"] == "Bærum sykehus"
+    assert "Haukeland" in v["warn_sites"] and "Ahus" in v["comparison_sites"]
+    assert "extra_weeks_to_target" in v["sites"]["haukeland"]
+
+
+def test_newey_west_coverage_is_near_nominal():
+    """Small Monte Carlo on one site: coverage of the 95 % HAC interval stays above 80 %."""
+    covered = []
+    for seed in range(12):
+        agg, ms, meta = demo.simulate(seed)
+        agg = agg[agg["site"] == "kongsberg"].rename(columns={"week_start": "period_start"}).assign(frequency="weekly")
+        ms = ms.assign(date=pd.to_datetime(ms["date"]))
+        definition = dict(DEFINITION, outcomes={PRIMARY: DEFINITION["outcomes"][PRIMARY]})
+        fit = fit_all(agg, ms, definition)[PRIMARY][0]
+        for row in estimates(fit, DEFINITION["analysis"])[:2]:
+            planted = meta["sites"]["kongsberg"][PRIMARY][row["parameter"]]
+            covered.append(row["ci_low"] <= planted <= row["ci_high"])
+    assert np.mean(covered) >= 0.8

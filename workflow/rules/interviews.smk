@@ -1,0 +1,94 @@
+# Interviews (issues 3 and 5): QDA exports → canonical segment table → statistics → figures.
+
+INTERVIEW_TABLES = [
+    "code_prevalence",
+    "theme_stage_tests",
+    "theme_cooccurrence",
+    "intercoder_agreement",
+    "stakeholder_benefits",
+    "quotes",
+]
+INTERVIEW_FIGURES = [
+    "theme_stage_heatmap",
+    "theme_trajectories",
+    "theme_cooccurrence",
+    "intercoder_agreement",
+    "stakeholder_benefits",
+]
+
+
+rule prepare_interviews:
+    input:
+        **interview_inputs(),
+        interviews=study_file("interviews"),
+        organisation=study_file("organisation"),
+        schema="config/schema/interviews.schema.yaml",
+        names=config["deid"].get("names_file", []),
+        library=library_files("interviews", "privacy"),
+    output:
+        segments="results/interim/interview_segments.parquet",
+        documents="results/interim/interview_documents.parquet",
+        deid="results/interim/deid_interviews.csv",
+    log:
+        "logs/interviews/prepare_interviews.log",
+    conda:
+        ENV
+    params:
+        format=config["inputs"]["interviews"]["format"],
+        export_keys=list(interview_inputs()),
+        on_hit=config["deid"]["on_hit"],
+    script:
+        "../../scripts/interviews_prepare.py"
+
+
+rule analyse_interviews:
+    input:
+        segments="results/interim/interview_segments.parquet",
+        documents="results/interim/interview_documents.parquet",
+        interviews=study_file("interviews"),
+        analysis=study_file("interviews_analysis"),
+        organisation=study_file("organisation"),
+        schema="config/schema/interviews-analysis.schema.yaml",
+        names=config["deid"].get("names_file", []),
+        library=library_files("interviews", "privacy", "fmt"),
+    output:
+        code_prevalence="results/tables/code_prevalence.csv",
+        theme_stage_tests="results/tables/theme_stage_tests.csv",
+        theme_cooccurrence="results/tables/theme_cooccurrence.csv",
+        intercoder_agreement="results/tables/intercoder_agreement.csv",
+        stakeholder_benefits="results/tables/stakeholder_benefits.csv",
+        quotes="results/tables/quotes.csv",
+        deid_quotes="results/interim/deid_interview_quotes.csv",
+        values="results/values/interviews.yml",
+    log:
+        "logs/interviews/analyse_interviews.log",
+    conda:
+        ENV
+    params:
+        min_cell=config["min_cell"],
+        seed=config["seed"],
+        on_hit=config["deid"]["on_hit"],
+        language=config["report"]["language"],
+    script:
+        "../../scripts/interviews_analyse.py"
+
+
+rule plot_interviews:
+    input:
+        tables=table_paths(INTERVIEW_TABLES),
+        interviews=study_file("interviews"),
+        analysis=study_file("interviews_analysis"),
+        organisation=study_file("organisation"),
+        schema="config/schema/interviews-analysis.schema.yaml",
+        library=library_files("interviews", "privacy", "figures"),
+    output:
+        figures=figure_paths(INTERVIEW_FIGURES),
+    log:
+        "logs/interviews/plot_interviews.log",
+    conda:
+        ENV
+    params:
+        min_cell=config["min_cell"],
+        language=config["report"]["language"],
+    script:
+        "../../scripts/interviews_plot.py"
