@@ -41,4 +41,4 @@ snakemake-report: $(STAMP)
 	$(BIN)/snakemake --report results/snakemake-report.html
 
 clean:
-	rm -rf results .snakemake
+	rm -rf results logs .snakemake
