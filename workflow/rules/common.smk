@@ -8,8 +8,11 @@ ENV = "../../environment.yml"
 
 # Jobs import the library from src/ even where it is not pip-installed (a conda environment,
 # `--sdm conda`, cluster nodes): every job inherits this from the Snakemake process.
-os.environ["PYTHONPATH"] = os.pathsep.join(
-    filter(None, [os.path.join(workflow.basedir, "src"), os.environ.get("PYTHONPATH")])
+# (Setting, not requiring, a variable: so no `envvars:` assertion.)
+os.environ.update(
+    PYTHONPATH=os.pathsep.join(
+        filter(None, [os.path.join(workflow.basedir, "src"), os.environ.get("PYTHONPATH")])
+    )
 )
 LIBRARY = "src/impleval"
 

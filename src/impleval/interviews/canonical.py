@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from impleval.errors import InputError, ProblemCollector
+from impleval.errors import ProblemCollector
 
 log = logging.getLogger(__name__)
 
@@ -85,8 +85,8 @@ def build_canonical(coding: Coding, interviews_cfg: dict, organisation: dict) ->
     themes = {normalise_code_path(k): v for k, v in interviews_cfg["themes"].items()}
     segments["theme"] = segments["code_path"].map(themes)
 
-    known = set(zip(documents["group"], documents["document"]))
-    orphan = pd.Series([k not in known for k in zip(segments["group"], segments["document"])], index=segments.index)
+    known = set(zip(documents["group"], documents["document"], strict=True))
+    orphan = pd.Series([k not in known for k in zip(segments["group"], segments["document"], strict=True)], index=segments.index)
     for _, seg in segments[orphan].drop_duplicates(["group", "document"]).iterrows():
         n = int(((segments["document"] == seg["document"]) & (segments["group"] == seg["group"])).sum())
         problems.add(seg["file"], "document variables for every coded document (the document is missing from "
@@ -156,7 +156,7 @@ def _pseudonymise(segments: pd.DataFrame, documents: pd.DataFrame, cfg: dict) ->
     coder_id = {c: f"coder_{k}" for k, c in enumerate(coder_order, start=1)}
 
     key = documents.set_index(["group", "document"])["interview_id"]
-    segments = segments.assign(interview_id=[key[(g, d)] for g, d in zip(segments["group"], segments["document"])])
+    segments = segments.assign(interview_id=[key[(g, d)] for g, d in zip(segments["group"], segments["document"], strict=True)])
     segments["coder"] = segments["coder"].map(coder_id)
     n_coders = segments.groupby("interview_id")["coder"].nunique()
     documents["double_coded"] = documents["interview_id"].map(n_coders).fillna(0).astype(int) >= 2

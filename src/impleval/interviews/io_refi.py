@@ -109,7 +109,7 @@ def read_refi(path, variables_map: dict, allowed_extra=()) -> Coding:
             for ref in case.findall(_q("SourceRef")):
                 case_values.setdefault(ref.get("targetGUID", "").upper(), {}).update(values)
         segments, docs = [], []
-        for n_source, source in enumerate(root.iter(_q("TextSource")), start=1):
+        for source in root.iter(_q("TextSource")):
             name, sguid = source.get("name", ""), source.get("guid", "").upper()
             where_source = f"TextSource '{name}'"
             values = {**case_values.get(sguid, {}), **_values(source, variables)}

@@ -33,11 +33,6 @@ def _future_starts(fit: SiteFit, max_post_weeks: int) -> tuple[pd.Series, int]:
     return starts, len(pre)
 
 
-def _ar1_corr(n: int, rho: float) -> np.ndarray:
-    idx = np.arange(n)
-    return rho ** np.abs(idx[:, None] - idx[None, :])
-
-
 def precision_curve(fit: SiteFit, analysis: dict) -> pd.DataFrame:
     """Rows: site, outcome, post_weeks, se_slope, slope_ci_width, min_detectable_slope, observed."""
     cols = ["site", "outcome", "post_weeks", "se_slope", "slope_ci_width", "min_detectable_slope", "observed"]
@@ -62,17 +57,24 @@ def precision_curve(fit: SiteFit, analysis: dict) -> pd.DataFrame:
     else:
         w = np.ones(len(starts))
         scale = float(np.var(resid, ddof=fit.X.shape[1]))
-    corr = _ar1_corr(len(starts), rho)
     j = list(fit.X.columns).index("since")
+    Xs = np.sqrt(w)[:, None] * X_all
+    p = X_all.shape[1]
+    bread_inv, meat, lagged = np.zeros((p, p)), np.zeros((p, p)), np.zeros(p)
     rows = []
-    for k in range(MIN_POST, len(starts) - n_pre + 1):
-        n = n_pre + k
-        X, sw = X_all[:n], np.sqrt(w[:n])
-        bread = np.linalg.pinv(X.T @ (w[:n, None] * X))
-        Xs = sw[:, None] * X
-        meat = scale * (Xs.T @ corr[:n, :n] @ Xs)
-        se = float(np.sqrt((bread @ meat @ bread)[j, j]))
-        weeks = (starts.iloc[n - 1] - fit.post_start).days / 7 + (1 if frequency == "weekly" else 4.348)
+    # Accumulate X'WX and X'W½ R W½X one period at a time: with R_ij = rho^|i-j| the new row adds
+    # x xᵀ + r xᵀ + x rᵀ where r = Σ_{i<t} rho^(t-i) x_i, so each step costs O(p²), not O(n²p).
+    for t in range(len(starts)):
+        x, xs = X_all[t], Xs[t]
+        bread_inv += w[t] * np.outer(x, x)
+        meat += np.outer(xs, xs) + np.outer(lagged, xs) + np.outer(xs, lagged)
+        lagged = rho * (lagged + xs)
+        k = t + 1 - n_pre
+        if k < MIN_POST:
+            continue
+        bread = np.linalg.pinv(bread_inv)
+        se = float(np.sqrt(scale * (bread @ meat @ bread)[j, j]))
+        weeks = (starts.iloc[t] - fit.post_start).days / 7 + (1 if frequency == "weekly" else 4.348)
         rows.append((fit.site, fit.outcome, round(weeks, 1), se, 2 * z_a * se, (z_a + z_b) * se,
                      k <= fit.n_post))
     return pd.DataFrame(rows, columns=cols)

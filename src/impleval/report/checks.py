@@ -151,7 +151,7 @@ def source_problems(text: str, variables: Mapping | None = None) -> list[str]:
 def check_sources(source: str | Path, variables: Mapping | None = None,
                   languages=("nb", "en")) -> dict[str, list[str]]:
     """Problems per frame (`report/index-<lang>.qmd` with includes expanded)."""
-    from impleval.report.fallback import expand_includes
+    from impleval.report.fallback import RenderError, expand_includes
 
     source = Path(source)
     out = {}
@@ -160,5 +160,8 @@ def check_sources(source: str | Path, variables: Mapping | None = None,
         text = frame.read_text(encoding="utf-8")
         # Generated includes (banner) exist only in the build folder: treat them as empty.
         text = re.sub(r"\{\{<\s*include\s+_generated/\S+\s*>\}\}", "", text)
-        out[lang] = source_problems(expand_includes(text, source), variables)
+        try:
+            out[lang] = source_problems(expand_includes(text, source), variables)
+        except RenderError as err:  # e.g. a chapter not written yet
+            out[lang] = [str(err)]
     return out
