@@ -16,7 +16,8 @@ def main(smk):
     organisation = load_yaml(smk.input.organisation)
     series = pd.read_parquet(smk.input.series)
     milestones = pd.read_parquet(smk.input.milestones)
-    tables = analyse(series, milestones, definition, organisation, min_cell=smk.params.min_cell)
+    tables = analyse(series, milestones, definition, organisation, min_cell=smk.params.min_cell,
+                     language=smk.params.language)
     for name, frame in tables.items():
         write_csv(frame, smk.output[name])
     values = build_values(tables, definition, organisation, smk.params.language)

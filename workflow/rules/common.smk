@@ -11,7 +11,9 @@ ENV = "../../environment.yml"
 # (Setting, not requiring, a variable: so no `envvars:` assertion.)
 os.environ.update(
     PYTHONPATH=os.pathsep.join(
-        filter(None, [os.path.join(workflow.basedir, "src"), os.environ.get("PYTHONPATH")])
+        filter(
+            None, [os.path.join(workflow.basedir, "src"), os.environ.get("PYTHONPATH")]
+        )
     )
 )
 LIBRARY = "src/impleval"

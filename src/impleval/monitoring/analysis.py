@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from impleval.config import label
 from impleval.monitoring.io import go_live_dates
 from impleval.monitoring.models import (SiteFit, diagnostics, estimates, fit_site, fitted_table,
                                         pooled, pooled_estimates)
@@ -35,7 +36,7 @@ def fit_all(series: pd.DataFrame, milestones: pd.DataFrame, definition: dict) ->
 
 
 def analyse(series: pd.DataFrame, milestones: pd.DataFrame, definition: dict, organisation: dict,
-            *, min_cell: int) -> dict[str, pd.DataFrame]:
+            *, min_cell: int, language: str = "nb") -> dict[str, pd.DataFrame]:
     analysis = definition["analysis"]
     fits = fit_all(series, milestones, definition)
     est_rows, diag_rows, fitted, curves, needed = [], [], [], [], []
@@ -57,7 +58,7 @@ def analyse(series: pd.DataFrame, milestones: pd.DataFrame, definition: dict, or
             est_rows += pooled_estimates(pool, analysis)
     its_fitted = pd.concat(fitted, ignore_index=True)
     its_fitted = apply_small_cell_rule(its_fitted, n_col="n", value_cols=["observed"], min_cell=min_cell)
-    return {
+    tables = {
         "its_estimates": pd.DataFrame(est_rows),
         "its_fitted": its_fitted,
         "its_diagnostics": pd.DataFrame(diag_rows),
@@ -65,6 +66,13 @@ def analyse(series: pd.DataFrame, milestones: pd.DataFrame, definition: dict, or
         "monitoring_weeks_needed": pd.DataFrame(needed),
         "monitoring_sites": sites_table(series, milestones, fits, definition, organisation),
     }
+    names = {s["id"]: s["label"] for s in organisation["sites"]}
+    names["pooled"] = label(definition["labels"], "pooled", language)
+    for name in ("its_estimates", "monitoring_weeks_needed", "monitoring_sites"):  # readable tables
+        frame = tables[name]
+        if len(frame):
+            frame.insert(1, "site_label", frame["site"].map(names))
+    return tables
 
 
 def sites_table(series, milestones, fits, definition, organisation) -> pd.DataFrame:

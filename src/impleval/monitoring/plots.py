@@ -92,7 +92,7 @@ def forest_figure(estimates: pd.DataFrame, definition: dict, site_labels: dict, 
                 colour = OKABE_ITO[7] if site == "pooled" else OKABE_ITO[0]
                 face = "white" if r["baseline"] == "warn" else colour
                 est = min(max(r["estimate"], lo), hi)
-                left, right = max(r["ci_low"], lo), min(r["ci_high"], hi)
+                left, right = min(max(r["ci_low"], lo), est), max(min(r["ci_high"], hi), est)
                 ax.errorbar(est, y, xerr=[[est - left], [right - est]], fmt="D" if site == "pooled" else "o",
                             color=colour, mfc=face, ms=5, capsize=2, lw=1)
                 if r["ci_low"] < lo:  # a short baseline's interval would squash every other site

@@ -18,12 +18,24 @@ import numpy as np
 import pandas as pd
 
 from impleval.errors import InputError, Problem, ProblemCollector
-from impleval.survey.io_export import SurveyExport, _numbers
+from impleval.survey.io_export import SurveyExport
 from impleval.survey.schemas import Instrument
 from impleval.tabular import decode_bytes
 
 log = logging.getLogger(__name__)
 REQUIRED = ("submissionId", "externalElementId")
+
+
+def _number(text: str) -> float | None:
+    """'312,537' or '312.537' (spaces as thousands separators) → float; None if not a number.
+    Per record, so plain Python: pandas' per-call overhead dominates on thousands of lines."""
+    s = text.strip().replace("\u00a0", "").replace(" ", "")
+    if "," in s and "." not in s:
+        s = s.replace(",", ".")
+    try:
+        return float(s)
+    except ValueError:
+        return None
 
 
 def read_long(path: str | os.PathLike, instrument: Instrument) -> SurveyExport:
@@ -60,8 +72,8 @@ def read_long(path: str | os.PathLike, instrument: Instrument) -> SurveyExport:
         m["created"] = m["created"] or created
         seconds = str(rec.get("answerTimeSeconds") or "").strip()
         if seconds:
-            value = _numbers(pd.Series([seconds])).iloc[0]
-            if pd.isna(value) or value < 0:
+            value = _number(seconds)
+            if value is None or value < 0:
                 problems.add(path, "a non-negative number of seconds (decimal comma or point)", row=line_no,
                              column="answerTimeSeconds", value=seconds)
             else:
@@ -102,9 +114,9 @@ def read_long(path: str | os.PathLike, instrument: Instrument) -> SurveyExport:
         else:
             value = "" if answer is None else str(answer)
             if col.kind == "linear" and value.strip():
-                num = _numbers(pd.Series([value])).iloc[0]
+                num = _number(value)
                 lo, hi = col.linear
-                if pd.isna(num) or num % 1 != 0 or not lo <= num <= hi:
+                if num is None or num % 1 != 0 or not lo <= num <= hi:
                     problems.add(path, f"a whole number from {lo} to {hi}", row=line_no, column=name, value=value)
         row_cells[name] = value
     problems.raise_if_any()

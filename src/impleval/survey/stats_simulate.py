@@ -16,13 +16,13 @@ ROLES = ["radiographer", "radiologist", "orthopaedist", "emergency", "manager"]
 TRUSTS = {"hso": ["vv", "ahus"], "vest": ["bergen", "stavanger"], "midt": ["stolav"],
           "nord": ["unn", "nlsh"]}
 SCALES = {"coherence": 4, "cognitive_participation": 4, "collective_action": 7,
-          "reflexive_monitoring": 5, "trust": 3, "digital_maturity": 3}
+          "reflexive_monitoring": 5, "trust_in_ai": 3, "digital_maturity": 3}
 PREFIX = {"coherence": "CO", "cognitive_participation": "CP", "collective_action": "CA",
-          "reflexive_monitoring": "RM", "trust": "TRUST", "digital_maturity": "DM"}
+          "reflexive_monitoring": "RM", "trust_in_ai": "TRUST", "digital_maturity": "DM"}
 # Planted latent region effects (SD units) and the confounded role effect on trust.
 REGION_EFFECT = {"coherence": {"hso": 0.5}, "collective_action": {"hso": 0.4},
                  "digital_maturity": {"hso": 0.2}}
-ROLE_EFFECT = {"trust": {"radiographer": 0.8, "radiologist": -0.8}}
+ROLE_EFFECT = {"trust_in_ai": {"radiographer": 0.8, "radiologist": -0.8}}
 # Role mix per region: vest many radiographers, nord many radiologists (confounding for trust).
 ROLE_MIX = {"hso": [0.3, 0.3, 0.15, 0.15, 0.1], "vest": [0.6, 0.1, 0.1, 0.1, 0.1],
             "midt": [0.3, 0.3, 0.15, 0.15, 0.1], "nord": [0.1, 0.6, 0.1, 0.1, 0.1]}
