@@ -88,3 +88,71 @@ rule plot_participant_flow:
         language=config["report"]["language"],
     script:
         "../../scripts/survey_plot_flow.py"
+
+
+# Statistics (issue 4): the library modules the two survey-statistics jobs run.
+SURVEY_STATS_MODULES = sorted(glob.glob("src/impleval/survey/stats_*.py"))
+SURVEY_PLOT_MODULES = sorted(glob.glob("src/impleval/survey/plots_*.py"))
+
+
+rule analyse_survey:
+    input:
+        respondents="results/interim/survey_respondents.parquet",
+        responses="results/interim/survey_responses.parquet",
+        analysis=study_file("survey_analysis"),
+        organisation=study_file("organisation"),
+        schema="config/schema/survey-analysis.schema.yaml",
+        library=library_files("privacy", "fmt"),
+        modules=SURVEY_STATS_MODULES,
+    output:
+        group_summary="results/tables/survey_group_summary.csv",
+        reliability="results/tables/scale_reliability.csv",
+        omnibus="results/tables/survey_omnibus.csv",
+        pairwise="results/tables/survey_pairwise.csv",
+        ordinal="results/tables/survey_ordinal.csv",
+        scores="results/interim/survey_scale_scores.parquet",
+        values="results/values/survey.yml",
+    log:
+        "logs/survey/analyse_survey.log",
+    conda:
+        ENV
+    params:
+        min_cell=config["min_cell"],
+        seed=config["seed"],
+        language=config["report"]["language"],
+    script:
+        "../../scripts/survey_analyse.py"
+
+
+rule plot_survey:
+    input:
+        respondents="results/interim/survey_respondents.parquet",
+        responses="results/interim/survey_responses.parquet",
+        scores="results/interim/survey_scale_scores.parquet",
+        pairwise="results/tables/survey_pairwise.csv",
+        ordinal="results/tables/survey_ordinal.csv",
+        analysis=study_file("survey_analysis"),
+        organisation=study_file("organisation"),
+        schema="config/schema/survey-analysis.schema.yaml",
+        library=library_files("privacy", "fmt", "figures"),
+        modules=SURVEY_PLOT_MODULES + ["src/impleval/survey/stats_settings.py"],
+    output:
+        **{
+            f"{name}_{ext}": f"results/figures/{name}.{ext}"
+            for name in [
+                "survey_likert_bars",
+                "survey_forest",
+                "survey_scale_distributions",
+                "survey_odds_ratios",
+            ]
+            for ext in ["svg", "png", "json"]
+        },
+    log:
+        "logs/survey/plot_survey.log",
+    conda:
+        ENV
+    params:
+        min_cell=config["min_cell"],
+        language=config["report"]["language"],
+    script:
+        "../../scripts/survey_plot.py"
