@@ -12,7 +12,7 @@ from impleval.interviews.stats_cooccurrence import suppress_cooccurrence, theme_
 from impleval.interviews.stats_prevalence import code_prevalence, presence, suppress_prevalence
 from impleval.interviews.stats_stage import theme_stage_tests
 from impleval.interviews.stats_stakeholders import stakeholder_benefits, suppress_stakeholders
-from impleval.interviews.stats_study import StudyDefs
+from impleval.interviews.stats_study import ALL, StudyDefs, text_label
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +83,6 @@ def analyse(segments: pd.DataFrame, documents: pd.DataFrame, defs: StudyDefs, se
     q = settings["quotes"]
     rank = quotes.groupby("theme").cumcount()
     quotes["in_report"] = quotes["theme"].isin(q["report_themes"]) & (rank < q["report_per_theme"])
-    from impleval.interviews.stats_study import text_label
-
     for column in ("test", "direction"):
         tests[f"{column}_label"] = [text_label(settings, v, language) for v in tests[column]]
     stakeholders = suppress_stakeholders(stakeholders, min_cell)
@@ -102,8 +100,6 @@ def analyse(segments: pd.DataFrame, documents: pd.DataFrame, defs: StudyDefs, se
 
 
 def _labeller(defs: StudyDefs, settings: dict, language: str):
-    from impleval.interviews.stats_study import ALL, text_label
-
     def lab(df: pd.DataFrame, **columns) -> pd.DataFrame:
         out = df.copy()
         for column, kind in columns.items():
@@ -116,8 +112,6 @@ def _labeller(defs: StudyDefs, settings: dict, language: str):
 
 def _attribution(quotes: pd.DataFrame, defs: StudyDefs, language: str) -> list[str]:
     """'Role, region' with the parts that coarsening withheld left out."""
-    from impleval.interviews.stats_study import ALL
-
     out = []
     for role, region in zip(quotes["role"], quotes["region"]):
         parts = [defs.lab("role", role, language) if role != ALL else "",

@@ -68,6 +68,9 @@ def build_values(tables: dict[str, pd.DataFrame], definition: dict, organisation
         "target_slope": fmt.number(definition["outcomes"][primary]["target_slope_change"], 2, language),
         "power": fmt.percent(analysis["precision"]["power"], 0, language),
         "max_post_weeks": fmt.integer(analysis["precision"]["max_post_weeks"], language),
+        "ci_level": fmt.percent(1 - analysis["alpha"], 0, language),
+        "alpha": fmt.number(analysis["alpha"], 2, language),
+        "hac_maxlags": fmt.integer(analysis["hac_maxlags"], language),
     }
     pooled = est_p[est_p["site"] == "pooled"]
     values["pooled"] = {

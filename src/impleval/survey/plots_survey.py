@@ -170,6 +170,11 @@ def odds_ratios(ordinal: pd.DataFrame, items: list[str], group_var: str, referen
                         label=t[model])
         ax.axvline(1, color="black", linewidth=0.8)
         ax.set_xscale("log")
+        ticks = [0.125, 0.25, 0.5, 1, 2, 4, 8]
+        low, high = ax.get_xlim()
+        ax.set_xticks([v for v in ticks if low <= v <= high], minor=False)
+        ax.set_xticks([], minor=True)
+        ax.xaxis.set_major_formatter(lambda v, _: f"{v:g}".replace(".", "," if language == "nb" else "."))
         ax.set_title(group_labels.get(group, group), fontsize=9)
         ax.set_xlabel(t["or"].format(ref=group_labels.get(reference, reference)), fontsize=8)
     axes[0][0].set_yticks(-np.arange(len(order)), order, fontsize=7)
