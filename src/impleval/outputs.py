@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
-FLOAT_FORMAT = "%.10g"  # enough precision for every reported statistic; stable text across runs
+FLOAT_FORMAT = "%.10g"
+_UMASK = os.umask(0)
+os.umask(_UMASK)  # enough precision for every reported statistic; stable text across runs
 
 
 @contextmanager
@@ -27,6 +29,7 @@ def atomic_path(path: str | os.PathLike):
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp creates 0600; results are shared like any file
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -207,3 +207,18 @@ def test_newey_west_coverage_is_near_nominal():
             planted = meta["sites"]["kongsberg"][PRIMARY][row["parameter"]]
             covered.append(row["ci_low"] <= planted <= row["ci_high"])
     assert np.mean(covered) >= 0.8
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_every_value_the_chapters_quote_exists(tables, language):
+    import re
+
+    values = {"monitoring": build_values(tables, DEFINITION, ORGANISATION, language)}
+    for chapter in ("_monitoring.qmd", "_timeline.qmd"):
+        text = (ROOT / "report" / "chapters" / language / chapter).read_text(encoding="utf-8")
+        for key in re.findall(r"\{\{< var ([\w.]+) >\}\}", text):
+            node = values
+            for part in key.split("."):
+                assert part in node, (chapter, key)
+                node = node[part]
+            assert isinstance(node, str), key

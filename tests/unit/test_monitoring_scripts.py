@@ -46,7 +46,8 @@ def prepare_smk(tmp_path, aggregates, milestones):
                         organisation=str(STUDY / "organisation.yaml"),
                         schema=str(ROOT / "config" / "schema" / "monitoring.schema.yaml")),
         output=Namespace(series=str(tmp_path / "out" / "series.parquet"),
-                         milestones=str(tmp_path / "out" / "milestones.parquet")),
+                         milestones=str(tmp_path / "out" / "milestones.parquet"),
+                         deid=str(tmp_path / "out" / "deid_monitoring.csv")),
         log=Namespace(str(tmp_path / "prepare.log")), params=Namespace(),
     )
 

@@ -64,7 +64,7 @@ def case_exports(name: str, spec: dict) -> tuple[dict, str]:
 
 
 def digest(paths) -> dict:
-    return {str(p): hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in paths if Path(p).exists()}
+    return {str(p): hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in paths if Path(p).is_file()}
 
 
 @pytest.fixture(scope="module")
@@ -154,3 +154,25 @@ def test_cli_entry_exits_non_zero(tmp_path):
     path.write_text(yaml.safe_dump(cfg), encoding="utf-8")
     assert main(["--config", str(path), "--out", str(tmp_path / "results")]) == 1
     assert not (tmp_path / "results").exists() or not any(p.is_file() for p in (tmp_path / "results").rglob("*"))
+
+
+@pytest.mark.e2e
+def test_snakemake_run_on_bad_export_fails_cleanly(tmp_path):
+    """Through Snakemake itself, in a copy of the repository: non-zero exit, message in the rule's
+    log, raw files untouched, no survey outputs left."""
+    import shutil
+
+    from tests.conftest import copy_repo, run_snakemake
+
+    work = copy_repo(tmp_path / "repo")
+    raw = work / "data/raw/survey/synthetic_nettskjema-data-report.csv"
+    shutil.copyfile(BAD / "unknown_option_code.csv", raw)
+    shutil.copyfile(BAD / "codebook.json", work / "data/raw/survey/synthetic_nettskjema-codebook.json")
+    before = digest((work / "data/raw").rglob("*"))
+    proc = run_snakemake(work, "results/figures/participant_flow.png", check=False)
+    assert proc.returncode != 0
+    log = (work / "logs/survey/prepare_survey.log").read_text(encoding="utf-8")
+    assert "row 5, column 'CO.CO1': got '06'" in log
+    assert digest((work / "data/raw").rglob("*")) == before
+    outputs = list((work / "results").rglob("survey_*")) + list((work / "results").rglob("participant_flow*"))
+    assert outputs == []

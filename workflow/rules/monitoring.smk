@@ -28,6 +28,7 @@ rule prepare_monitoring:
     output:
         series="results/interim/monitoring_series.parquet",
         milestones="results/interim/monitoring_milestones.parquet",
+        deid="results/interim/deid_monitoring.csv",
     log:
         "logs/monitoring/prepare_monitoring.log",
     conda:

@@ -38,8 +38,9 @@ def adjust(df: pd.DataFrame, family: dict, *, p_col: str = "p_value",
         df[out_col] = df[p_col]
         return df
     keys = family.get("within") or []
-    groups = df.groupby(keys, sort=False, dropna=False).groups.values() if keys else [df.index]
-    for index in groups:
+    family_id = (df.groupby(keys, sort=False, dropna=False).ngroup() if keys
+                 else pd.Series(0, index=df.index))
+    for _, index in family_id.groupby(family_id).groups.items():
         p = df.loc[index, p_col].astype(float)
         ok = p.notna()
         if ok.any():

@@ -142,7 +142,8 @@ def ordinal_item(df: pd.DataFrame, item: str, group_var: str, covariates: list[s
 
     Each row: one odds ratio (level vs reference; OR > 1 = higher answers) with its Wald CI and
     p, the model's proportional-odds test p for that variable, and the likelihood-ratio test of
-    the group variable as a whole in that model (`joint_p`)."""
+    the group variable as a whole in that model (`joint_p`; on covariate rows: the LR test of all
+    covariates, adjusted vs group-only model)."""
     variables = [group_var] + covariates
     sub = df.loc[df[item].notna(), variables + [item]].dropna()
     if sub[item].nunique() < 3 or sub[group_var].nunique() < 2:
@@ -151,11 +152,16 @@ def ordinal_item(df: pd.DataFrame, item: str, group_var: str, covariates: list[s
     rows = []
     z = stats.norm.ppf(0.5 + ci_level / 2)
     cov_fit = fit(agg, item, covariates, references)[0] if covariates else None
+    llf_group_only = None
     for model, vars_ in (("unadjusted", [group_var]), ("adjusted", variables)):
         res, terms = fit(agg, item, vars_, references)
         llf_without = cov_fit.llf if (model == "adjusted") else null_loglike(agg, item)
         df_lr = sum(t.startswith(f"{group_var}[") for t in terms)
         joint_p = float(stats.chi2.sf(2 * (res.llf - llf_without), df_lr))
+        # Covariates as a whole (adjusted vs group-only model): is the profession mix informative?
+        cov_p = (float(stats.chi2.sf(2 * (res.llf - llf_group_only), len(terms) - df_lr))
+                 if model == "adjusted" else np.nan)
+        llf_group_only = res.llf
         po = brant_test(agg, item, vars_, references, terms) if po_test == "brant" else {}
         for term in terms:
             var, level = term[:-1].split("[", 1)
@@ -165,6 +171,6 @@ def ordinal_item(df: pd.DataFrame, item: str, group_var: str, covariates: list[s
                          "ci_low": np.exp(b - z * se), "ci_high": np.exp(b + z * se),
                          "p_value": float(res.pvalues[term]), "po_test_p": po.get(var, np.nan),
                          "po_test_all_p": po.get("__all__", np.nan),
-                         "joint_p": joint_p if var == group_var else np.nan,
+                         "joint_p": joint_p if var == group_var else cov_p,
                          "n": int(agg["weight"].sum())})
     return rows

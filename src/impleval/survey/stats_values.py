@@ -91,6 +91,8 @@ def _adjusted_values(ordinal: pd.DataFrame, settings: dict, scale_label: dict, l
     sig = joint.assign(sig=joint["joint_p_adjusted"] < alpha).pivot(index="outcome", columns="model",
                                                                     values="sig")
     explained, remaining, per_scale = [], [], {}
+    covariate = ordinal[(ordinal["model"] == "adjusted") & (ordinal["variable"] != gv)]
+    covariate_p = covariate.drop_duplicates("outcome").set_index("outcome")["joint_p"]
     for s, d in settings["scales"].items():
         items = [i for i in d["items"] if i in sig.index]
         if not items:
@@ -100,10 +102,12 @@ def _adjusted_values(ordinal: pd.DataFrame, settings: dict, scale_label: dict, l
         per_scale[s] = {"n_items": fmt.integer(len(items), language),
                         "n_unadjusted": fmt.integer(before, language),
                         "n_adjusted": fmt.integer(after, language)}
-        # "Explained by profession mix": most items differ unadjusted, none after adjustment.
-        if before * 2 >= len(items) and after == 0:
+        # Explained by the profession mix: a region difference before adjustment on some item,
+        # none after, and profession itself related to the answers on those items.
+        differing = [i for i in items if sig.loc[i, "unadjusted"]]
+        if before and not after and (covariate_p.reindex(differing) < alpha).all():
             explained.append(scale_label[s])
-        elif after * 2 >= len(items):
+        elif after:
             remaining.append(scale_label[s])
         rows = ordinal[(ordinal["outcome"].isin(items)) & (ordinal["variable"] == gv)]
         per_scale[s]["or_range_unadjusted"] = _range(rows[rows["model"] == "unadjusted"], language)
