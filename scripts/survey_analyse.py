@@ -7,7 +7,8 @@ from impleval.config import load_yaml
 from impleval.outputs import atomic_path, write_csv, write_text
 from impleval.runner import run
 from impleval.survey.stats_analyse import analyse_survey
-from impleval.survey.stats_settings import check_items_present, validate_settings
+from impleval.survey.stats_settings import (add_outcome_labels, check_items_present,
+                                            validate_settings)
 from impleval.survey.stats_values import survey_values
 
 
@@ -21,9 +22,10 @@ def main(smk):
                          seed=smk.params.seed)
     write_csv(res.group_summary, smk.output.group_summary)
     write_csv(res.reliability, smk.output.reliability)
-    write_csv(res.omnibus, smk.output.omnibus)
-    write_csv(res.pairwise, smk.output.pairwise)
-    write_csv(res.ordinal, smk.output.ordinal)
+    lang = smk.params.language
+    write_csv(add_outcome_labels(res.omnibus, settings, lang), smk.output.omnibus)
+    write_csv(add_outcome_labels(res.pairwise, settings, lang), smk.output.pairwise)
+    write_csv(add_outcome_labels(res.ordinal, settings, lang), smk.output.ordinal)
     with atomic_path(smk.output.scores) as tmp:  # respondent-level scores for the plot job
         res.scores.to_parquet(tmp, index=False)
     regions = {r["id"]: r["label"] for r in load_yaml(smk.input.organisation)["regions"]}

@@ -98,3 +98,26 @@ def test_hundredfold_scale_is_fast(study):
     survey.wide_csv(df, instrument)
     assert counts["analysed"] == 60_000 and len(df) == 64_000
     assert time.perf_counter() - start < 60
+
+
+def test_demo_sample_recovers_the_population_means(study):
+    """The committed 600-respondent sample, through the real importer, is close to the truth."""
+    from impleval.survey.prepare import prepare, read_export
+    from impleval.survey.schemas import load_instrument
+
+    instrument = load_instrument(study["survey"], study["organisation"])
+    result = prepare(read_export({"format": "nettskjema_wide", "report": RAW / "synthetic_nettskjema-data-report.csv",
+                                  "codebook": RAW / "synthetic_nettskjema-codebook.json"}, instrument), instrument)
+    truth = json.loads((RAW / "synthetic_truth-survey.json").read_text(encoding="utf-8"))
+    assert len(result.respondents) == truth["expected_cleaning"]["n_analysed"]
+    wide = result.responses.pivot(index="respondent_id", columns="item", values="score")
+    region = result.respondents.set_index("respondent_id")["region"]
+    for name, scale in truth["population"]["scales"].items():
+        items = wide[scale["items"]]
+        score = items.mean(axis=1).where(items.notna().mean(axis=1) >= 2 / 3 - 1e-9)
+        means = score.groupby(region).mean()
+        for r, mu in scale["mean_by_region"].items():
+            assert abs(means[r] - mu) < 0.2, (name, r)
+    nr = result.responses.groupby(result.responses["respondent_id"].map(
+        result.respondents.set_index("respondent_id")["role"]))["not_relevant"].mean()
+    assert nr["manager"] > 3 * nr["radiographer"]

@@ -7,6 +7,7 @@ options), every allowed response code with its score, and the column allow-list.
 
 from __future__ import annotations
 
+import copy
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,8 +116,6 @@ def _fill_defaults_validator():
 
 
 def _copy(value):
-    import copy
-
     return copy.deepcopy(value)
 
 
@@ -182,10 +181,9 @@ def load_instrument(survey_cfg: dict, organisation: dict, *, schema_path=None,
     names = [c.name for c in columns]
     for dup in sorted({n for n in names if names.count(n) > 1}):
         problems.append(Problem(file, "unique question, row and option ids", column=dup))
-    for use in ("group",):
-        for qid in ("trust", "role"):
-            if not any(c.question == qid and c.use == use for c in columns):
-                problems.append(Problem(file, f"a `{qid}` question with use: group", column="questions"))
+    for qid in ("trust", "role"):  # the canonical tables need both group variables
+        if not any(c.question == qid and c.use == "group" for c in columns):
+            problems.append(Problem(file, f"a `{qid}` question with use: group", column="questions"))
     if problems:
         raise InputError(problems)
     return Instrument(cfg, columns, trust_region)

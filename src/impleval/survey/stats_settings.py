@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from impleval.errors import InputError, Problem
 
 SCHEMA = Path(__file__).resolve().parents[3] / "config" / "schema" / "survey-analysis.schema.yaml"
@@ -81,3 +83,21 @@ def check_items_present(settings: dict, items_in_data, *, file: str) -> None:
                 for item in sorted(named - present)]
     if problems:
         raise InputError(problems)
+
+
+def add_outcome_labels(df: pd.DataFrame, settings: dict, language: str) -> pd.DataFrame:
+    """Add `construct` (scale or item block id) and `outcome_label` (report language) columns so
+    that report tables can show readable names without analysis in the report."""
+    from impleval.config import label
+
+    block_of = {i: b for b, items in settings["item_groups"].items() for i in items}
+    block_of.update({i: s for s, d in settings["scales"].items() for i in d["items"]})
+    labels = {s: d.get("label", s) for s, d in settings["scales"].items()}
+    labels.update(settings.get("item_group_labels", {}))
+    out = df.copy()
+    construct = out["outcome"].map(lambda o: o if o in settings["scales"] else block_of.get(o, o))
+    out.insert(1, "construct", construct)
+    out.insert(2, "outcome_label", [label(labels, o, language) if o in settings["scales"]
+                                    else f"{o} ({label(labels, c, language)})"
+                                    for o, c in zip(out["outcome"], construct)])
+    return out

@@ -10,7 +10,6 @@ fixture). Regenerating gives identical bytes.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import shutil
 from pathlib import Path
