@@ -3,7 +3,7 @@
 import pandas as pd
 import yaml
 
-from impleval.config import load_yaml
+from impleval.config import label, load_yaml
 from impleval.outputs import atomic_path, write_csv, write_text
 from impleval.runner import run
 from impleval.survey.stats_analyse import analyse_survey
@@ -23,12 +23,20 @@ def main(smk):
     write_csv(res.group_summary, smk.output.group_summary)
     write_csv(res.reliability, smk.output.reliability)
     lang = smk.params.language
+    organisation = load_yaml(smk.input.organisation)
+    roles = next((q.get("options", []) for q in load_yaml(smk.input.survey)["questions"]
+                  if q.get("id") == "role"), [])
+    level_labels = {entry["id" if "id" in entry else "code"]: label({"x": entry["label"]}, "x", lang)
+                    for entry in [*organisation["regions"], *roles]}
     write_csv(add_outcome_labels(res.omnibus, settings, lang), smk.output.omnibus)
     write_csv(add_outcome_labels(res.pairwise, settings, lang), smk.output.pairwise)
-    write_csv(add_outcome_labels(res.ordinal, settings, lang), smk.output.ordinal)
+    ordinal = add_outcome_labels(res.ordinal, settings, lang)
+    ordinal.insert(ordinal.columns.get_loc("level") + 1, "level_label",
+                   [level_labels.get(v, v) for v in ordinal["level"]])
+    write_csv(ordinal, smk.output.ordinal)
     with atomic_path(smk.output.scores) as tmp:  # respondent-level scores for the plot job
         res.scores.to_parquet(tmp, index=False)
-    regions = {r["id"]: r["label"] for r in load_yaml(smk.input.organisation)["regions"]}
+    regions = {r["id"]: r["label"] for r in organisation["regions"]}
     values = survey_values(res, settings, region_labels=regions, language=smk.params.language,
                            min_cell=smk.params.min_cell)
     write_text(yaml.safe_dump(values, allow_unicode=True, sort_keys=True), smk.output.values)

@@ -101,6 +101,7 @@ rule analyse_survey:
         responses="results/interim/survey_responses.parquet",
         analysis=study_file("survey_analysis"),
         organisation=study_file("organisation"),
+        survey=study_file("survey"),
         schema="config/schema/survey-analysis.schema.yaml",
         library=library_files("privacy", "fmt"),
         modules=SURVEY_STATS_MODULES,
