@@ -76,21 +76,32 @@ class SlurmCluster:
         self._wait(self._node_idle, timeout, "node idle")
 
     def stop(self, grace: float = 15) -> None:
-        """Cancel our jobs, then stop exactly the daemons started here (slurmd first)."""
-        if "slurmctld" in self.procs and self.procs["slurmctld"].poll() is None:
-            subprocess.run(["scancel", "--full", f"--partition={self.partition}"],
-                           capture_output=True, timeout=30)
-        for name in ("slurmd", "slurmctld", "munged"):
-            proc = self.procs.get(name)
-            if proc is None or proc.poll() is not None:
-                continue
-            proc.send_signal(signal.SIGTERM)
+        """Cancel our jobs, then stop exactly the daemons started here (slurmd first).
+
+        Every step runs even if an earlier one fails, so no daemon outlives the test."""
+        try:
+            if "slurmctld" in self.procs and self.procs["slurmctld"].poll() is None:
+                subprocess.run(["scancel", "--full", f"--partition={self.partition}"],
+                               capture_output=True, timeout=30)
+        except Exception:  # noqa: BLE001 (best effort; the daemons are stopped below anyway)
+            pass
+        finally:
             try:
-                proc.wait(timeout=grace)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=grace)
-        self._restore_conf()
+                for name in ("slurmd", "slurmctld", "munged"):
+                    self._terminate(name, grace)
+            finally:
+                self._restore_conf()
+
+    def _terminate(self, name: str, grace: float) -> None:
+        proc = self.procs.get(name)
+        if proc is None or proc.poll() is not None:
+            return
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=grace)
 
     def __enter__(self) -> "SlurmCluster":
         try:

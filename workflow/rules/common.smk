@@ -28,10 +28,15 @@ def table_paths(names):
     return expand("results/tables/{name}.csv", name=names)
 
 
-def figure_paths(names):
-    return expand(
+def figure_paths(names, category=None):
+    """SVG, PNG and caption JSON per figure; with `category`, the SVGs are marked for
+    Snakemake's own report (`snakemake --report`)."""
+    paths = expand(
         "results/figures/{name}.{ext}", name=names, ext=["svg", "png", "json"]
     )
+    if category is None:
+        return paths
+    return [report(p, category=category) if p.endswith(".svg") else p for p in paths]
 
 
 def branch_outputs():

@@ -82,7 +82,7 @@ rule plot_interviews:
         schema="config/schema/interviews-analysis.schema.yaml",
         library=library_files("interviews", "privacy", "figures"),
     output:
-        figures=figure_paths(INTERVIEW_FIGURES),
+        figures=figure_paths(INTERVIEW_FIGURES, category="Interviews"),
     log:
         "logs/interviews/plot_interviews.log",
     conda:

@@ -68,7 +68,7 @@ rule plot_monitoring:
         schema="config/schema/monitoring.schema.yaml",
         library=library_files("monitoring", "figures"),
     output:
-        figure_paths(MONITORING_FIGURES),
+        figure_paths(MONITORING_FIGURES, category="Monitoring"),
     log:
         "logs/monitoring/plot_monitoring.log",
     conda:
