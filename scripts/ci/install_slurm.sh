@@ -11,8 +11,12 @@ if command -v slurmctld >/dev/null && command -v slurmd >/dev/null \
 fi
 
 export DEBIAN_FRONTEND=noninteractive
-# Wait for a concurrent apt run instead of failing on the dpkg lock.
-apt-get -o DPkg::Lock::Timeout=600 update -qq
-apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends slurmctld slurmd slurm-client munge >/dev/null
-# Debian's postinst may try to start services; the tests manage their own daemons.
+# Wait for a concurrent apt run instead of failing on the dpkg lock; refresh the package lists
+# only when they do not know slurmctld yet (.ci/run has usually just updated them).
+apt_get() { apt-get -o DPkg::Lock::Timeout=600 "$@"; }
+if ! apt-cache show slurmctld >/dev/null 2>&1; then
+    apt_get update -qq
+fi
+apt_get install -y -qq --no-install-recommends slurmctld slurmd slurm-client munge >/dev/null
+# Without systemd the packages' services do not start; the tests start and stop their own daemons.
 echo "installed: $(slurmctld -V), munge $(munged --version 2>&1 | head -n1)"

@@ -25,8 +25,16 @@ PARTITION = "impleval"
 BINARIES = ("munged", "mungekey", "slurmctld", "slurmd", "sbatch", "srun", "squeue", "sinfo", "scancel")
 
 
+# Daemons live in /usr/sbin, which a non-login PATH may lack.
+SEARCH_PATH = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/sbin"])
+
+
+def which(name: str) -> str | None:
+    return shutil.which(name, path=SEARCH_PATH)
+
+
 def missing_binaries() -> list[str]:
-    return [name for name in BINARIES if shutil.which(name) is None]
+    return [name for name in BINARIES if which(name) is None]
 
 
 def machine_resources() -> tuple[int, int]:
@@ -52,6 +60,7 @@ class SlurmCluster:
     memory_mb: int = 0
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
     _saved_conf: Path | None = None
+    _stopped: bool = False
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self, timeout: float = 60) -> None:
@@ -61,24 +70,28 @@ class SlurmCluster:
             (self.state / sub).mkdir(exist_ok=True)
         self._write_conf()
         key = self.state / "munge.key"
-        subprocess.run(["mungekey", "--create", "--force", f"--keyfile={key}"], check=True)
+        subprocess.run([which("mungekey"), "--create", "--force", f"--keyfile={key}"], check=True)
         self._spawn("munged", [
-            "munged", "--foreground", "--force",
+            which("munged"), "--foreground", "--force",
             f"--socket={self.state}/munge.socket", f"--key-file={key}",
             f"--pid-file={self.state}/munged.pid", f"--log-file={self.state}/munged.log",
             f"--seed-file={self.state}/munged.seed",
         ])
         self._wait(lambda: (self.state / "munge.socket").exists(), timeout, "munged socket")
         # -i: ignore state left by an earlier run; -D: foreground, so the PID is ours.
-        self._spawn("slurmctld", ["slurmctld", "-D", "-i"])
+        self._spawn("slurmctld", [which("slurmctld"), "-D", "-i"])
         self._wait(lambda: self._ok(["scontrol", "ping"], "UP"), timeout, "slurmctld up")
-        self._spawn("slurmd", ["slurmd", "-D"])
+        self._spawn("slurmd", [which("slurmd"), "-D"])
         self._wait(self._node_idle, timeout, "node idle")
 
     def stop(self, grace: float = 15) -> None:
         """Cancel our jobs, then stop exactly the daemons started here (slurmd first).
 
-        Every step runs even if an earlier one fails, so no daemon outlives the test."""
+        Every step runs even if an earlier one fails, so no daemon outlives the test.
+        Safe to call twice (teardown and the atexit/signal fallback)."""
+        if self._stopped:
+            return
+        self._stopped = True
         try:
             if "slurmctld" in self.procs and self.procs["slurmctld"].poll() is None:
                 subprocess.run(["scancel", "--full", f"--partition={self.partition}"],

@@ -8,7 +8,6 @@ ordinal model at optimiser tolerance, bootstrap intervals at Monte Carlo toleran
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 from scipy import optimize, stats
 from statsmodels.stats.oneway import anova_oneway

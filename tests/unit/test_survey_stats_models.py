@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pytest
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
 from impleval.survey import stats_ordinal as so

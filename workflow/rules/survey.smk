@@ -139,7 +139,11 @@ rule plot_survey:
         modules=SURVEY_PLOT_MODULES + ["src/impleval/survey/stats_settings.py"],
     output:
         **{
-            f"{name}_{ext}": f"results/figures/{name}.{ext}"
+            f"{name}_{ext}": (
+                report(f"results/figures/{name}.{ext}", category="Survey")
+                if ext == "svg"
+                else f"results/figures/{name}.{ext}"
+            )
             for name in [
                 "survey_likert_bars",
                 "survey_forest",

@@ -25,6 +25,12 @@ TEXT = {
 }
 
 
+def _decimal_comma(axis, language: str) -> None:
+    """Tick labels with the report language's decimal mark (bokmål: comma)."""
+    if language == "nb":
+        axis.set_major_formatter(lambda v, _: f"{v:g}".replace("-", "\u2212").replace(".", ","))
+
+
 def likert_shares(responses: pd.DataFrame, respondents: pd.DataFrame, blocks: dict[str, list[str]],
                   group_var: str, min_cell: int) -> pd.DataFrame:
     """Per block × group: share of each score 1..5 among substantive answers, and the share of
@@ -106,7 +112,7 @@ def forest(pairwise: pd.DataFrame, outcomes: list[str], outcome_labels: dict, gr
         order = [o for o in outcomes if o in set(sub["outcome"])]
         for j, group in enumerate(groups):
             g = sub[sub["group_b"] == group].set_index("outcome").reindex(order)
-            pos = -np.arange(len(order)) + (j - (len(groups) - 1) / 2) * 0.2
+            pos = -np.arange(len(order)) + ((len(groups) - 1) / 2 - j) * 0.2  # first group on top
             ax.errorbar(g["effect_size"], pos, xerr=[g["effect_size"] - g["es_ci_low"],
                                                      g["es_ci_high"] - g["effect_size"]],
                         fmt="o", ms=3.5, color=OKABE_ITO[j % 8], elinewidth=1, capsize=0,
@@ -114,6 +120,7 @@ def forest(pairwise: pd.DataFrame, outcomes: list[str], outcome_labels: dict, gr
         ax.axvline(0, color="black", linewidth=0.8)
         ax.set_yticks(-np.arange(len(order)), [outcome_labels.get(o, o) for o in order], fontsize=8)
         ax.set_xlabel(xlabel.format(ref=group_labels.get(reference, reference)))
+        _decimal_comma(ax.xaxis, language)
     axes[0].legend(frameon=False, fontsize=8, loc="best")
     fig.tight_layout()
     return fig
@@ -140,6 +147,7 @@ def scale_distributions(scores: pd.DataFrame, scales: list[str], scale_labels: d
         ax.set_xticks(range(1, len(shown) + 1), [group_labels.get(g, g) for g in shown],
                       rotation=30, ha="right", fontsize=8)
         ax.set_title(scale_labels.get(scale, scale), fontsize=9)
+        _decimal_comma(ax.yaxis, language)
     for ax in axes.ravel()[len(scales):]:
         ax.set_visible(False)
     for ax in axes[:, 0]:
