@@ -142,3 +142,31 @@ def test_runs_are_identical(small, results):
     again = analyse_survey(respondents, responses, settings, min_cell=5, seed=11)
     for name in ("group_summary", "reliability", "omnibus", "pairwise", "ordinal"):
         pd.testing.assert_frame_equal(getattr(results, name), getattr(again, name))
+
+
+def test_survey_figures_take_captions_from_config(small, results):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from impleval.survey.plots_all import FIGURES, survey_figures
+
+    respondents, responses, settings = small
+    demo = validate_settings(load_yaml(REPO / "config/demo-study/survey-analysis.yaml"))
+    settings = {**settings, "figures": demo["figures"]}
+    regions = {"hso": {"nb": "Sør-Øst", "en": "South-East"}}
+    drawn = []
+    for name, fig, caption, alt in survey_figures(respondents, responses, results.scores,
+                                                  results.pairwise, results.ordinal, settings,
+                                                  regions, min_cell=5, language="en"):
+        drawn.append(name)
+        assert caption and alt and "{" not in caption + alt
+        if name == "survey_forest":
+            assert "95% confidence intervals" in caption and "against South-East" in caption
+        plt.close(fig)
+    assert drawn == list(FIGURES)
+    with pytest.raises(InputError, match="survey_forest"):
+        next(survey_figures(respondents, responses, results.scores, results.pairwise,
+                            results.ordinal, {**settings, "figures": {}}, regions, min_cell=5,
+                            language="en"))
