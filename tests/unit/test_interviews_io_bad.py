@@ -9,6 +9,7 @@ import runpy
 from pathlib import Path
 
 import pytest
+from tests.script_harness import Named
 
 REPO = Path(__file__).resolve().parents[2]
 FIX = REPO / "tests/fixtures/interviews"
@@ -23,16 +24,6 @@ GOOD = {
 }
 KEYS = {"maxqda": ["segments", "document_variables"], "qualcoder": ["qualcoder_project"],
         "qualcoder_xlsx": ["qualcoder_report"], "refi_qda": ["refi_project"]}
-
-
-class Named(dict):
-    """Enough of snakemake's Namedlist for a script: attribute and key access."""
-
-    def __getattr__(self, name):
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
 
 
 class FakeSnakemake:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from tests.script_harness import Named
 
 REPO = Path(__file__).resolve().parents[2]
 FIX = REPO / "tests/fixtures/survey"
@@ -19,16 +20,6 @@ BAD = REPO / "tests/bad_inputs/survey"
 SCRIPT = REPO / "scripts/survey_prepare.py"
 CASES = yaml.safe_load((BAD / "cases.yaml").read_text(encoding="utf-8"))
 OUTPUTS = ["respondents", "responses", "comments", "flow", "deid", "values"]
-
-
-class Named(dict):
-    """Enough of snakemake's Namedlist for a script: attribute and key access."""
-
-    def __getattr__(self, name):
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
 
 
 def fake_snakemake(exports: dict, fmt: str, out: Path, logs: Path, on_hit: str = "fail"):

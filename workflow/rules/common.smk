@@ -68,7 +68,14 @@ def library_files(*packages):
     """Library modules a rule's script imports, as inputs: editing the statistics reruns the rule.
 
     Core modules (errors, tables, writers) are included for every rule."""
-    core = ["errors.py", "tabular.py", "outputs.py", "runner.py", "config.py"]
+    core = [
+        "errors.py",
+        "tabular.py",
+        "outputs.py",
+        "runner.py",
+        "config.py",
+        "effect_sizes.py",
+    ]
     files = [f"{LIBRARY}/{name}" for name in core]
     for package in packages:
         files += sorted(glob.glob(f"{LIBRARY}/{package}/*.py")) or [

@@ -14,6 +14,8 @@ from scipy import stats
 from statsmodels.stats.contingency_tables import Table
 from statsmodels.stats.multitest import multipletests
 
+from impleval.effect_sizes import cramers_v_corrected
+
 STAGE_TEST_COLUMNS = ["theme", "test", "statistic", "df", "p_value", "p_adjusted", "effect_size",
                       "effect_size_name", "n_interviews", "direction", "significant"]
 
@@ -42,17 +44,6 @@ def trend_test(table: np.ndarray) -> dict:
     z = -float(res.zscore)
     r = z / math.sqrt(n - 1)
     return {"statistic": z * z, "df": 1, "p_value": float(res.pvalue), "effect_size": r}
-
-
-def cramers_v_corrected(chi2: float, table: np.ndarray) -> float:
-    """Bias-corrected Cramér's V (Bergsma 2013); scipy's `association` gives only the plain V."""
-    n = table.sum()
-    r, k = table.shape
-    phi2 = max(0.0, chi2 / n - (k - 1) * (r - 1) / (n - 1))
-    r_c = r - (r - 1) ** 2 / (n - 1)
-    k_c = k - (k - 1) ** 2 / (n - 1)
-    denom = min(k_c - 1, r_c - 1)
-    return math.sqrt(phi2 / denom) if denom > 0 else math.nan
 
 
 def chi_square_test(table: np.ndarray, *, resamples: int, seed: int) -> dict:

@@ -11,6 +11,8 @@ from pingouin import compute_esci
 from statsmodels.stats.nonparametric import rank_compare_2indep
 from statsmodels.stats.oneway import confint_noncentrality
 
+from impleval.effect_sizes import cramers_v_corrected  # noqa: F401 (re-exported for callers)
+
 
 def level_counts(groups: list[np.ndarray], levels: np.ndarray) -> np.ndarray:
     """groups × levels table of counts of each observed value."""
@@ -81,15 +83,3 @@ def hedges_g_ci(g: float, n_a: int, n_b: int, ci_level: float) -> tuple[float, f
     low, high = compute_esci(stat=g, nx=n_a, ny=n_b, eftype="hedges", confidence=ci_level,
                              decimals=12)
     return float(low), float(high)
-
-
-def cramers_v_corrected(chi2: float, table: np.ndarray) -> float:
-    """Bias-corrected Cramér's V (Bergsma 2013). scipy.stats.contingency.association has only
-    the uncorrected V, which is biased upwards in small tables."""
-    n = table.sum()
-    r, k = table.shape
-    phi2 = max(0.0, chi2 / n - (k - 1) * (r - 1) / (n - 1))
-    r_c = r - (r - 1) ** 2 / (n - 1)
-    k_c = k - (k - 1) ** 2 / (n - 1)
-    denom = min(k_c - 1, r_c - 1)
-    return float(np.sqrt(phi2 / denom)) if denom > 0 else float("nan")
