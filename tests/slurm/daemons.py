@@ -22,7 +22,10 @@ SLURM_CONF = Path("/etc/slurm/slurm.conf")
 TEMPLATE = Path(__file__).with_name("slurm.conf.in")
 MARKER = "impleval-test-cluster"
 PARTITION = "impleval"
-BINARIES = ("munged", "mungekey", "slurmctld", "slurmd", "sbatch", "srun", "squeue", "sinfo", "scancel")
+BINARIES = (
+    "munged", "mungekey", "slurmctld", "slurmd", "sbatch", "srun", "squeue", "sinfo", "scancel",
+    "scontrol",
+)
 
 
 # Daemons live in /usr/sbin, which a non-login PATH may lack.

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.slurm.helpers import run_on_slurm, slurm_job_logs
+from tests.slurm.helpers import run_timed, slurm_job_logs
 
 pytestmark = pytest.mark.slurm
 TOY = Path(__file__).with_name("toy")
@@ -17,7 +17,7 @@ TOY = Path(__file__).with_name("toy")
 
 def test_toy_workflow_runs_through_slurm_with_grouping(slurm_cluster, tmp_path):
     work = shutil.copytree(TOY, tmp_path / "toy")
-    run_on_slurm(
+    run_timed(
         slurm_cluster, work,
         "--executor", "slurm", "--jobs", "4",
         # Caps what a group job asks for: four parallel 1-core jobs would ask for more cores

@@ -1,0 +1,65 @@
+"""The rendered report shows the numbers the pipeline wrote, read from the results files."""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from impleval import fmt
+from impleval.report.variables import keys_used
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def page_text(demo_run: Path) -> str:
+    raw = (demo_run / "results/report/impleval-report.html").read_text(encoding="utf-8")
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", raw, flags=re.S)
+    text = html_lib.unescape(re.sub(r"<[^>]+>", " ", body))
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " "))
+
+
+def _norm(value: str) -> str:
+    return re.sub(r"\s+", " ", str(value).replace("\u00a0", " ")).strip()
+
+
+def test_every_quoted_value_appears_in_the_report(demo_run: Path, page_text: str):
+    variables = yaml.safe_load((demo_run / "results/report/variables.yml").read_text(encoding="utf-8"))
+    sources = "".join(p.read_text(encoding="utf-8") for p in (demo_run / "report/chapters/nb").glob("*.qmd"))
+    missing = []
+    for key in keys_used(sources):
+        node = variables
+        for part in key.split("."):
+            node = node[part]
+        if _norm(node) not in page_text:
+            missing.append((key, node))
+    assert not missing, f"values not shown in the report: {missing[:10]}"
+
+
+def test_participant_flow_matches_its_table(demo_run: Path, page_text: str):
+    flow = pd.read_csv(demo_run / "results/tables/participant_flow.csv")
+    analysed = int(flow.loc[flow["step"] == "analysed", "n_remaining"].iloc[0])
+    received = int(flow.loc[flow["step"] == "received", "n_remaining"].iloc[0])
+    assert f"{fmt.integer(analysed)} av {fmt.integer(received)}" in page_text
+
+
+def test_pooled_waiting_time_change_matches_its_estimates(demo_run: Path, page_text: str):
+    est = pd.read_csv(demo_run / "results/tables/its_estimates.csv")
+    row = est[(est["site"] == "pooled") & (est["outcome"] == "median_wait_minutes")
+              & (est["parameter"] == "level_change")].iloc[0]
+    shown = _norm(fmt.number(row["estimate"], 1))
+    assert shown in page_text and _norm(fmt.interval(row["ci_low"], row["ci_high"], 1)) in page_text
+
+
+def test_scale_omnibus_table_matches_survey_omnibus(demo_run: Path, page_text: str):
+    omnibus = pd.read_csv(demo_run / "results/tables/survey_omnibus.csv")
+    scales = omnibus[(omnibus["outcome_type"] == "scale") & (omnibus["group_var"] == "region")]
+    assert len(scales) >= 4
+    for _, row in scales.iterrows():
+        assert _norm(fmt.number(row["statistic"], 2)) in page_text, row["outcome"]
+        assert _norm(fmt.number(row["effect_size"], 3)) in page_text, row["outcome"]
