@@ -55,6 +55,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def render_conf(state: Path, *, cpus: int, memory_mb: int, partition: str = PARTITION) -> str:
+    """slurm.conf for one node named after this host, daemons' files under `state`."""
+    return Template(TEMPLATE.read_text()).substitute(
+        host=socket.gethostname().split(".")[0], state=state, cpus=cpus, memory_mb=memory_mb,
+        partition=partition, ctld_port=free_port(), d_port=free_port(),
+    )
+
+
 @dataclass
 class SlurmCluster:
     state: Path
@@ -146,11 +154,8 @@ class SlurmCluster:
     def _write_conf(self) -> None:
         if not self.cpus or not self.memory_mb:
             self.cpus, self.memory_mb = machine_resources()
-        text = Template(TEMPLATE.read_text()).substitute(
-            host=socket.gethostname().split(".")[0], state=self.state, cpus=self.cpus,
-            memory_mb=self.memory_mb, partition=self.partition,
-            ctld_port=free_port(), d_port=free_port(),
-        )
+        text = render_conf(self.state, cpus=self.cpus, memory_mb=self.memory_mb,
+                           partition=self.partition)
         SLURM_CONF.parent.mkdir(parents=True, exist_ok=True)
         if SLURM_CONF.exists() and MARKER not in SLURM_CONF.read_text(errors="replace"):
             self._saved_conf = self.state / "slurm.conf.saved"

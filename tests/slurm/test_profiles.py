@@ -1,6 +1,8 @@
-"""Static checks of the workflow profiles (fast, no Slurm needed): every rule the Slurm profile
-names exists, and every rule that does work is in a group, so a new or renamed rule cannot
-silently become its own Slurm job (7-8 s of overhead each) or leave a stale setting behind."""
+"""Static checks (fast, no Slurm needed) of the workflow profiles and the test cluster config.
+
+Every rule the Slurm profile names exists, and every rule that does work is in a group, so a new
+or renamed rule cannot silently become its own Slurm job (7-8 s of overhead each) or leave a
+stale setting behind."""
 
 from __future__ import annotations
 
@@ -48,3 +50,14 @@ def test_slurm_profile_uses_the_executor_plugin_without_a_home_made_launcher():
 def test_default_profile_runs_locally():
     profile = _profile("default")
     assert "executor" not in profile and profile["cores"]
+
+
+def test_test_cluster_config_matches_this_machine(tmp_path):
+    from tests.slurm.daemons import MARKER, machine_resources, render_conf
+
+    cpus, memory_mb = machine_resources()
+    text = render_conf(tmp_path, cpus=cpus, memory_mb=memory_mb)
+    assert MARKER in text and "${" not in text
+    node = next(line for line in text.splitlines() if line.startswith("NodeName="))
+    assert f"CPUs={cpus} " in node and f"RealMemory={memory_mb} " in node
+    assert 0 < memory_mb and cpus >= 1
