@@ -25,8 +25,18 @@ class Problem:
             where.append(f"row {self.row}")
         if self.column is not None:
             where.append(f"column '{self.column}'")
-        got = "" if self.value is None else f": got {self.value!r}"
+        got = "" if self.value is None else f": got {_masked(self.value)!r}"
         return f"{', '.join(where)}{got}; expected {self.expected}"
+
+
+def _masked(value: str) -> str:
+    """The offending value with any identifier replaced by its placeholder: validation runs before
+    the de-identification gate, and a fødselsnummer typed into a number column must not reach a
+    log. (Imported lazily: the privacy package imports this module.)"""
+    from impleval.privacy.deid import redact_text, scan_text
+
+    text = str(value)
+    return redact_text(text, scan_text(text))
 
 
 class InputError(Exception):

@@ -21,8 +21,10 @@ from impleval import fmt
 
 SUPPRESSED_MARK = "\u2020"  # dagger: the note under the table explains it
 NOTE = {
-    "nb": "{mark} Skjult fordi gruppen har færre enn {min_cell} svar (småcelleregelen).",
-    "en": "{mark} Suppressed because the group has fewer than {min_cell} responses (small-cell rule).",
+    "nb": "{mark} Skjult etter småcelleregelen: gruppen har færre enn {min_cell} svar, eller cellen er "
+          "skjult i tillegg slik at en skjult celle ikke kan regnes ut fra totalene.",
+    "en": "{mark} Suppressed by the small-cell rule: the group has fewer than {min_cell} responses, or "
+          "the cell is hidden as well so that a suppressed cell cannot be worked out from the totals.",
 }
 BOOLEAN = {"nb": ("ja", "nei"), "en": ("yes", "no")}
 # Column names that hold p-values: formatted APA-style ("< 0.001").
@@ -68,8 +70,14 @@ def _infer_kind(column: str, series: pd.Series) -> str:
     return "number"
 
 
-def _escape(text: str) -> str:
-    # A pipe would end the cell; a newline would end the row.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>@#])")
+
+
+def _escape(text: str, *, free_text: bool = False) -> str:
+    # A pipe would end the cell; a newline would end the row. Markdown and HTML in free text
+    # (quotes, labels) must show as text, not become emphasis, tags or cross-references.
+    if free_text:
+        text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
     return text.replace("|", "\\|").replace("\r", " ").replace("\n", " ")
 
 
@@ -88,7 +96,9 @@ def format_frame(df: pd.DataFrame, columns: Mapping[str, str], *, language: str 
         if "suppressed" in df.columns
         else pd.Series(False, index=df.index)
     )
-    marker = f"{fmt.suppressed(min_cell, language)}{SUPPRESSED_MARK}"
+    # Just the mark: a secondary (complementary) suppression is not "< min_cell", and "< 5" in a
+    # percentage column would read as "under 5 %".
+    marker = SUPPRESSED_MARK
     out = {}
     any_suppressed = False
     for column, header in columns.items():
@@ -101,7 +111,7 @@ def format_frame(df: pd.DataFrame, columns: Mapping[str, str], *, language: str 
         hidden = suppressed_rows & df[column].isna()
         any_suppressed |= bool(hidden.any())
         out[header] = [
-            marker if hide else _escape(formatter(value))
+            marker if hide else _escape(formatter(value), free_text=isinstance(value, str))
             for value, hide in zip(df[column], hidden)
         ]
     return pd.DataFrame(out, columns=list(columns.values())), any_suppressed

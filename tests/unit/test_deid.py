@@ -243,3 +243,13 @@ def test_combine_summaries_rejects_wrong_columns():
     with pytest.raises(InputError) as err:
         combine_summaries({"survey": pd.DataFrame({"x": [1]})}, files={"survey": "deid_survey.csv"})
     assert "deid_survey.csv" in str(err.value)
+
+
+def test_error_messages_mask_identifiers_in_offending_values():
+    """Validation runs before the gate: a fødselsnummer typed into a number column is masked."""
+    from impleval.errors import InputError, Problem
+
+    message = str(InputError([Problem("survey.csv", "a number", 4, "age", "31129956715"),
+                              Problem("survey.csv", "a number", 5, "age", "4x")]))
+    assert "31129956715" not in message and "[FNR]" in message
+    assert "'4x'" in message

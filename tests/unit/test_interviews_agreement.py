@@ -98,3 +98,16 @@ def test_double_coded_presence_and_table():
     assert table["code"].tolist() == ["x", "y", "all"]
     assert table.loc[2, "n_units"] == 4 and table.loc[2, "unit"] == "interview_x_code"
     assert table.loc[0, "pct_agreement"] == 0.5
+
+
+def test_third_coder_does_not_create_units():
+    """Units are interviews coded by both configured coders; a third coder's interview is no unit."""
+    segs = pd.DataFrame({
+        "interview_id": ["I1", "I1", "I2", "I2", "I3", "I3"],
+        "code_path": ["x", "x", "y", "y", "x", "y"],
+        "coder": ["c1", "c2", "c1", "c2", "c1", "c3"],
+    })
+    docs = pd.DataFrame({"interview_id": ["I1", "I2", "I3"], "double_coded": [True, True, True]})
+    first, second = double_coded_presence(segs, docs, ["x", "y"], ("c1", "c2"))
+    assert first.index.tolist() == second.index.tolist() == ["I1", "I2"]
+    assert (second.sum(axis=1) > 0).all()  # no all-zero unit for the second coder

@@ -7,16 +7,24 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from statsmodels.stats.multitest import multipletests
 
 from impleval.errors import InputError
-from impleval.interviews.quotes import coarsen_attribution, select_quotes
+from impleval.interviews.quotes import _tiebreak, coarsen_attribution, select_quotes
 from impleval.interviews.stats_analyse import analyse
 from impleval.interviews.stats_cooccurrence import theme_cooccurrence
 from impleval.interviews.stats_prevalence import code_prevalence, presence
 from impleval.interviews.stats_simulate import simulate, simulated_defs
-from impleval.interviews.stats_stage import cramers_v_corrected, shape_of, trend_test
+from impleval.interviews.stats_stage import (
+    cramers_v_corrected,
+    shape_of,
+    theme_groups,
+    theme_stage_tests,
+    trend_test,
+)
 from impleval.interviews.stats_stakeholders import stakeholder_benefits
 from impleval.interviews.stats_study import analysis_settings
+from impleval.interviews.stats_values import code_label, interview_values
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = ROOT / "config/demo-study/interviews-analysis.yaml"
@@ -158,9 +166,70 @@ def test_quotes_rule_reproducible_and_attribution(frames):
     q2 = select_quotes(segments.sample(frac=1, random_state=5), ["task_shifting"], seed=1, **kw)
     pd.testing.assert_frame_equal(q1.reset_index(drop=True), q2.reset_index(drop=True))
     assert q1["interview_id"].is_unique and len(q1) == 2
-    assert (q1["quote"].str.len() <= q1["quote"].str.len().max()).all()
     coarse = coarsen_attribution(q1, documents, min_cell=10_000)
     assert (coarse["role"] == "all").all() and (coarse["region"] == "all").all()
+
+
+@pytest.mark.parametrize("one_per_interview", [True, False])
+def test_quotes_are_the_k_shortest_eligible(frames, one_per_interview):
+    """Each theme's quotes are its k shortest eligible segments under the configured rule."""
+    segments, _ = frames
+    k, lo, hi = 3, 40, 220
+    themes = ["task_shifting", "trust_in_ai", "dialogue_procurement", "challenge_ortho_false_pos"]
+    q = select_quotes(segments, themes, coder="coder_1", per_theme=k, min_chars=lo, max_chars=hi,
+                      one_per_interview=one_per_interview, seed=1)
+    s = segments[segments["coder"] == "coder_1"].copy()
+    s["quote"] = s["text"].astype(str).str.split().str.join(" ")
+    s["length"] = s["quote"].str.len()
+    eligible = s[s["length"].between(lo, hi)]
+    assert len(eligible) < len(s)  # the length window really excludes something here
+    for theme in themes:
+        got = q[q["theme"] == theme]
+        cand = eligible[eligible["theme"] == theme]
+        assert len(got) == k and got["quote"].isin(set(cand["quote"])).all(), theme
+        assert got["quote"].is_unique and (not one_per_interview or got["interview_id"].is_unique)
+        # Nothing left out is shorter than the longest quote taken unless the rule forbids it
+        # (its interview or its words are already quoted).
+        taken = set(got["interview_id"]) if one_per_interview else set()
+        left = cand[~cand["interview_id"].isin(taken) & ~cand["quote"].isin(set(got["quote"]))]
+        assert (left["length"] >= got["quote"].str.len().max()).all(), theme
+        # The same rule written out: shortest first, ties by the seeded hash, greedy skips.
+        order = cand.assign(h=[_tiebreak(1, i, p) for i, p in zip(cand["interview_id"], cand["position"])])
+        used_i, used_q, ref = set(), set(), []
+        for _, r in order.sort_values(["length", "h"]).iterrows():
+            if (one_per_interview and r["interview_id"] in used_i) or r["quote"] in used_q:
+                continue
+            used_i.add(r["interview_id"]), used_q.add(r["quote"]), ref.append(r["quote"])
+        assert got["quote"].tolist() == ref[:k], theme
+
+
+def test_coarsening_is_per_role_across_the_quote_bank():
+    """A role with one large and one small region cell loses the region in every quote."""
+    documents = pd.DataFrame({
+        "interview_id": [f"i{j}" for j in range(20)],
+        "role": ["nurse"] * 8 + ["manager"] * 6 + ["manager"] + ["porter"] * 5,
+        "region": ["vest"] * 4 + ["nord"] * 4 + ["vest"] * 6 + ["midt"] + ["vest"] * 5,
+    })
+    quotes = pd.DataFrame({
+        "interview_id": ["i0", "i4", "i8", "i9", "i14", "i15"],
+        "theme": ["a"] * 6, "quote": list("uvwxyz"),
+        "role": ["nurse", "nurse", "manager", "manager", "manager", "porter"],
+        "region": ["vest", "nord", "vest", "vest", "midt", "vest"],
+    })
+    out = coarsen_attribution(quotes, documents, min_cell=4).set_index("interview_id")
+    # nurse: both region cells (4, 4) reach min_cell -> role and region kept.
+    assert list(out.loc[["i0", "i4"], "region"]) == ["vest", "nord"]
+    # manager: vest has 6, midt only 1 -> no manager quote names a region, not even the vest ones,
+    # so the midt quote cannot be told apart from the others.
+    managers = out[out["role"] == "manager"]
+    assert len(managers) == 3 and (managers["region"] == "all").all()
+    # porter: 5 interviews in one region cell -> kept.
+    assert out.loc["i15", "region"] == "vest"
+    # min_cell above a role's total: role and region both withheld.
+    out = coarsen_attribution(quotes, documents, min_cell=6).set_index("interview_id")
+    assert out.loc["i15", ["role", "region"]].tolist() == ["all", "all"]
+    assert (out.loc[["i0", "i4"], "region"] == "all").all() and (out.loc[["i0", "i4"], "role"] == "nurse").all()
+    assert (out.loc[["i8", "i9", "i14"], "role"] == "manager").all()
 
 
 def test_quotes_have_only_role_and_region(tables):
@@ -200,3 +269,81 @@ def test_missing_canonical_column(frames, settings):
     segments, documents = frames
     with pytest.raises(InputError, match="theme"):
         analyse(segments.drop(columns=["theme"]), documents, simulated_defs(), settings, min_cell=5, seed=7)
+
+
+def test_stage_test_families_by_theme_group():
+    """With groups, process themes and stakeholder effects are adjusted as separate families."""
+    rng = np.random.default_rng(3)
+    stages = ["s0", "s1", "s2", "s3"]
+    stage = pd.Series(np.repeat(stages, 15), index=[f"i{j}" for j in range(60)])
+    score = stage.map({s: k for k, s in enumerate(stages)}).to_numpy()
+    present = pd.DataFrame({f"t{j}": (rng.random(60) < 0.2 + 0.05 * j * score / 3).astype(int)
+                            for j in range(6)}, index=stage.index)
+    themes = list(present.columns)
+    groups = theme_groups(themes, themes[:2], "theme_group")
+    assert groups == {"t0": "process", "t1": "process", **{t: "stakeholder" for t in themes[2:]}}
+    assert theme_groups(themes, themes[:2], "all_themes") is None
+    kw = dict(tests=["trend", "chi_square"], adjust_method="fdr_bh", alpha=0.05, resamples=99, seed=1)
+    split = theme_stage_tests(present, stage, stages, themes, groups=groups, **kw)
+    pooled = theme_stage_tests(present, stage, stages, themes, **kw)
+    pd.testing.assert_series_equal(split["p_value"], pooled["p_value"])
+    for name, rows in split.groupby("effect_size_name"):
+        proc = rows[rows["theme"].isin(themes[:2])]
+        assert np.allclose(proc["p_adjusted"], multipletests(proc["p_value"], method="fdr_bh")[1])
+        other = pooled[pooled["effect_size_name"] == name]
+        assert np.allclose(other["p_adjusted"], multipletests(other["p_value"], method="fdr_bh")[1])
+    assert not np.allclose(split["p_adjusted"], pooled["p_adjusted"])
+
+
+def _values(tables, frames, settings, language="en"):
+    _, documents = frames
+    return interview_values(tables, documents, simulated_defs(), settings, language=language, min_cell=5)
+
+
+def test_values_rise_and_fall_follow_the_sign_of_r(frames, settings, tables):
+    """n_up/n_down and the strongest rise/fall come from the sign of r, not the shape label."""
+    t = tables["theme_stage_tests"].copy()
+    trend = t["effect_size_name"] == "r"
+    process = simulated_defs().process_themes
+    t.loc[trend, "significant"] = t.loc[trend, "theme"].isin(process)
+    # Descriptive shape disagrees with r: a rising r labelled "down" (last stage below first).
+    t.loc[trend & (t["theme"] == "task_shifting"), ["effect_size", "direction"]] = [0.4, "down"]
+    t.loc[trend & (t["theme"] == "dialogue_procurement"), ["effect_size", "direction"]] = [-0.3, "peak"]
+    t.loc[trend & (t["theme"] == "trust_in_ai"), ["effect_size", "direction"]] = [0.1, "up"]
+    v = _values({**tables, "theme_stage_tests": t}, frames, settings)["tests"]
+    assert (v["n_up"], v["n_down"]) == ("2", "1")
+    assert v["strongest_rise"]["theme"] == simulated_defs().lab("theme", "task_shifting", "en")
+    assert v["strongest_fall"]["theme"] == simulated_defs().lab("theme", "dialogue_procurement", "en")
+
+
+def test_values_say_which_family_was_adjusted(frames, settings, tables):
+    """The prose names the family the table's adjusted p values were really adjusted over."""
+    process = simulated_defs().process_themes
+    t = tables["theme_stage_tests"].copy()
+    for groups in (theme_groups(t["theme"].unique().tolist(), process, "theme_group"), None):
+        fam = t["effect_size_name"] + "|" + (t["theme"].map(groups) if groups else "")
+        for f in fam.unique():
+            t.loc[fam == f, "p_adjusted"] = multipletests(t.loc[fam == f, "p_value"], method="fdr_bh")[1]
+        v = _values({**tables, "theme_stage_tests": t}, frames, settings)["tests"]
+        assert v["adjusted_over"] == ("the process themes" if groups else "all themes and stakeholder effects")
+
+
+@pytest.mark.xfail(strict=True, reason="stats_analyse.py must pass groups=theme_groups(...) to "
+                   "theme_stage_tests (patch handed to the parent; file outside this change)")
+def test_analysis_adjusts_within_theme_group(frames, settings, tables):
+    t = tables["theme_stage_tests"]
+    for _, rows in t[t["theme_group"] == "process"].groupby("effect_size_name"):
+        assert np.allclose(rows["p_adjusted"], multipletests(rows["p_value"], method="fdr_bh")[1])
+    assert _values(tables, frames, settings)["tests"]["adjusted_over"] == "the process themes"
+
+
+def test_values_name_the_lowest_kappa_code(frames, settings, tables):
+    agr = tables["intercoder_agreement"]
+    low = agr[agr["code"] != "all"].dropna(subset=["kappa"]).sort_values("kappa").iloc[0]
+    defs = simulated_defs()
+    v = _values(tables, frames, settings)["agreement"]
+    assert v["kappa_lowest_code"] == code_label(defs, low["code"], "en")
+    # A theme with two codes: the label names the code, not only the theme.
+    defs.codes["Task shifting > Radiographers report"] = "task_shifting"
+    assert code_label(defs, "Task shifting > Radiographers report", "en").endswith(": Radiographers report")
+    assert _values(tables, frames, settings)["n_double_coded"] == str(int(agr["n_units"].iloc[0]))

@@ -222,3 +222,29 @@ def test_every_value_the_chapters_quote_exists(tables, language):
                 assert part in node, (chapter, key)
                 node = node[part]
             assert isinstance(node, str), key
+
+
+def test_pooled_rebuilds_seasonal_terms_dropped_at_one_site(data):
+    """A seasonal column dropped from one site's own model is rebuilt from its dates in the stacked
+    design, not filled with zeros (which would claim that site never had, e.g., an Easter week)."""
+    from impleval.monitoring.design import easter_indicator
+    from impleval.monitoring.models import pooled
+
+    fits = [f for f in fit_all(*data, DEFINITION)[PRIMARY] if f.result is not None]
+    target = next(f for f in fits if "post" in f.X and "easter" in f.X and f.X["easter"].sum() > 0)
+    target.X = target.X.drop(columns=["easter"])  # as if degenerate for this site alone
+    fit = pooled(fits, DEFINITION["analysis"])
+    start = sum(len(f.X) for f in fits[:fits.index(target)])
+    rows = fit.X.iloc[start:start + len(target.X)]
+    assert not fit.X.isna().any().any()
+    expected = easter_indicator(target.frame["frequency"].iloc[0], target.frame["period_start"])
+    np.testing.assert_array_equal(rows["easter"].to_numpy(), expected)
+    assert rows["easter"].sum() > 0
+
+
+def test_median_weeks_to_target_is_among_sites_reaching_it(tables):
+    v = build_values(tables, DEFINITION, ORGANISATION, "en")["precision"]
+    n = tables["monitoring_weeks_needed"]
+    n = n[n["outcome"] == PRIMARY]
+    assert v["n_reaching"] == str(int(n["weeks_to_target"].notna().sum()))
+    assert v["n_total"] == str(len(n))

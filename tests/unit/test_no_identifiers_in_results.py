@@ -105,3 +105,14 @@ def test_demo_run_results_have_no_identifiers(demo_run):
     table = pd.read_csv(demo_run / "results" / "tables" / "deid_hits.csv", keep_default_na=False)
     assert table.columns.tolist() == SUMMARY_COLUMNS and len(table) >= 3  # the gate ran on every source
     assert set(table["kind"]) <= {*KINDS, "none"}
+
+
+def test_identifier_glued_to_a_label_and_in_a_notebook_is_found(tmp_path):
+    import json
+
+    (tmp_path / "t.csv").write_text("id\nfnr-31129956715\n", encoding="utf-8")
+    nb = {"cells": [{"cell_type": "code", "source": ["x = 1"],
+                     "outputs": [{"output_type": "stream", "text": ["ring 41234567\n"]}]}]}
+    (tmp_path / "n.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    kinds = set(zip(*[scan_folder(tmp_path)[c] for c in ("file", "kind")]))
+    assert ("t.csv", "fnr") in kinds and ("n.ipynb", "phone") in kinds

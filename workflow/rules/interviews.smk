@@ -80,7 +80,7 @@ rule plot_interviews:
         analysis=study_file("interviews_analysis"),
         organisation=study_file("organisation"),
         schema="config/schema/interviews-analysis.schema.yaml",
-        library=library_files("interviews", "privacy", "figures"),
+        library=library_files("interviews", "privacy", "figures", "fmt"),
     output:
         figures=figure_paths(INTERVIEW_FIGURES, category="Interviews"),
     log:

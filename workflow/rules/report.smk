@@ -13,7 +13,7 @@ rule collect_report_values:
         survey_analysis=study_file("survey_analysis"),
         interviews_analysis=study_file("interviews_analysis"),
         monitoring=study_file("monitoring"),
-        library=library_files("report"),
+        library=library_files("report", "fmt"),
     output:
         "results/report/variables.yml",
     log:

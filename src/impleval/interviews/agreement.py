@@ -1,6 +1,6 @@
 """Inter-coder agreement per code on the double-coded interviews.
 
-Unit: a double-coded interview; each coder either applied the code somewhere in it or not.
+Unit: an interview coded by both configured coders; each either applied the code in it or not.
 Per code: prevalence, percent agreement, Cohen's κ with its asymptotic CI (statsmodels), PABAK
 (κ's prevalence paradox makes rare codes look unreliable, so PABAK and prevalence stand beside it)
 and Krippendorff's α (nominal, `krippendorff`) with a percentile bootstrap CI over units.
@@ -25,8 +25,15 @@ AGREEMENT_COLUMNS = ["code", "theme", "unit", "n_units", "prevalence", "pct_agre
 
 def double_coded_presence(segments: pd.DataFrame, documents: pd.DataFrame, codes: list[str],
                           coders: tuple[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Two interview × code 0/1 tables (one per coder) over the double-coded interviews."""
-    ids = documents.loc[documents["double_coded"].astype(bool), "interview_id"]
+    """Two interview × code 0/1 tables (one per coder) over the interviews both coders coded.
+
+    The units are the interviews in which each of the two configured coders applied at least one
+    code: `documents.double_coded` only says that some two coders did, so an interview coded by
+    the primary and a third coder would otherwise enter as an all-zero unit for the second coder
+    and count as agreement on "not applied"."""
+    by_both = set.intersection(*(set(segments.loc[segments["coder"] == c, "interview_id"]) for c in coders))
+    ids = documents.loc[documents["double_coded"].astype(bool) & documents["interview_id"].isin(by_both),
+                        "interview_id"]
     out = []
     for coder in coders:
         s = segments[(segments["coder"] == coder) & segments["interview_id"].isin(ids)]

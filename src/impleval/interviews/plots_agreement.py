@@ -8,6 +8,7 @@ import pandas as pd
 from impleval import fmt
 from impleval.figures import OKABE_ITO
 from impleval.interviews.stats_study import ALL, StudyDefs, text_label
+from impleval.interviews.stats_values import code_label
 
 CAPTIONS = {
     "caption": {
@@ -48,7 +49,7 @@ def plot_agreement(agreement: pd.DataFrame, defs: StudyDefs, settings, *, langua
     codes = agreement[agreement["code"] != ALL]
     pooled = agreement[agreement["code"] == ALL]
     rows = pd.concat([codes, pooled], ignore_index=True)
-    labels = [defs.lab("theme", t, L) for t in codes["theme"]] + [CAPTIONS["pooled"][L]]
+    labels = [code_label(defs, c, L) for c in codes["code"]] + [CAPTIONS["pooled"][L]]
     y = np.arange(len(rows))[::-1].astype(float)
     fig, ax = plt.subplots(figsize=(7.5, 0.28 * len(rows) + 1.5))
     for col, lo, hi, off, colour, marker, name in (
@@ -82,7 +83,7 @@ def plot_agreement(agreement: pd.DataFrame, defs: StudyDefs, settings, *, langua
     low = codes.dropna(subset=["kappa"]).sort_values("kappa")
     alt = CAPTIONS["alt"][L].format(
         n_codes=len(codes), n_meet=int((codes["kappa_flag"] == "meets_target").sum()),
-        low=defs.lab("theme", low.iloc[0]["theme"], L) if len(low) else "–",
+        low=code_label(defs, low.iloc[0]["code"], L) if len(low) else "–",
         low_k=fmt.number(low.iloc[0]["kappa"], 2, L) if len(low) else "–",
         pooled=fmt.number(pooled["kappa"].iloc[0], 2, L) if len(pooled) else "–")
     return fig, caption, alt

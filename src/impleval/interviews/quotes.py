@@ -6,9 +6,11 @@ SHA-256 hash of (seed, interview, position), so the choice is reproducible and n
 with `one_per_interview` a theme never quotes the same interview twice, and never the same
 words twice.
 
-Attribution is by role and region only, never trust or stage. If fewer than `min_cell`
-interviews share the quote's role and region, the attribution is coarsened (region dropped, then
-role) so that a quote cannot single out a person.
+Attribution is by role and region only, never trust or stage. Coarsening is decided per role
+for the whole quote bank, not per quote: if any region cell of a role has fewer than `min_cell`
+interviews, the region is dropped from every quote of that role (otherwise a lone "Role" quote
+beside "Role, region" quotes would betray that it comes from a small region); if the role itself
+has fewer than `min_cell` interviews, the role is dropped too.
 """
 
 from __future__ import annotations
@@ -33,14 +35,21 @@ def select_quotes(segments: pd.DataFrame, themes: list[str], *, coder: str, per_
     s["length"] = s["quote"].str.len()
     s = s[(s["length"] >= min_chars) & (s["length"] <= max_chars)]
     s["tiebreak"] = [_tiebreak(seed, i, p) for i, p in zip(s["interview_id"], s["position"])]
-    s = s.sort_values(["length", "tiebreak"], kind="stable")
+    s = s.sort_values(["length", "tiebreak"], kind="stable").reset_index(drop=True)
     picked = []
     for theme in themes:
+        # Shortest first, skipping a segment whose interview (one_per_interview) or words (the
+        # same words twice add nothing) are already quoted. Greedy, so an interview whose shortest
+        # segment repeats another's words still offers its next shortest.
+        keep, seen_i, seen_q = [], set(), set()
         cand = s[s["theme"] == theme]
-        if one_per_interview:
-            cand = cand.drop_duplicates("interview_id")
-        cand = cand.drop_duplicates("quote")  # the same words twice add nothing to a quote bank
-        picked.append(cand.head(per_theme))
+        for idx, iid, quote in zip(cand.index, cand["interview_id"], cand["quote"]):
+            if len(keep) == per_theme:
+                break
+            if (one_per_interview and iid in seen_i) or quote in seen_q:
+                continue
+            keep.append(idx), seen_i.add(iid), seen_q.add(quote)
+        picked.append(cand.loc[keep])
     if not picked:
         return pd.DataFrame(columns=["interview_id", *QUOTE_COLUMNS])
     out = pd.concat(picked, ignore_index=True)
@@ -48,20 +57,24 @@ def select_quotes(segments: pd.DataFrame, themes: list[str], *, coder: str, per_
 
 
 def coarsen_attribution(quotes: pd.DataFrame, documents: pd.DataFrame, min_cell: int) -> pd.DataFrame:
-    """Replace role/region by "all" where the attributed group has fewer than `min_cell` interviews."""
-    combo = documents.groupby(["role", "region"]).size().to_dict()
+    """Replace role/region by "all", decided per role across the whole quote bank.
+
+    A role keeps its regions only when every region cell of that role (in the documents, not just
+    among the quotes) has at least `min_cell` interviews; otherwise all its quotes lose the region.
+    A role with fewer than `min_cell` interviews in total is shown as "all" as well. Never the
+    region alone: a region without role would again mark the quote as coming from a small cell.
+    """
+    combo = documents.groupby(["role", "region"]).size()
     by_role = documents["role"].value_counts().to_dict()
-    by_region = documents["region"].value_counts().to_dict()
+    smallest = combo.groupby(level="role").min().to_dict()  # smallest region cell of each role
     roles, regions = [], []
     for role, region in zip(quotes["role"], quotes["region"]):
-        if combo.get((role, region), 0) >= min_cell:
-            roles.append(role), regions.append(region)
-        elif by_role.get(role, 0) >= min_cell:
-            roles.append(role), regions.append(ALL)
-        elif by_region.get(region, 0) >= min_cell:
-            roles.append(ALL), regions.append(region)
-        else:
+        if by_role.get(role, 0) < min_cell:
             roles.append(ALL), regions.append(ALL)
+        elif smallest.get(role, 0) < min_cell:
+            roles.append(role), regions.append(ALL)
+        else:
+            roles.append(role), regions.append(region)
     return quotes.assign(role=roles, region=regions)
 
 

@@ -1,7 +1,9 @@
 """Change of each theme across the ordered stages: trend test and chi-square, with effect sizes.
 
 Unit: interviews (mentions the theme or not) by the primary coder. One row per theme and test;
-p values are adjusted across themes within each test (one family per test, method from config).
+p values are adjusted within families declared in config (`stage_tests.families`): by default one
+family per test kind and theme group (process themes apart from stakeholder effects), so the
+report's "k of the n process themes" is adjusted over exactly those n themes.
 """
 
 from __future__ import annotations
@@ -84,8 +86,11 @@ def adjust(p: pd.Series, method: str) -> pd.Series:
 
 def theme_stage_tests(present: pd.DataFrame, stage: pd.Series, stages: list[str], themes: list[str], *,
                       tests: list[str], adjust_method: str, alpha: float, resamples: int,
-                      seed: int) -> pd.DataFrame:
-    """One row per theme and test. `present`: interview × theme 0/1; `stage`: same index."""
+                      seed: int, groups: dict[str, str] | None = None) -> pd.DataFrame:
+    """One row per theme and test. `present`: interview × theme 0/1; `stage`: same index.
+
+    `groups` (theme -> group, e.g. process/stakeholder): p values are adjusted within each test
+    kind × group. None: one family per test kind across all themes."""
     rows = []
     for ti, theme in enumerate(themes):
         col = present[theme] if theme in present else pd.Series(0, index=present.index)
@@ -102,10 +107,19 @@ def theme_stage_tests(present: pd.DataFrame, stage: pd.Series, stages: list[str]
             rows.append({"theme": theme, **res, "effect_size_name": name,
                          "n_interviews": int(table.sum()), "direction": direction})
     out = pd.DataFrame(rows)
-    family = out["effect_size_name"]  # one family per test kind (trend / chi-square)
+    group = out["theme"].map(groups).fillna("") if groups is not None else ""
+    family = out["effect_size_name"] + "|" + group  # test kind (trend / chi-square) × theme group
     out["p_adjusted"] = np.nan
     for fam in family.unique():
         idx = family == fam
         out.loc[idx, "p_adjusted"] = adjust(out.loc[idx, "p_value"], adjust_method).to_numpy()
     out["significant"] = out["p_adjusted"] < alpha
     return out[STAGE_TEST_COLUMNS]
+
+
+def theme_groups(themes: list[str], process: list[str], families: str) -> dict[str, str] | None:
+    """The `groups` argument of `theme_stage_tests` for `stage_tests.families` in config:
+    `theme_group` adjusts process themes and stakeholder effects separately, `all_themes` together."""
+    if families == "all_themes":
+        return None
+    return {t: "process" if t in process else "stakeholder" for t in themes}

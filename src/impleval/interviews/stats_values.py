@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from impleval import fmt
+from impleval.interviews.stats_stage import adjust
 from impleval.interviews.stats_study import ALL, StudyDefs
 
 APPROACH = {
@@ -42,6 +44,12 @@ TEST_NAMES = {
     "cochran_armitage": {"nb": "Cochran–Armitages trendtest", "en": "the Cochran–Armitage trend test"},
     "chi_square": {"nb": "kjikvadrattest", "en": "the chi-square test"},
 }
+# Which themes the primary test's p values were adjusted over, read off the table itself.
+ADJUSTED_OVER = {
+    "process": {"nb": "prosesstemaene", "en": "the process themes"},
+    "all": {"nb": "alle temaer og aktøreffekter", "en": "all themes and stakeholder effects"},
+    "other": {"nb": "en annen familie av temaer", "en": "another family of themes"},
+}
 ADJUST_NAMES = {
     "fdr_bh": {"nb": "Benjamini–Hochberg", "en": "Benjamini–Hochberg"},
     "holm": {"nb": "Holm", "en": "Holm"},
@@ -52,6 +60,32 @@ ADJUST_NAMES = {
 }
 
 
+def code_label(defs: StudyDefs, code: str, language: str) -> str:
+    """A code's label: its theme's label when the theme has this one code (the theme label is the
+    code's label in the report language), else "Theme: last level of the code path"."""
+    theme = defs.codes.get(code, "")
+    name = defs.lab("theme", theme, language) if theme else ""
+    if not theme or sum(t == theme for t in defs.codes.values()) > 1:
+        leaf = str(code).split(" > ")[-1]
+        return f"{name}: {leaf}" if name else leaf
+    return name
+
+
+def _adjusted_over(prim: pd.DataFrame, process: list[str], method: str) -> str:
+    """"process" if the process themes' adjusted p values are adjusted among themselves, "all" if
+    over every theme of the test, else "other" (prose must say what the table did)."""
+    def same(rows: pd.DataFrame) -> bool:
+        redo = adjust(rows["p_value"], method).to_numpy(dtype=float)
+        return np.allclose(redo, rows["p_adjusted"].to_numpy(dtype=float), equal_nan=True)
+
+    proc = prim[prim["theme"].isin(process)]
+    if len(proc) == len(prim):  # no stakeholder effects: the two families coincide
+        return "process" if same(prim) else "other"
+    if same(proc):
+        return "process"
+    return "all" if same(prim) else "other"
+
+
 def _overall(prev: pd.DataFrame) -> pd.DataFrame:
     return prev[(prev["code"] == ALL) & (prev["region"] == ALL) & (prev["role"] == ALL)]
 
@@ -60,9 +94,15 @@ def interview_values(tables: dict[str, pd.DataFrame], documents: pd.DataFrame, d
                      settings: dict, *, language: str, min_cell: int) -> dict:
     L = language
     num, pct, pval, integer = fmt.number, fmt.percent, fmt.pvalue, fmt.integer
+    a = settings["agreement"]
+    agr = tables["intercoder_agreement"]
+    # Double-coded = coded by both configured coders (the agreement units), not by any two coders.
+    agr_codes = agr[agr["code"] != ALL] if not agr.empty else agr
+    n_double = (int(agr_codes["n_units"].max()) if a["enabled"] and len(agr_codes)
+                else int(documents["double_coded"].astype(bool).sum()))
     v: dict = {
         "n_interviews": integer(len(documents), L),
-        "n_double_coded": integer(int(documents["double_coded"].astype(bool).sum()), L),
+        "n_double_coded": integer(n_double, L),
         "n_themes": integer(len(defs.process_themes), L),
         "n_stakeholder_effects": integer(len(defs.stakeholders), L),
         "min_cell": integer(min_cell, L),
@@ -75,19 +115,26 @@ def interview_values(tables: dict[str, pd.DataFrame], documents: pd.DataFrame, d
     primary_name = "r" if st["primary"] == "trend" else "cramers_v_corrected"
     prim = tests[tests["effect_size_name"] == primary_name]
     proc = prim[prim["theme"].isin(defs.process_themes)]
-    sig = proc[proc["significant"]]
+    sig = proc[proc["significant"]].copy()
+    # Rising or falling: for the trend test the sign of r (what the test tested); the chi-square
+    # has no sign, so there the descriptive shape (last vs first stage) stands in.
+    if st["primary"] == "trend":
+        sig["sense"] = np.sign(sig["effect_size"]).map({1.0: "up", -1.0: "down"}).fillna("flat")
+    else:
+        sig["sense"] = sig["direction"]
     v["tests"] = {
         "primary": TEST_NAMES["cochran_armitage" if st["primary"] == "trend" else "chi_square"][L],
         "adjust": ADJUST_NAMES[st["adjust"]][L],
+        "adjusted_over": ADJUSTED_OVER[_adjusted_over(prim, defs.process_themes, st["adjust"])][L],
         "alpha": num(st["alpha"], 2, L),
         "n_tested": integer(len(proc), L),
         "n_significant": integer(len(sig), L),
-        "n_up": integer(int((sig["direction"] == "up").sum()), L),
-        "n_down": integer(int((sig["direction"] == "down").sum()), L),
+        "n_up": integer(int((sig["sense"] == "up").sum()), L),
+        "n_down": integer(int((sig["sense"] == "down").sum()), L),
     }
     overall = _overall(tables["code_prevalence"])
     for key, direction in (("strongest_rise", "up"), ("strongest_fall", "down")):
-        cand = sig[sig["direction"] == direction]
+        cand = sig[sig["sense"] == direction]
         if cand.empty:  # keys stay present: a missing report variable fails the render
             v["tests"][key] = {k: "–" for k in ("theme", "first", "last", "effect", "p")}
             continue
@@ -121,15 +168,12 @@ def interview_values(tables: dict[str, pd.DataFrame], documents: pd.DataFrame, d
         }
 
     # Agreement.
-    a = settings["agreement"]
-    n_double = int(documents["double_coded"].astype(bool).sum())
     v["agreement"] = {"enabled": "true" if a["enabled"] else "false",
                       "approach": APPROACH[bool(a["enabled"])][L].format(n=integer(n_double, L)),
                       "kappa_target": num(a["kappa_target"], 2, L),
                       "ci_level": pct(a["ci_level"], 0, L),
                       "alpha_reliable": num(a["alpha_reliable"], 2, L),
                       "alpha_tentative": num(a["alpha_tentative"], 3, L)}
-    agr = tables["intercoder_agreement"]
     keys = ("n_codes", "n_meeting_target", "n_alpha_reliable", "n_alpha_unreliable", "kappa_pooled",
             "kappa_pooled_ci", "alpha_pooled", "alpha_pooled_ci", "kappa_median", "kappa_lowest_code",
             "kappa_lowest", "n_boot")
@@ -149,7 +193,7 @@ def interview_values(tables: dict[str, pd.DataFrame], documents: pd.DataFrame, d
             "alpha_pooled": num(pooled["krippendorff_alpha"], 2, L),
             "alpha_pooled_ci": fmt.interval(pooled["alpha_ci_low"], pooled["alpha_ci_high"], 2, L),
             "kappa_median": num(codes["kappa"].median(), 2, L),
-            "kappa_lowest_code": defs.lab("theme", low.iloc[0]["theme"], L) if len(low) else "–",
+            "kappa_lowest_code": code_label(defs, low.iloc[0]["code"], L) if len(low) else "–",
             "kappa_lowest": num(low.iloc[0]["kappa"], 2, L) if len(low) else "–",
             "n_boot": integer(a["n_boot"], L),
         })

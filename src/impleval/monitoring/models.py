@@ -18,7 +18,7 @@ from scipy import stats
 from statsmodels.stats.diagnostic import acorr_breusch_godfrey, acorr_ljungbox
 from statsmodels.stats.stattools import durbin_watson
 
-from impleval.monitoring.design import DAYS_PER_WEEK, drop_degenerate, period_days, site_frame
+from impleval.monitoring.design import DAYS_PER_WEEK, drop_degenerate, period_days, season_terms, site_frame
 
 PARAMETERS = ["level_change", "slope_change", "pre_slope", "post_slope", "effect_at_horizon",
               "relative_effect"]
@@ -237,7 +237,13 @@ def pooled(fits: list[SiteFit], analysis: dict) -> SiteFit | None:
     parts, ys, offsets = [], [], []
     origin = min(f.frame["period_start"].min() for f in usable)
     for f in usable:
-        X = f.X.copy()
+        # Seasonal terms are rebuilt from each site's dates: a term dropped from one site's own
+        # model as degenerate there (e.g. no Easter week in its series) is not zero for that site,
+        # so filling it with 0 in the stack would be wrong. drop_degenerate below then removes
+        # only the terms degenerate in the stacked frame.
+        frequency = f.frame["frequency"].iloc[0]
+        X = f.X[[c for c in ("const", "time", "post", "since") if c in f.X]].join(
+            season_terms(frequency, f.frame["period_start"], analysis).loc[f.X.index])
         X["time"] = (f.frame["period_start"] - origin).dt.days.to_numpy() / DAYS_PER_WEEK
         if "post" not in X:
             X["post"] = X["since"] = 0.0
@@ -249,7 +255,9 @@ def pooled(fits: list[SiteFit], analysis: dict) -> SiteFit | None:
         parts.append(X.drop(columns=["time"]))
         ys.append(f.frame[outcome].to_numpy(dtype=float))
         offsets.append(f.offset if f.offset is not None else np.zeros(len(X)))
-    X = pd.concat(parts, ignore_index=True).fillna(0.0)
+    X = pd.concat(parts, ignore_index=True)
+    if X.isna().any().any():  # every part has the same columns now; a gap would be a bug
+        raise ValueError(f"pooled design has missing values in {list(X.columns[X.isna().any()])}")
     X = drop_degenerate(X, keep=("post", "since") + tuple(c for c in X if c.startswith(("site[", "trend["))))
     groups = np.repeat(np.arange(len(usable)), [len(p) for p in parts])
     y, offset = np.concatenate(ys), np.concatenate(offsets)

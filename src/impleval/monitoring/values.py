@@ -120,6 +120,10 @@ def _precision_summary(needed: pd.DataFrame, primary: str, labels: dict, languag
                              for s, w in zip(more["site"], more["extra_weeks_to_target"])], language),
         "n_more": fmt.integer(len(more), language),
         "beyond_sites": _join([labels[s] for s in never["site"]], language),
+        # The median is over the hospitals that reach the target within max_post_weeks only (the
+        # others are censored); the chapter says so and quotes n_reaching of n_total.
+        "n_reaching": fmt.integer(int(n["weeks_to_target"].notna().sum()), language),
+        "n_total": fmt.integer(len(n), language),
         "median_weeks_to_target": fmt.integer(float(np.nanmedian(n["weeks_to_target"])) if n["weeks_to_target"].notna().any()
                                               else np.nan, language),
     }

@@ -22,7 +22,8 @@ TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".json", ".yml", ".yaml", ".md", ".qmd"
 MARKUP_SUFFIXES = {".html", ".htm", ".svg", ".xml"}
 
 # Hashes, UUIDs and base64-ish tokens: digits inside them are not phone or identity numbers.
-_TOKEN = re.compile(r"\b(?=[0-9A-Za-z_-]*[A-Za-z])(?=[0-9A-Za-z_-]*\d)[0-9A-Za-z_-]{12,}\b")
+# No "-" or "_" in the class: "fnr-01019010046" must not hide as one token.
+_TOKEN = re.compile(r"\b(?=[0-9A-Za-z]*[A-Za-z])(?=[0-9A-Za-z]*\d)[0-9A-Za-z]{12,}\b")
 _DROP_BLOCKS = re.compile(r"<(script|style|defs|metadata)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]*>", re.DOTALL)
 _FINDING_COLUMNS = ["file", "line", "kind", "confidence"]
@@ -39,6 +40,23 @@ def _markup_lines(raw: str) -> list[str]:
     return html.unescape(raw).split("\n")
 
 
+def _notebook_text(path: Path) -> str:
+    import json
+
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    parts = []
+    for cell in nb.get("cells", []):
+        parts.append("".join(cell.get("source", "")))
+        for out in cell.get("outputs", []):
+            parts.append("".join(out.get("text", "")))
+            data = out.get("data", {})
+            for mime in ("text/plain", "text/markdown"):
+                parts.append("".join(data.get(mime, "")))
+            if "text/html" in data:
+                parts.append("\n".join(_markup_lines("".join(data["text/html"]))))
+    return "\n".join(parts)
+
+
 def _lines(path: Path) -> Iterable[tuple[int | None, str]]:
     suffix = path.suffix.lower()
     if suffix == ".parquet":
@@ -48,6 +66,9 @@ def _lines(path: Path) -> Iterable[tuple[int | None, str]]:
             if pd.api.types.is_string_dtype(df[col]) or df[col].dtype == object:
                 for i, value in enumerate(df[col].dropna().astype(str)):
                     yield i + 2, value
+        return
+    if suffix == ".ipynb":  # executed notebooks: cell sources and text outputs, not image data
+        yield from enumerate(_notebook_text(path).split("\n"), start=1)
         return
     raw = path.read_text(encoding="utf-8", errors="replace")
     lines = _markup_lines(raw) if suffix in MARKUP_SUFFIXES else raw.split("\n")
@@ -65,7 +86,7 @@ def scan_folder(folder, names: Iterable[str] = (), *, ignore_low: Iterable[str] 
     findings = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         suffix = path.suffix.lower()
-        if suffix not in TEXT_SUFFIXES | MARKUP_SUFFIXES | {".parquet"}:
+        if suffix not in TEXT_SUFFIXES | MARKUP_SUFFIXES | {".parquet", ".ipynb"}:
             continue
         for line_no, line in _lines(path):
             for hit in scan_text(_mask_tokens(line), _names_re=names_re):

@@ -100,13 +100,19 @@ def _tables(prov: Mapping, language: str) -> tuple:
             pd.DataFrame(files, columns=[h["role"], h["path"], h["sha"]]))
 
 
-def markdown_environment(path: str | os.PathLike, language: str = "nb") -> str:
-    """Appendix table: commit, Python, packages, renderer (formatting only)."""
+def markdown_environment(path: str | os.PathLike, language: str = "nb", renderer: str | None = None) -> str:
+    """Appendix table: commit, Python, packages, renderer (formatting only).
+
+    `renderer` is the label of the render actually running (from `_variables.yml`): provenance.json
+    is written before the render and may predate a Quarto install or removal."""
     import json
 
     from impleval.report_tables import to_pipe_table
 
-    env, _ = _tables(json.loads(Path(path).read_text(encoding="utf-8")), language)
+    prov = json.loads(Path(path).read_text(encoding="utf-8"))
+    if renderer:
+        prov["renderer"] = renderer
+    env, _ = _tables(prov, language)
     return to_pipe_table(env) + "\n"
 
 

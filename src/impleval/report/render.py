@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import copy
 import logging
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
+from impleval.outputs import atomic_path
 from impleval.report import build as build_mod
 from impleval.report import fallback, quarto
 from impleval.report.checks import check_html
@@ -55,20 +57,28 @@ def render_report(source: str | Path, build: str | Path, output: str | Path, *,
     build_mod.prepare(source, build, language=language, variables=variables, results=results,
                       synthetic=synthetic, renderer_label=label)
     executed = None
-    if kind == "quarto":
-        # Quarto prints "?var:key" for a missing key: check every key before it renders.
-        text = fallback.expand_includes((Path(build) / "index.qmd").read_text("utf-8"),
-                                        Path(build))
-        from impleval.report.variables import check_keys
+    # Render beside the target and check before renaming into place: a report that fails its
+    # checks never sits at the output path, even when the script is run by hand.
+    with atomic_path(output) as tmp_output:
+        tmp_html = Path(tmp_output).with_suffix(".html")
+        if kind == "quarto":
+            # Quarto prints "?var:key" for a missing key: check every key before it renders.
+            text = fallback.expand_includes((Path(build) / "index.qmd").read_text("utf-8"),
+                                            Path(build))
+            from impleval.report.variables import check_keys
 
-        check_keys(text, variables, "index.qmd and its includes")
-        quarto.render(exe, build, output)
-    else:
-        result = fallback.render(build, output, variables=variables, language=language,
-                                 cache=cache)
-        executed = result.executed
-    check_html(Path(output).read_text(encoding="utf-8"), language=language, renderer=kind,
-               synthetic=synthetic)
+            check_keys(text, variables, "index.qmd and its includes")
+            quarto.render(exe, build, tmp_html)
+        else:
+            result = fallback.render(build, tmp_html, variables=variables, language=language,
+                                     cache=cache)
+            executed = result.executed
+        try:
+            check_html(tmp_html.read_text(encoding="utf-8"), language=language, renderer=kind,
+                       synthetic=synthetic)
+            os.replace(tmp_html, tmp_output)
+        finally:
+            tmp_html.unlink(missing_ok=True)
     seconds = time.perf_counter() - start
     log.info("rendered %s in %.1f s (cells executed: %s)", output, seconds, executed)
     return RenderInfo(kind, label, executed, seconds)

@@ -13,12 +13,13 @@ from impleval.figures import DIVERGING_5, NOT_RELEVANT_GREY, OKABE_ITO, use_repo
 from impleval.privacy.suppress import visible_groups
 
 TEXT = {
-    "nb": {"share": "Andel svar (%)", "nr": "Ikke relevant / vet ikke (%)", "g": "Hedges g (mot {ref})",
-           "delta": "Cliffs δ (mot {ref})", "or": "Oddsratio (mot {ref}, log-skala)",
+    "nb": {"share": "Andel svar (%)", "nr": "Ikke relevant / vet ikke (%)", "g": "Hedges g (region − {ref}; > 0: regionen høyere)",
+           "delta": "Cliffs δ (region − {ref}; > 0: regionen høyere)", "or": "Oddsratio (mot {ref}, log-skala)",
            "unadjusted": "Ujustert", "adjusted": "Justert for profesjon", "score": "Skåre (1–5)",
            "disagree": "Uenig", "neutral": "Nøytral", "agree": "Enig"},
     "en": {"share": "Share of answers (%)", "nr": "Not relevant / don't know (%)",
-           "g": "Hedges g (vs {ref})", "delta": "Cliff's δ (vs {ref})",
+           "g": "Hedges g (region − {ref}; > 0: region higher)",
+           "delta": "Cliff's δ (region − {ref}; > 0: region higher)",
            "or": "Odds ratio (vs {ref}, log scale)", "unadjusted": "Unadjusted",
            "adjusted": "Adjusted for profession", "score": "Score (1–5)",
            "disagree": "Disagree", "neutral": "Neutral", "agree": "Agree"},
@@ -97,13 +98,19 @@ def likert_bars(shares: pd.DataFrame, blocks: list[str], block_labels: dict, gro
 
 def forest(pairwise: pd.DataFrame, outcomes: list[str], outcome_labels: dict, group_var: str,
            reference: str, groups: list[str], group_labels: dict, language: str):
-    """Effect sizes of each region vs the reference with CIs: scales (Hedges g), items (Cliff's δ)."""
+    """Effect sizes of each region vs the reference with CIs: scales (Hedges g), items (Cliff's δ).
+
+    Drawn as region minus reference (positive: the region answers higher), the direction of the
+    odds-ratio figure; survey_pairwise.csv holds group_a (the reference) minus group_b, so the
+    estimate is negated and the interval ends swapped."""
     use_report_style()
     import matplotlib.pyplot as plt
 
     t = TEXT[language]
     rows = pairwise[(pairwise["group_var"] == group_var) & (pairwise["group_a"] == reference)
-                    & pairwise["group_b"].isin(groups)]
+                    & pairwise["group_b"].isin(groups)].copy()
+    rows["effect_size"], rows["es_ci_low"], rows["es_ci_high"] = (
+        -rows["effect_size"], -rows["es_ci_high"], -rows["es_ci_low"])
     panels = [("scale", t["g"]), ("item", t["delta"])]
     heights = [max(1, rows[rows["outcome_type"] == k]["outcome"].nunique()) for k, _ in panels]
     fig, axes = plt.subplots(1, 2, figsize=(10, 0.28 * max(heights) + 1.5))

@@ -19,13 +19,13 @@ from impleval.survey.stats_descriptives import group_summary
 from impleval.survey.stats_multiplicity import adjust
 from impleval.survey.stats_reliability import scale_reliability
 from impleval.survey.stats_scores import scale_scores, wide_not_substantive, wide_scores
-from impleval.survey.stats_settings import cut_points, group_vars, screen_items
+from impleval.survey.stats_settings import GroupVar, cut_points, group_vars, screen_items
 
 log = logging.getLogger(__name__)
 
 OMNIBUS_COLS = ["outcome", "outcome_type", "group_var", "test", "statistic", "df1", "df2",
                 "p_value", "p_adjusted", "adjust_method", "effect_size", "effect_size_name",
-                "es_ci_low", "es_ci_high", "n", "n_groups"]
+                "es_ci_low", "es_ci_high", "n", "n_groups", "family"]
 PAIRWISE_COLS = ["outcome", "outcome_type", "group_var", "group_a", "group_b", "test", "statistic",
                  "p_value", "p_adjusted", "adjust_method", "effect_size", "effect_size_name",
                  "es_ci_low", "es_ci_high", "n_a", "n_b", "mean_diff", "df"]
@@ -135,10 +135,23 @@ def ordinal_models(data: pd.DataFrame, settings: dict, gvs, *, min_cell: int) ->
             continue
         columns = {f"group__{v}": v for v in [group_var, *covariates]}
         sub = data[[*columns, item]].rename(columns=columns).dropna()
-        # Levels below min_cell would give unstable odds ratios about a handful of people.
-        for var in [group_var, *covariates]:
-            counts = sub[var].value_counts()
-            sub = sub[sub[var].isin(counts.index[counts >= min_cell])]
+        # Levels below min_cell would give unstable odds ratios about a handful of people; a
+        # single left-out level is complemented (cmp.kept_groups) so `n` does not reveal its size.
+        # Dropping a level of one variable can push a level of another below min_cell: repeat.
+        gv_of = {g.name: g for g in gvs}
+        left_out = {v: (0, 0.0) for v in [group_var, *covariates]}
+        changed = True
+        while changed:
+            changed = False
+            for var in left_out:
+                counts = sub[var].astype(str).value_counts()
+                keep = cmp.kept_groups(counts, gv_of.get(var, GroupVar(var, references[var])),
+                                       min_cell, prior=left_out[var])
+                if len(keep) < len(counts):
+                    out = counts.drop(keep)
+                    left_out[var] = (left_out[var][0] + len(out), left_out[var][1] + float(out.sum()))
+                    sub = sub[sub[var].astype(str).isin(keep)]
+                    changed = True
         if any(references[v] not in set(sub[v]) for v in [group_var, *covariates]):
             log.warning("ordinal model for %s skipped: a reference group is below min_cell", item)
             continue

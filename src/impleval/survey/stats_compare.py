@@ -23,18 +23,48 @@ from impleval.survey.stats_settings import GroupVar
 log = logging.getLogger(__name__)
 
 
+def kept_groups(counts: pd.Series, gv: GroupVar, min_cell: int, *,
+                prior: tuple[int, float] = (0, 0.0)) -> list:
+    """Groups with at least `min_cell` members, in config order, with complementary exclusion.
+
+    Groups below `min_cell` are left out of the test. The published test `n` counts only the kept
+    groups while survey_group_summary publishes the `all` n, so a single left-out group would be
+    recoverable by subtraction. As in `apply_small_cell_rule`, the left-out groups are therefore
+    made at least two with a combined size of at least `min_cell`: the smallest kept group
+    (non-reference groups first) is left out as well. `prior`: (number, total size) of groups
+    already left out of the same frame (ordinal models re-check until stable)."""
+    counts = counts[counts > 0]
+    small = counts[counts < min_cell]
+    n_out, total_out = prior[0] + len(small), prior[1] + float(small.sum())
+    kept = gv.order(counts.index[counts >= min_cell])
+    if n_out and not (n_out >= 2 and total_out >= min_cell):
+        position = {g: i for i, g in enumerate(kept)}
+        candidates = sorted(kept, key=lambda g: (g == gv.reference, counts[g], position[g]))
+        while candidates and not (n_out >= 2 and total_out >= min_cell):
+            g = candidates.pop(0)
+            kept.remove(g)
+            n_out, total_out = n_out + 1, total_out + float(counts[g])
+            log.info("%s: group %s left out as a complement of smaller groups", gv.name, g)
+    return kept
+
+
 def usable(df: pd.DataFrame, outcome: str, gv: GroupVar, min_cell: int) -> tuple[pd.DataFrame, list]:
-    """Rows with an answer and a group; the groups with at least `min_cell` answers, in order."""
+    """Rows with an answer and a group; the groups kept for the test (`kept_groups`), in order."""
     sub = df.loc[df[outcome].notna() & df[gv.column].notna(), [gv.column, outcome]]
-    counts = sub[gv.column].astype(str).value_counts()
-    keep = gv.order(counts.index[counts >= min_cell])
+    keep = kept_groups(sub[gv.column].astype(str).value_counts(), gv, min_cell)
     sub = sub[sub[gv.column].astype(str).isin(keep)].assign(**{gv.column: lambda d: d[gv.column].astype(str)})
     return sub, keep
 
 
-def _omnibus_row(outcome, outcome_type, gv, test, **values) -> dict:
+# Multiplicity family of each omnibus test, fixed by the kind of test (never by the variant that
+# the data select, e.g. the permutation chi-square when expected counts are small).
+FAMILY = {"kruskal_wallis": "kruskal", "not_relevant": "not_relevant", "categorical": "categorical",
+          "welch_anova": "scale"}
+
+
+def _omnibus_row(outcome, outcome_type, gv, test, family, **values) -> dict:
     return {"outcome": outcome, "outcome_type": outcome_type, "group_var": gv.name, "test": test,
-            **values}
+            "family": FAMILY[family], **values}
 
 
 def kruskal_item(df, item, gv, *, min_cell, n_boot, ci_level, rng) -> dict | None:
@@ -46,7 +76,8 @@ def kruskal_item(df, item, gv, *, min_cell, n_boot, ci_level, rng) -> dict | Non
     samples = [sub.loc[sub[gv.column] == g, item].to_numpy() for g in groups]
     counts = fx.level_counts(samples, np.unique(sub[item].to_numpy()))
     low, high = fx.epsilon_squared_ci(counts, n_boot=n_boot, ci_level=ci_level, rng=rng)
-    return _omnibus_row(item, "item", gv, "kruskal_wallis", statistic=res["H"], df1=res["ddof1"],
+    return _omnibus_row(item, "item", gv, "kruskal_wallis", "kruskal_wallis",
+                        statistic=res["H"], df1=res["ddof1"],
                         df2=np.nan, p_value=res["p_unc"], effect_size=fx.epsilon_squared(res["H"], n),
                         effect_size_name="epsilon_squared", es_ci_low=low, es_ci_high=high, n=n,
                         n_groups=len(groups))
@@ -93,14 +124,14 @@ def not_relevant_item(df, flags, item, gv, *, min_cell, n_resamples, rng) -> dic
     """Share of "not relevant"/"don't know" among those who answered, compared across groups."""
     answered = df[item].notna() | flags[item]
     sub = pd.DataFrame({gv.column: df[gv.column], "nr": flags[item]})[answered & df[gv.column].notna()]
-    counts = sub[gv.column].astype(str).value_counts()
-    groups = gv.order(counts.index[counts >= min_cell])
+    groups = kept_groups(sub[gv.column].astype(str).value_counts(), gv, min_cell)
     sub = sub[sub[gv.column].astype(str).isin(groups)]
     if len(groups) < 2 or not sub["nr"].any() or sub["nr"].all():
         return None
     table = pd.crosstab(sub[gv.column].astype(str), sub["nr"])
     test, chi2, dof, p = contingency_test(table, n_resamples=n_resamples, rng=rng)
-    return _omnibus_row(item, "item", gv, f"{test}_not_relevant", statistic=chi2, df1=dof, df2=np.nan,
+    return _omnibus_row(item, "item", gv, f"{test}_not_relevant", "not_relevant",
+                        statistic=chi2, df1=dof, df2=np.nan,
                         p_value=p, effect_size=fx.cramers_v_corrected(chi2, table.to_numpy(float)),
                         effect_size_name="cramers_v_corrected", es_ci_low=np.nan, es_ci_high=np.nan,
                         n=len(sub), n_groups=len(groups))
@@ -108,14 +139,13 @@ def not_relevant_item(df, flags, item, gv, *, min_cell, n_resamples, rng) -> dic
 
 def categorical_item(df, item, gv, *, min_cell, n_resamples, rng) -> dict | None:
     sub = df.loc[df[item].notna() & (df[item].astype(str) != "") & df[gv.column].notna(), [gv.column, item]]
-    counts = sub[gv.column].astype(str).value_counts()
-    groups = gv.order(counts.index[counts >= min_cell])
+    groups = kept_groups(sub[gv.column].astype(str).value_counts(), gv, min_cell)
     sub = sub[sub[gv.column].astype(str).isin(groups)]
     if len(groups) < 2 or sub[item].nunique() < 2:
         return None
     table = pd.crosstab(sub[gv.column].astype(str), sub[item].astype(str))
     test, chi2, dof, p = contingency_test(table, n_resamples=n_resamples, rng=rng)
-    return _omnibus_row(item, "item", gv, test, statistic=chi2, df1=dof, df2=np.nan, p_value=p,
+    return _omnibus_row(item, "item", gv, test, "categorical", statistic=chi2, df1=dof, df2=np.nan, p_value=p,
                         effect_size=fx.cramers_v_corrected(chi2, table.to_numpy(float)),
                         effect_size_name="cramers_v_corrected", es_ci_low=np.nan, es_ci_high=np.nan,
                         n=len(sub), n_groups=len(groups))
@@ -126,8 +156,9 @@ def welch_scale(df, scale, gv, *, min_cell, ci_level) -> dict | None:
     if len(groups) < 2:
         return None
     res = pg.welch_anova(data=sub, dv=scale, between=gv.column).iloc[0]
-    omega2, low, high = fx.omega_squared_welch(res["F"], res["ddof1"], res["ddof2"], ci_level)
-    return _omnibus_row(scale, "scale", gv, "welch_anova", statistic=res["F"], df1=res["ddof1"],
+    omega2, low, high = fx.omega_squared_welch(res["F"], res["ddof1"], res["ddof2"], len(sub),
+                                               ci_level)
+    return _omnibus_row(scale, "scale", gv, "welch_anova", "welch_anova", statistic=res["F"], df1=res["ddof1"],
                         df2=res["ddof2"], p_value=res["p_unc"], effect_size=omega2,
                         effect_size_name="omega_squared", es_ci_low=low, es_ci_high=high,
                         n=len(sub), n_groups=len(groups))

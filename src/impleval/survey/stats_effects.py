@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from pingouin import compute_esci
 from statsmodels.stats.nonparametric import rank_compare_2indep
-from statsmodels.stats.oneway import confint_noncentrality
+from statsmodels.stats.oneway import confint_effectsize_oneway
 
 from impleval.effect_sizes import cramers_v_corrected  # noqa: F401 (re-exported for callers)
 
@@ -65,18 +65,21 @@ def cliffs_delta(a: np.ndarray, b: np.ndarray, ci_level: float) -> tuple[float, 
     return 2 * float(res.prob1) - 1, 2 * float(low) - 1, 2 * float(high) - 1
 
 
-def omega_squared_welch(f: float, df1: float, df2: float, ci_level: float):
-    """ω² from a (Welch) F and its CI from the noncentral F (statsmodels' noncentrality interval).
+def omega_squared_welch(f: float, df1: float, df2: float, n: int, ci_level: float):
+    """ω² from a (Welch) F with its CI from the noncentral F, on one scale: ω² = λ / (λ + n).
 
-    The mapping F → ω² = df1(F − 1) / (df1·F + df2 + 1) is R effectsize's F_to_omega2, applied
-    to the estimate and to both interval ends (endpoint transformation); negative values → 0."""
-
-    def to_omega2(f_value):
-        return np.maximum(0.0, df1 * (f_value - 1) / (df1 * f_value + df2 + 1))
-
-    ci_nc = confint_noncentrality(f, (df1, df2), alpha=1 - ci_level)
-    low, high = to_omega2(np.asarray(ci_nc) / df1)
-    return float(to_omega2(f)), float(low), float(high)
+    The population ω² = σ²_between / (σ²_between + σ²_within) = f² / (1 + f²) with Cohen's
+    f² = λ / n (λ the noncentrality of F). The estimate uses λ̂ = df1 (F − 1), i.e. the classic
+    ω² = df1 (F − 1) / (df1 (F − 1) + n); the interval inverts the noncentral F for λ
+    (`statsmodels.stats.oneway.confint_effectsize_oneway`, with `nobs` the real number of
+    respondents, not df1 + df2 + 1, which Welch's df2 would make wrong) and maps both ends with
+    the same λ → ω². Negative values and undefined bounds → 0."""
+    with np.errstate(divide="ignore", invalid="ignore"):  # λ bound 0: statsmodels' η² divides by 0
+        res = confint_effectsize_oneway(f, (df1, df2), alpha=1 - ci_level, nobs=n)
+    lam = np.nan_to_num(np.maximum(np.asarray(res.ci_nc, float), 0.0), nan=0.0)
+    low, high = lam / (lam + n)
+    lam_hat = max(0.0, df1 * (f - 1.0))
+    return float(lam_hat / (lam_hat + n)), float(low), float(high)
 
 
 def hedges_g_ci(g: float, n_a: int, n_b: int, ci_level: float) -> tuple[float, float]:

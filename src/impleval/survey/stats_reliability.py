@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+import zlib
 
 import numpy as np
 import pandas as pd
@@ -94,7 +95,7 @@ def scale_reliability(wide: pd.DataFrame, scales: dict, *, n_boot: int, ci_level
                       seed: int) -> pd.DataFrame:
     """One row per scale: α with its Feldt CI, ω with its bootstrap CI, on complete cases."""
     rows = []
-    for i, (name, scale) in enumerate(scales.items()):
+    for name, scale in scales.items():
         items = wide[scale["items"]].dropna()
         row = {"scale": name, "n_items": len(scale["items"]), "n": len(items)}
         if len(items) < max(10, len(scale["items"]) + 2):
@@ -102,8 +103,9 @@ def scale_reliability(wide: pd.DataFrame, scales: dict, *, n_boot: int, ci_level
             rows.append(row)
             continue
         alpha, (a_low, a_high) = pg.cronbach_alpha(data=items, ci=ci_level, nan_policy="listwise")
-        # One stream per scale (seed + position) so that adding a scale leaves the others unchanged.
-        rng = np.random.default_rng([seed, i])
+        # One stream per scale, keyed on its name (as stats_analyse.stream): adding, removing or
+        # reordering scales leaves the others' intervals unchanged.
+        rng = np.random.default_rng([seed, zlib.crc32(f"omega|{name}".encode())])
         omega, o_low, o_high = omega_with_ci(items.to_numpy(float), n_boot=n_boot,
                                              ci_level=ci_level, rng=rng)
         row.update(alpha=alpha, alpha_ci_low=a_low, alpha_ci_high=a_high,

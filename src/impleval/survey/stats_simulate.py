@@ -78,7 +78,7 @@ def settings() -> dict:
                        {"name": "role", "reference": "radiographer", "pairwise": True}],
         "adjusted_model": {"group_var": "region", "covariates": ["role"], "po_test": "brant"},
         "multiplicity": {
-            "item_screen": {"method": "fdr_bh", "within": ["group_var", "test"]},
+            "item_screen": {"method": "fdr_bh", "within": ["group_var", "family"]},
             "scale_omnibus": {"method": "holm", "within": ["group_var"]},
             "pairwise_items": {"method": "holm", "within": ["outcome", "group_var"]},
             "ordinal_region": {"method": "fdr_bh", "within": ["model"]},
