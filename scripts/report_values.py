@@ -15,6 +15,7 @@ def main(smk):
         survey_analysis=load_yaml(smk.input.survey_analysis),
         interviews_analysis=load_yaml(smk.input.interviews_analysis),
         monitoring=load_yaml(smk.input.monitoring),
+        interview_format=p.interview_format,
     )
     write_text(dump(merge_values(smk.input.values, extra)), smk.output[0])
 

@@ -328,8 +328,6 @@ def test_values_say_which_family_was_adjusted(frames, settings, tables):
         assert v["adjusted_over"] == ("the process themes" if groups else "all themes and stakeholder effects")
 
 
-@pytest.mark.xfail(strict=True, reason="stats_analyse.py must pass groups=theme_groups(...) to "
-                   "theme_stage_tests (patch handed to the parent; file outside this change)")
 def test_analysis_adjusts_within_theme_group(frames, settings, tables):
     t = tables["theme_stage_tests"]
     for _, rows in t[t["theme_group"] == "process"].groupby("effect_size_name"):

@@ -3,6 +3,7 @@
 One module-scoped render is shared by the HTML assertions: a kernel start costs seconds."""
 
 import re
+import shutil
 import struct
 import zlib
 from pathlib import Path
@@ -162,3 +163,16 @@ def test_cell_options_and_includes(tmp_path):
     assert fallback.expand_includes((tmp_path / "a.qmd").read_text(), tmp_path) == (
         "A {{< include b.qmd >}} no\nB\n"
     )
+
+
+@pytest.mark.skipif(shutil.which("quarto") is None, reason="Quarto is not installed here (conda-forge `quarto`)")
+def test_quarto_renders_the_same_fixture(tmp_path):
+    """Where Quarto is installed, the same project renders through it and passes the same checks."""
+    project = make_project(tmp_path)
+    real = Path(__file__).resolve().parents[2] / "report"
+    for name in ("_quarto.yml", "styles.css"):
+        (project["source"] / name).write_text((real / name).read_text(encoding="utf-8"), encoding="utf-8")
+    info = render_report(**{**project, "renderer": "quarto"})
+    html = project["output"].read_text(encoding="utf-8")
+    assert info.renderer == "quarto" and "Quarto" in info.label
+    assert html_problems(html, language="nb", renderer="quarto", synthetic=True) == []

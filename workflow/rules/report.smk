@@ -26,6 +26,7 @@ rule collect_report_values:
         min_cell=config["min_cell"],
         seed=config["seed"],
         language=config["report"]["language"],
+        interview_format=config["inputs"]["interviews"]["format"],
     script:
         "../../scripts/report_values.py"
 

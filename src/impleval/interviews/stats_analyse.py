@@ -10,7 +10,7 @@ from impleval.interviews.agreement import AGREEMENT_COLUMNS, double_coded_presen
 from impleval.interviews.quotes import quote_bank
 from impleval.interviews.stats_cooccurrence import suppress_cooccurrence, theme_cooccurrence
 from impleval.interviews.stats_prevalence import code_prevalence, presence, suppress_prevalence
-from impleval.interviews.stats_stage import theme_stage_tests
+from impleval.interviews.stats_stage import theme_groups, theme_stage_tests
 from impleval.interviews.stats_stakeholders import stakeholder_benefits, suppress_stakeholders
 from impleval.interviews.stats_study import ALL, StudyDefs, text_label
 
@@ -53,10 +53,11 @@ def analyse(segments: pd.DataFrame, documents: pd.DataFrame, defs: StudyDefs, se
     present = presence(primary, documents, "theme")
     stage = documents.set_index("interview_id")["stage"]
     st = settings["stage_tests"]
+    process = defs.process_themes or themes
     tests = theme_stage_tests(present, stage, defs.stages, themes, tests=st["tests"],
                               adjust_method=st["adjust"], alpha=st["alpha"],
-                              resamples=st["fisher_resamples"], seed=seed)
-    process = defs.process_themes or themes
+                              resamples=st["fisher_resamples"], seed=seed,
+                              groups=theme_groups(themes, process, st["families"]))
     cooc = theme_cooccurrence(present, process)
 
     a = settings["agreement"]

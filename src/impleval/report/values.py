@@ -29,9 +29,17 @@ def _list(items, language: str) -> str:
     return f"{', '.join(items[:-1])} {AND[language]} {items[-1]}"
 
 
+INTERVIEW_EXPORTS = {
+    "maxqda": {"nb": "MAXQDA-eksport med dokumentvariabler", "en": "MAXQDA export with document variables"},
+    "qualcoder": {"nb": "QualCoder-prosjekt", "en": "QualCoder project"},
+    "qualcoder_xlsx": {"nb": "QualCoder-kodingsrapport", "en": "QualCoder coding report"},
+    "refi_qda": {"nb": "REFI-QDA-prosjekt", "en": "REFI-QDA project"},
+}
+
+
 def report_values(*, study_name: str, synthetic: bool, min_cell: int, seed: int, language: str,
                   survey_analysis: Mapping, interviews_analysis: Mapping,
-                  monitoring: Mapping) -> dict:
+                  monitoring: Mapping, interview_format: str = "maxqda") -> dict:
     """`{"data": {...}, "report": {...}}`: every value a formatted string."""
     lang = language
     boot = survey_analysis.get("bootstrap", {})
@@ -44,6 +52,7 @@ def report_values(*, study_name: str, synthetic: bool, min_cell: int, seed: int,
         "data": {
             "study_name": study_name,
             "synthetic": YES_NO[lang][0 if synthetic else 1],
+            "interview_export": INTERVIEW_EXPORTS.get(interview_format, {}).get(lang, interview_format),
         },
         "report": {
             "language": lang,
