@@ -7,20 +7,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from impleval.survey.cleaning import STEPS, clean
 from impleval.survey.flow import flow_table, flow_values
-from impleval.survey.prepare import load_study, prepare, read_export
+from impleval.survey.prepare import prepare, read_export
 
 REPO = Path(__file__).resolve().parents[2]
 FIX = REPO / "tests/fixtures/survey"
-
-
-@pytest.fixture(scope="module")
-def instrument():
-    return load_study(REPO / "config/demo-study/survey.yaml", REPO / "config/demo-study/organisation.yaml",
-                      REPO / "config/schema/survey.schema.yaml")
 
 
 def submissions(instrument, n=3, **overrides) -> pd.DataFrame:

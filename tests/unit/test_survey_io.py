@@ -10,16 +10,10 @@ import pytest
 
 from impleval.errors import InputError
 from impleval.survey.io_export import parse_created
-from impleval.survey.prepare import load_study, prepare, read_export
+from impleval.survey.prepare import prepare, read_export
 
 REPO = Path(__file__).resolve().parents[2]
 FIX = REPO / "tests/fixtures/survey"
-
-
-@pytest.fixture(scope="module")
-def instrument():
-    return load_study(REPO / "config/demo-study/survey.yaml", REPO / "config/demo-study/organisation.yaml",
-                      REPO / "config/schema/survey.schema.yaml")
 
 
 @pytest.fixture(scope="module")

@@ -19,25 +19,8 @@ from impleval.survey.stats_multiplicity import adjust, holm
 from impleval.survey.stats_scores import scale_scores
 from impleval.survey.stats_settings import (GroupVar, check_items_present, cut_points,
                                             validate_settings)
-from impleval.survey.stats_simulate import settings as sim_settings
-from impleval.survey.stats_simulate import simulate
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def small():
-    respondents, responses = simulate(n=240, seed=3)
-    settings = validate_settings(sim_settings())
-    settings["bootstrap"].update(n_boot=49, n_boot_omega=10)
-    settings["ordinal_items"] = ["CO1", "TRUST1"]
-    return respondents, responses, settings
-
-
-@pytest.fixture(scope="module")
-def results(small):
-    respondents, responses, settings = small
-    return analyse_survey(respondents, responses, settings, min_cell=5, seed=11)
 
 
 def test_demo_analysis_definition_is_valid():

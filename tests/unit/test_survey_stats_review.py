@@ -13,27 +13,9 @@ from impleval.survey import stats_effects as fx
 from impleval.survey.stats_analyse import analyse_survey
 from impleval.survey.stats_reliability import scale_reliability
 from impleval.survey.stats_scores import wide_scores
-from impleval.survey.stats_settings import validate_settings
-from impleval.survey.stats_simulate import settings as sim_settings
-from impleval.survey.stats_simulate import simulate
 from impleval.survey.stats_values import survey_values
 
 MIN_CELL = 5
-
-
-@pytest.fixture(scope="module")
-def small():
-    respondents, responses = simulate(n=240, seed=3)
-    settings = validate_settings(sim_settings())
-    settings["bootstrap"].update(n_boot=49, n_boot_omega=10)
-    settings["ordinal_items"] = ["CO1", "TRUST1"]
-    return respondents, responses, settings
-
-
-@pytest.fixture(scope="module")
-def results(small):
-    respondents, responses, settings = small
-    return analyse_survey(respondents, responses, settings, min_cell=MIN_CELL, seed=11)
 
 
 def _family(omnibus: pd.DataFrame, family: str) -> pd.DataFrame:
