@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import html
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -22,6 +23,7 @@ from typing import Iterable, Mapping
 from impleval.outputs import write_text
 from impleval.report.variables import dump
 
+CODE_CELL = re.compile(r"^```\{python", re.M)
 KEEP = {".jupyter_cache", "_freeze", ".quarto"}  # caches survive a rebuild of the folder
 SKIP_SOURCE = {"_build", ".jupyter_cache", "_freeze", ".quarto", "_output", "__pycache__"}
 BANNER = {
@@ -116,11 +118,16 @@ def inject_after_header(text: str, block: str) -> str:
 
 def prepare(source: str | os.PathLike, build: str | os.PathLike, *, language: str,
             variables: Mapping, results: str | os.PathLike = "results",
-            synthetic: bool = False, renderer_label: str = "") -> Path:
-    """Fill the build folder; return the path of its `index.qmd`."""
+            synthetic: bool = False, renderer_label: str = "", document: str | None = None,
+            figures: str | os.PathLike | None = None) -> Path:
+    """Fill the build folder; return the path of its `index.qmd`.
+
+    `document`: the generated report text (index.qmd); without it the language's frame
+    `index-<lang>.qmd` of `source` is used. `figures`: the folder of the report language's
+    figures (default `results/figures`)."""
     source, build, results = Path(source), Path(build), Path(results)
     frame = source / f"index-{language}.qmd"
-    if not frame.exists():
+    if document is None and not frame.exists():
         raise FileNotFoundError(f"no report frame for language {language!r}: {frame}")
     _clear(build)
     build.mkdir(parents=True, exist_ok=True)
@@ -132,7 +139,7 @@ def prepare(source: str | os.PathLike, build: str | os.PathLike, *, language: st
         else:
             shutil.copy2(entry, build / entry.name)
     _link(results / "tables", build / "tables")
-    _link(results / "figures", build / "figures")
+    _link(Path(figures) if figures else results / "figures", build / "figures")
     _link(results / "provenance.json", build / "provenance.json")
     write_text(dump(variables), build / "_variables.yml")
     generated = build / "_generated"
@@ -142,7 +149,9 @@ def prepare(source: str | os.PathLike, build: str | os.PathLike, *, language: st
         f'<meta name="impleval-renderer" content="{html.escape(renderer_label)}">\n',
         generated / "generator.html",
     )
-    text = frame.read_text(encoding="utf-8")
+    text = frame.read_text(encoding="utf-8") if document is None else document
     index = build / "index.qmd"
-    write_text(inject_after_header(text, hash_cell(cell_input_hashes(build))), index)
+    if CODE_CELL.search(text):  # the cache key matters only where cells run
+        text = inject_after_header(text, hash_cell(cell_input_hashes(build)))
+    write_text(text, index)
     return index

@@ -49,13 +49,17 @@ def with_renderer(variables: Mapping, label: str) -> dict:
 def render_report(source: str | Path, build: str | Path, output: str | Path, *,
                   variables: Mapping, language: str, results: str | Path = "results",
                   synthetic: bool = False, renderer: str = "auto",
-                  cache: bool = True) -> RenderInfo:
+                  cache: bool = True, document=None, figures=None) -> RenderInfo:
+    """Render the report to `output`. `document`: a callable(renderer label) → the generated
+    index.qmd text (the label is known only once the renderer is chosen); without it, the
+    language's frame in `source` is rendered."""
     start = time.perf_counter()
     kind, label, exe = choose(renderer)
     log.info("renderer: %s", label)
     variables = with_renderer(variables, label)
     build_mod.prepare(source, build, language=language, variables=variables, results=results,
-                      synthetic=synthetic, renderer_label=label)
+                      synthetic=synthetic, renderer_label=label,
+                      document=document(label) if document else None, figures=figures)
     executed = None
     # Render beside the target and check before renaming into place: a report that fails its
     # checks never sits at the output path, even when the script is run by hand.
