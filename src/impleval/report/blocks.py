@@ -85,6 +85,6 @@ def prose(ctx: ReportContext, topic: str, *, required: bool = True) -> str:
     if not required:
         return ""
     path = ctx.prose.path(topic)
-    where = md.escape(path.as_posix()) if path else ctx.phrases("prose.no_folder")
+    where = f"`{path.as_posix()}`" if path else ctx.phrases("prose.no_folder")
     return md.callout("important", ctx.phrases("prose.missing_body", file=where),
                       title=ctx.phrases("prose.missing_title"), classes="to-be-written")

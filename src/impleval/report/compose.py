@@ -3,6 +3,7 @@ document, render it (Quarto or the labelled fallback) and check the HTML."""
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -42,14 +43,17 @@ def load_values(files) -> dict:
 
 def build_context(*, language: str, study_paths: Mapping[str, str | None], settings: Mapping,
                   tables: str | os.PathLike, values_files, figures: str | os.PathLike,
-                  phrases: str | os.PathLike) -> ReportContext:
+                  phrases: str | os.PathLike, provenance: str | os.PathLike | None = None,
+                  checklists: str | os.PathLike | None = None) -> ReportContext:
     study = load_study(study_paths, settings)
+    prov = json.loads(Path(provenance).read_text(encoding="utf-8")) if provenance else {}
     return ReportContext(
         language=language,
         phrases=load_phrases(phrases, language),
         study=study,
-        results=Results(tables, load_values(values_files), figures),
+        results=Results(tables, load_values(values_files), figures, provenance=prov),
         prose=Prose(prose_folder(study, study_paths.get("report")), language),
+        resources={"checklists": checklists} if checklists else {},
     )
 
 

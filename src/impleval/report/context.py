@@ -66,9 +66,11 @@ class Results:
     """Result tables (CSV), language-neutral values (YAML) and the figures of one language."""
 
     def __init__(self, tables: str | os.PathLike, values: Mapping[str, dict],
-                 figures: str | os.PathLike, figure_prefix: str = "figures"):
+                 figures: str | os.PathLike, figure_prefix: str = "figures",
+                 provenance: Mapping | None = None):
         self.tables_dir = Path(tables)
         self.values = dict(values)
+        self.provenance = dict(provenance or {})
         self.figures_dir = Path(figures)
         self.figure_prefix = figure_prefix  # path of the figures folder as the report sees it
         self._tables: dict[str, pd.DataFrame] = {}
@@ -245,6 +247,7 @@ class ReportContext:
     study: Study
     results: Results
     prose: Prose
+    resources: dict = field(default_factory=dict)  # report/ files: checklists, bibliography
 
     @cached_property
     def labels(self) -> Labels:

@@ -51,8 +51,7 @@ LEVEL = {"sec-participants": 3, "sec-survey": 3, "sec-interviews": 3, "sec-monit
 def header(ctx: ReportContext, *, renderer: str) -> str:
     meta = ctx.study.report
     lang = ctx.language
-    words = {"nb": ("Figur", "Tabell", "Innhold", "Referanser"),
-             "en": ("Figure", "Table", "Contents", "References")}[lang]
+    words = {"nb": ("Figur", "Tabell", "Innhold"), "en": ("Figure", "Table", "Contents")}[lang]
     head: dict = {
         "title": pick(meta.get("title"), lang, ctx.study.settings.get("study_name", "")),
         "lang": lang,
@@ -63,11 +62,9 @@ def header(ctx: ReportContext, *, renderer: str) -> str:
         "crossref": {"fig-title": words[0], "tbl-title": words[1], "fig-prefix": words[0],
                      "tbl-prefix": words[1]},
         "bibliography": "references.bib",
+        "csl": meta.get("csl", "vancouver.csl"),  # numbered references, as health journals use
         "link-citations": True,
-        "reference-section-title": words[3],
     }
-    if meta.get("csl"):
-        head["csl"] = meta["csl"]
     subtitle = pick(meta.get("subtitle"), lang)
     if subtitle:
         head["subtitle"] = subtitle

@@ -73,7 +73,7 @@ def table(body: str, caption: str, identifier: str, *, note: str = "",
 
 def callout(kind: str, body: str, title: str = "", classes: str = "") -> str:
     """A Quarto callout; the title as an attribute, so it is never counted as a section."""
-    extra = f" {classes}" if classes else ""
+    extra = "".join(f" .{c}" for c in classes.split())
     title_attr = f' title="{attribute(title)}"' if title else ""
     return f"::: {{.callout-{kind}{extra}{title_attr}}}\n{body.strip()}\n:::"
 

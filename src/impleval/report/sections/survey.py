@@ -383,3 +383,42 @@ def build(ctx: ReportContext) -> str:
         if secondary_paragraph(ctx) else "",
         secondary_paragraph(ctx),
     )
+
+
+def adjusted_classes(ctx: ReportContext) -> dict[str, list[str]]:
+    """Scale labels per classification of the adjusted test (see `explained_by_covariates`)."""
+    out: dict[str, list[str]] = {"explained": [], "weakened": [], "persists": [], "appears": []}
+    if not settings(ctx).get("adjusted_model") or not ctx.results.has_table(
+            "survey_adjusted_scales"):
+        return out
+    for _, row in ctx.results.table("survey_adjusted_scales").iterrows():
+        kind = explained_by_covariates(row, alpha(ctx))
+        if kind in out:
+            out[kind].append(ctx.labels.scale(row["scale"]))
+    return out
+
+
+def key_findings(ctx: ReportContext) -> list[str]:
+    """The survey's headline sentences for the summary, from the same rules as the results."""
+    flow = ctx.results.table("participant_flow")
+    received, analysed = int(flow["n_remaining"].iloc[0]), int(flow["n_remaining"].iloc[-1])
+    gv = primary(ctx)["name"]
+    omni = ctx.results.table("survey_omnibus")
+    scales = omni[(omni["group_var"] == gv) & (omni["outcome_type"] == "scale")]
+    diff = differing(scales, alpha(ctx))
+    out = [ctx.phrases("summary.survey_n", analysed=fmt.integer(analysed, ctx.language),
+                       received=fmt.integer(received, ctx.language)),
+           ctx.phrases("summary.survey_scales", k=fmt.integer(len(diff), ctx.language),
+                       n=fmt.integer(len(scales), ctx.language),
+                       groups=ctx.labels.group_var(gv, plural=True),
+                       which=join([ctx.labels.scale(s) for s in diff["outcome"]], ctx.language))]
+    model = settings(ctx).get("adjusted_model")
+    classes = adjusted_classes(ctx)
+    if model and any(classes.values()):
+        covariates = join([ctx.labels.group_var(c) for c in model.get("covariates", [])],
+                          ctx.language)
+        for kind in ("persists", "explained", "appears"):
+            if classes[kind]:
+                out.append(ctx.phrases(f"summary.survey_adjusted_{kind}", covariates=covariates,
+                                       which=join(classes[kind], ctx.language)))
+    return out
