@@ -69,20 +69,20 @@ def direction(estimate: float, p_value: float, alpha_level: float) -> str | None
 def explained_by_covariates(row: pd.Series, alpha_level: float) -> str:
     """Classify one scale's adjusted test: 'explained', 'persists', 'appears' or 'none'.
 
-    `row` holds the unadjusted and adjusted scale-level Wald tests of the group variable
-    (`p_unadjusted`, `p_adjusted_model`, each adjusted within its declared family), their
-    statistics and df, and the joint p of the covariates in the adjusted model."""
-    before = row["p_unadjusted"] < alpha_level
-    after = row["p_adjusted_model"] < alpha_level
+    `row` is one row of survey_adjusted_scales.csv: the unadjusted and adjusted scale-level Wald
+    tests of the group variable (`unadj_*`, `adj_*`; p adjusted within the declared family) and
+    the joint p of the covariates in the adjusted model (`cov_p`)."""
+    before = row["unadj_p_adjusted"] < alpha_level
+    after = row["adj_p_adjusted"] < alpha_level
     if before and after:
         return "persists"
     if not before and after:
         return "appears"
     if not before:
         return "none"
-    shrunk = (row["statistic_adjusted"] / row["df_adjusted"]) <= ATTENUATION * (
-        row["statistic_unadjusted"] / row["df_unadjusted"])
-    covariates_matter = row["covariates_p"] < alpha_level
+    shrunk = (row["adj_statistic"] / row["adj_df"]) <= ATTENUATION * (
+        row["unadj_statistic"] / row["unadj_df"])
+    covariates_matter = row["cov_p"] < alpha_level
     return "explained" if (shrunk and covariates_matter) else "weakened"
 
 
