@@ -589,6 +589,23 @@ def _chi_detail(ctx: ReportContext, change: ThemeChange) -> str:
                        pname=_pname(ctx), p=_p(change.chi["p_adjusted"], ctx))
 
 
+def change_phrase(ctx: ReportContext, change: ThemeChange) -> str:
+    """A theme's change word with the numbers behind it ('rising, r = …, adjusted p …'); the
+    word alone where no test passed."""
+    word = ctx.phrases(f"interviews.kind.{change.kind}")
+    if change.kind in ("up", "down"):
+        detail = _trend_detail(ctx, change)
+    elif change.kind == "peak":
+        detail = ctx.phrases("interviews.peak_detail",
+                             stage=md.escape(ctx.labels.stage(change.peak_stage)),
+                             detail=_chi_detail(ctx, change))
+    elif change.kind == "varies":
+        detail = _chi_detail(ctx, change)
+    else:
+        return word
+    return ctx.phrases("interviews.kind_with_detail", kind=word, detail=detail)
+
+
 def _fig_ref(ctx: ReportContext, name: str) -> str:
     """'; @fig-name' to close a parenthesis of references, '' when the figure was not drawn."""
     return f"; @{blocks.fig_id(name)}" if ctx.results.figure(name) else ""
