@@ -375,7 +375,9 @@ def theme_changes(ctx: ReportContext) -> dict[str, ThemeChange]:
         trend = by_kind.get(TREND) if TREND in declared else None
         chi = by_kind.get(CHI) if CHI in declared else None
         shares = stage_shares(prev, theme, order)
-        if chi is not None and "direction" in chi and not _missing(chi.get("direction")):
+        if len(order) < 3:
+            is_peak = False  # no interior stage to peak in
+        elif chi is not None and "direction" in chi and not _missing(chi.get("direction")):
             is_peak = chi["direction"] == "peak"
         else:
             is_peak = peak_index(shares) is not None
@@ -499,7 +501,7 @@ def counts_paragraph(ctx: ReportContext) -> str:
                            n=fmt.suppressed(ctx.min_cell, ctx.language) if _missing(n)
                            else _int(n, ctx))
                for s, n in counts.items()]
-    text = ctx.phrases("interviews.counts", list="; ".join(entries))
+    text = ctx.phrases("interviews.counts", list=join(entries, ctx.language))
     if ctx.results.has_table("interview_informants"):
         text += " " + ctx.phrases("interviews.counts_see",
                                   table=f"@{blocks.tbl_id('interview_informants')}")
@@ -730,7 +732,9 @@ def stage_tests_table(ctx: ReportContext, group: str = PROCESS) -> str:
                   what=h(f"interviews.tests_caption_what.{group}")),
         identifier=blocks.tbl_id(name), download=name, formats=formats,
         digits={"trend_effect_size": 2, "chi_square_effect_size": 2},
-        note=h("interviews.tests_note"), download_columns=download)
+        note=" ".join(h(f"interviews.tests_note.{k}") for k in (TREND, CHI, "csv")
+                      if k in declared or k == "csv"),
+        download_columns=download)
 
 
 # --- blocks: quotes ---------------------------------------------------------------------
