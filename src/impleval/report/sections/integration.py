@@ -10,7 +10,7 @@ config/demo-study/report.yaml). Entries:
       - scale: <scale id from survey-analysis.yaml `scales:`>      # optional
         themes: [<theme ids from interviews.yaml>]                  # optional
         outcomes: [<outcome ids from monitoring.yaml `outcomes:`>]  # optional
-        label: {nb: …, en: …}  # the row's name; required when the row has no scale
+        label: {nb: …, en: …}  # the row's name; required without a scale (or a survey)
 
 A row names at least two strands. An id that the collected strand does not define stops the
 report with the usual problem list (never a silently empty cell); a strand the study did not
@@ -95,9 +95,9 @@ def mapping(ctx: ReportContext) -> list[dict]:
         if len(named) < 2:
             problems.append(Problem(where, "a row naming at least two strands (a scale, themes, "
                                     "outcomes)", column=column))
-        if not row["scale"] and not row["label"]:
-            problems.append(Problem(where, "a label for a row without a scale",
-                                    column=f"{column}.label"))
+        if not row["label"] and not (row["scale"] and ctx.study.has("survey")):
+            problems.append(Problem(where, "a label for a row without a scale of a collected "
+                                    "survey", column=f"{column}.label"))
         for strand, key in STRAND_KEYS.items():
             if not ctx.study.has(strand):
                 continue  # left out of the display, with a sentence
