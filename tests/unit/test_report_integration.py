@@ -250,3 +250,31 @@ def test_section_renders_in_both_languages_without_raw_ids(language, variant):
     text = ig.build(ctx_for(language, **kw))
     assert text.strip()
     assert_clean(text, ids=IDS)
+
+
+@pytest.mark.parametrize("name", ["interviews", "integration"])
+def test_phrase_files_have_both_languages_with_the_same_placeholders(name):
+    import string
+    from pathlib import Path
+
+    import yaml
+
+    book = yaml.safe_load((Path(__file__).resolve().parents[2] / "report" / "phrases"
+                           / f"{name}.yml").read_text(encoding="utf-8"))
+    for key, entry in book.items():
+        assert set(entry) == {"nb", "en"}, key
+        fields = [{f for _, f, _, _ in string.Formatter().parse(entry[lang]) if f}
+                  for lang in ("nb", "en")]
+        assert fields[0] == fields[1], key
+
+
+def test_free_text_in_labels_cannot_break_the_display():
+    mapping = [{"label": {"nb": "A | B *C*", "en": "A | B"}, "themes": ["th_alpha"],
+                "outcomes": ["oc_wait"]}]
+    ctx = ctx_for(mapping=mapping)
+    ctx.study.monitoring = {"outcomes": {"oc_wait": dict(MONITORING["outcomes"]["oc_wait"],
+                                                       label={"nb": "Vent | tid", "en": "W"})}}
+    line = next(x for x in ig.build(ctx).splitlines() if x.startswith("| A"))
+    assert line.startswith("| A \\| B \\*C\\* | ")
+    assert "Vent \\| tid" in line
+    assert line.count(" | ") == 2  # three cells: construct, interviews, monitoring

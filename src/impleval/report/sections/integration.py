@@ -28,6 +28,11 @@ display cannot disagree with it):
   for count outcomes modelled on the log scale); a single site's estimate when the study has
   one site and no pooled model.
 
+Results read (all exist today): `survey_group_summary.csv` (scale rows, primary group variable,
+group `all`: mean, sd, n), `survey_omnibus.csv` (scale rows: p_adjusted), `its_estimates.csv`
+(parameter `level_change`: estimate, ci_low, ci_high, p_value, scale; site `pooled`), and the
+interview tables through impleval.report.sections.interviews.
+
 No convergence column: whether a survey mean, a share of interviews and a change in waiting
 time "agree" depends on what the study expected of each, which the config does not (and could
 not meaningfully) encode as a rule; the judgement is the study team's meta-inferences prose
@@ -305,7 +310,7 @@ def joint_display(ctx: ReportContext, rows: list[dict]) -> str:
                 cell = LINE.join(theme_cell(ctx, t) for t in row["themes"]) or "–"
             else:
                 cell = LINE.join(outcome_cell(ctx, o) for o in row["outcomes"]) or "–"
-            line[h(f"integration.col.{strand}")] = cell.replace("|", "\\|")
+            line[h(f"integration.col.{strand}")] = cell  # labels escaped where they are set
         lines.append(line)
     shown = pd.DataFrame(lines)
     notes = [h(f"integration.note.{s}", groups=ctx.labels.group_var(

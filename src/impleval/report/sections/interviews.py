@@ -52,9 +52,24 @@ when present; when absent the section says so in a sentence and carries on:
   `stakeholder_benefits.csv` (stakeholder, theme, kind, stage, n_interviews,
   n_interviews_total, share, suppressed), `quotes.csv` (theme, quote, role, region, in the bank's
   rank order within each theme).
-- `values/interviews.yml` (language-neutral facts): `quote_rule` (NOT YET WRITTEN: the id of the
-  rule that chose the quotes, `shortest` as the analysis does today or `typical` as proposed;
-  read as `shortest` while absent).
+- `values/interviews.yml` (language-neutral facts, ints/ids only; NOT YET WRITTEN in this form):
+  `n_interviews` (int), `n_double_coded` (int: interviews coded by both configured coders, the
+  agreement units), `n_quotes` (int: rows of quotes.csv), `n_unmapped_codes` (int: code paths
+  written with theme `unmapped` under `unmapped_codes: warn`), `quote_rule` (id of the rule that
+  chose the quotes: `shortest` as the analysis does today, `typical` as proposed below). Only
+  `quote_rule` is read here (as `shortest` while absent); the counts are read from the tables.
+
+Quote rule proposed for the analysis (`quote_rule: typical`; issue 12 asks for a documented rule
+that is not "shortest"): for each theme, the candidates are the primary coder's segments of the
+theme, whitespace-normalised, with length in [min_chars, max_chars]. Each candidate is scored by
+how typical it is of the theme: TF-IDF vectors over the theme's candidates (lower-cased word
+tokens of two or more letters, no stop list, so no language is assumed; sublinear tf; l2 norm)
+and the score is the mean cosine similarity to the theme's candidates from OTHER interviews (so
+that one talkative interview cannot make its own segments typical). Candidates are ranked by
+score (ties: SHA-256 of seed|interview|position, as today) and taken greedily, at most one per
+interview and never the same words twice, `per_theme` per theme; the quotes then pass the
+de-identification gate and the per-role attribution coarsening as today. quotes.csv gains
+`rank` (1..per_theme) and `score` (3 decimals) and keeps ids only (no `attribution` text).
 """
 
 from __future__ import annotations
