@@ -14,9 +14,9 @@ Decision rules (each tested in tests/unit/test_report_monitoring.py):
 - `on_log_scale`: an outcome is on the log scale when its rows say `scale = log_rate_ratio` (or,
   without that column, its model is `quasi_poisson`); its changes are then shown as per cent
   change of the rate, exp(·) − 1, interval transformed the same way.
-- `decimals`: one decimal for estimates in the outcome's unit (minutes to one decimal), more only
-  when the narrowest interval of that column would otherwise show fewer than two significant
-  digits of its width (slopes per week are small numbers); at most `MAX_DECIMALS`.
+- `decimals`: one decimal for estimates in the outcome's unit (a waiting time to one decimal),
+  more only when the narrowest interval of that column would otherwise show fewer than two
+  significant digits of its width (slopes per week are small numbers); at most `MAX_DECIMALS`.
 - `autocorrelated`: residual autocorrelation is "detected" in a site model when a Ljung–Box p at
   any of the reported lags is below the study's alpha. Durbin–Watson and the lag-1 correlation are
   reported as descriptions, without a threshold of their own.
@@ -96,8 +96,8 @@ def on_log_scale(rows: pd.DataFrame, model: str | None) -> bool:
 
 def decimals(lows, highs) -> int:
     """Decimals for one column: enough for two significant digits of the narrowest interval's
-    width, at least MIN_DECIMALS (minutes to one decimal), at most MAX_DECIMALS."""
-    widths = [h - lo for lo, h in zip(lows, highs)
+    width, at least MIN_DECIMALS (so a waiting time to one decimal), at most MAX_DECIMALS."""
+    widths = [h - lo for lo, h in zip(lows, highs, strict=True)
               if not _missing(lo) and not _missing(h) and h - lo > 0]
     if not widths:
         return MIN_DECIMALS
@@ -205,8 +205,20 @@ def outcomes(ctx: ReportContext) -> list[str]:
     return ([primary] if primary else []) + [o for o in declared if o != primary]
 
 
+def _memo(ctx: ReportContext, key: str, make):
+    """A value computed once per context (the site table is read by nearly every block)."""
+    memo = ctx.__dict__.setdefault("_monitoring_memo", {})
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]
+
+
 def sites(ctx: ReportContext) -> pd.DataFrame:
     """monitoring_sites in report order: intervention by go-live, then comparison, no data."""
+    return _memo(ctx, "sites", lambda: _sites(ctx))
+
+
+def _sites(ctx: ReportContext) -> pd.DataFrame:
     frame = table(ctx, "monitoring_sites")
     if frame.empty:
         return frame
@@ -244,7 +256,7 @@ def site_frequency(ctx: ReportContext) -> dict[str, str]:
     frame = sites(ctx)
     if "frequency" not in frame:
         return {}
-    return {s: f for s, f in zip(frame["site"], frame["frequency"]) if not _missing(f)}
+    return {s: f for s, f in zip(frame["site"], frame["frequency"], strict=True) if not _missing(f)}
 
 
 # --- words -------------------------------------------------------------------------------
@@ -366,7 +378,7 @@ class Scale:
         return f"{self.number(est, parameter)} {interval}".strip()
 
     def value(self, est, parameter: str) -> str:
-        """The estimate with its unit for prose: '−6,4 minutter', '−2,5 %'; slopes per week."""
+        """The estimate with its unit for prose: '−6,4 timer', '−2,5 %'; slopes per week."""
         text = self.number(est, parameter)
         unit = _unit(self.ctx, self.oid)
         if unit and not self.log:
@@ -508,7 +520,7 @@ def estimates_table(ctx: ReportContext, oid: str, rows: pd.DataFrame, scale: Sca
                   outcome=_outcome(ctx, oid), unit=scale.unit_text(),
                   horizons=join([_int(ctx, x) for x in hs], ctx.language), ci=_ci_level(ctx)),
         identifier=identifier, download=download,
-        formats={k: "text" for k in columns}, download_columns=raw_columns,
+        formats=dict.fromkeys(columns, "text"), download_columns=raw_columns,
         note=h("mon.estimates_note_log") if scale.log else "")
 
 
@@ -805,7 +817,7 @@ def diagnostics_table(ctx: ReportContext, diag: pd.DataFrame, identifier: str) -
     formats = {"site_label": "text", "outcome_label": "text", "n": "integer",
                "detected": "text", "se_label": "text", "bandwidth_label": "text",
                "crosscheck": "text",
-               **{c: "pvalue" for c in lbs}}
+               **dict.fromkeys(lbs, "pvalue")}
     raw = {c: c for c in ["site", "outcome", "n", "ar1_rho", "durbin_watson", *lbs,
                           "breusch_godfrey_p", "hac_maxlags", "se_method", "hac_bandwidth",
                           "crosscheck_agrees"] if c in frame}
@@ -839,10 +851,10 @@ def rollout_paragraph(ctx: ReportContext) -> str:
     n_data = int((frame["role"] != "no_data").sum()) if len(frame) else 0
     h = ctx.phrases
     live = frame[frame["site"].isin(went_live)]
-    fields = dict(intervention=_intervention(ctx), n=_int(ctx, len(went_live)),
-                  total=_int(ctx, n_data), sites=_site_count(ctx, n_data),
-                  see=_see(ctx, _fig_ref(ctx, "implementation_timeline"),
-                           f"@{blocks.tbl_id('monitoring_sites')}"))
+    fields = {"intervention": _intervention(ctx), "n": _int(ctx, len(went_live)),
+              "total": _int(ctx, n_data), "sites": _site_count(ctx, n_data),
+              "see": _see(ctx, _fig_ref(ctx, "implementation_timeline"),
+                          f"@{blocks.tbl_id('monitoring_sites')}")}
     if not went_live:
         return h("mon.golive.none", **fields)
     dates = live["go_live"].dropna()
@@ -972,7 +984,7 @@ def precision_summary(ctx: ReportContext, oid: str) -> dict[str, list]:
     return {"reached": list(groups["reached"]["site"]),
             "more": [(s, periods_from_weeks(w, freqs.get(s, "weekly")))
                      for s, w in zip(groups["more"]["site"],
-                                     groups["more"]["extra_weeks_to_target"])],
+                                     groups["more"]["extra_weeks_to_target"], strict=True)],
             "beyond": list(groups["beyond"]["site"])}
 
 
