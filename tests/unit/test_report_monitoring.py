@@ -318,6 +318,30 @@ def test_pooled_row_last_and_short_sites_flagged_in_the_table(tmp_path):
     assert "Vestby behandlingssenter (kort før- eller etterperiode)" in table
 
 
+def test_estimates_without_interval_get_no_sentence(tmp_path):
+    case = default_case()
+    case.set_estimate("pooled", "turnaround_h", "level_change", -2.1, NAN, NAN)
+    case.set_estimate("st_vest", "turnaround_h", "level_change", NAN, NAN, NAN)
+    text = build(case, tmp_path)
+    assert "nivåendring −2,1 timer" not in text and "nivåendringen ved oppstart −2,1" not in text
+    assert "Samlet over stedene" not in text.split("sec-monitoring-outcome-2")[0]
+    # Vestby is in no group of the level sentence, and its table cell shows a dash.
+    assert "Ved oppstart falt nivået ved ett sted (Nordli klinikk) og steg nivået ved ett " \
+           "sted (Sørvik sjukehus)." in text
+    assert "| Vestby behandlingssenter | – |" in text
+    assert "| Samlet (alle modellerte steder) | −2,1 |" in text
+    assert raw_leaks(text) == []
+
+
+def test_no_pooled_estimates_no_pooled_model_paragraph(tmp_path):
+    case = default_case()
+    case.estimates = [r for r in case.estimates if r["site"] != "pooled"]
+    text = build(case, tmp_path)
+    assert "Det samlede anslaget" not in text and "Samlet over stedene" not in text
+    assert "Samlet (alle modellerte steder)" not in text
+    assert raw_leaks(text) == []
+
+
 def test_outcome_without_estimates(tmp_path):
     case = default_case()
     case.estimates = [r for r in case.estimates if r["outcome"] != "referrals_n"]
@@ -555,7 +579,7 @@ def test_se_varying_between_models_goes_to_the_table(tmp_path):
     for i, r in enumerate(case.diagnostics):
         r.update(se_method="newey_west_auto", hac_bandwidth=3 + i % 3)
     text = build(case, tmp_path)
-    assert "vindu valgt fra dataene for hver serie (lengden står i tabellen)" in text
+    assert "med et vindu valgt fra dataene for hver serie [@newey1994]" in text
     assert "| Standardfeil | Vindu |" in text
     assert "| Newey–West (vindu fra dataene) | 4 uker |" in text
 
@@ -566,6 +590,20 @@ def test_gls_standard_errors(tmp_path):
         r.update(se_method="gls_ar1", hac_bandwidth=NAN)
     text = build(case, tmp_path, "en")
     assert "the autocorrelation is estimated in the model itself (AR(1) errors" in text
+    assert "| Standard errors |" not in text     # one method for all: no column
+    assert raw_leaks(text) == []
+
+
+def test_mixed_se_methods_name_each_and_show_them_per_model(tmp_path):
+    case = default_case()
+    for r in case.diagnostics:
+        if r["outcome"] == "referrals_n":
+            r.update(se_method="gls_ar1", hac_bandwidth=NAN)
+    text = build(case, tmp_path)
+    assert "med et fast vindu (lengden står i tabellen) [@newey1987]" in text
+    assert "AR(1)-feil, generaliserte minste kvadrater" in text
+    assert "| Newey–West (fast vindu) | 4 uker |" in text
+    assert "| GLS med AR(1)-feil | – |" in text
     assert raw_leaks(text) == []
 
 

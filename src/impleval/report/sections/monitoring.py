@@ -76,6 +76,11 @@ def _missing(x) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA
 
 
+def complete(estimate, low, high) -> bool:
+    """An estimate with both interval bounds: only these get a sentence (the table shows '–')."""
+    return not any(_missing(v) for v in (estimate, low, high))
+
+
 def direction(estimate, low, high) -> str | None:
     """'down' / 'up' only when the interval excludes zero; None otherwise (or when missing)."""
     if any(_missing(v) for v in (estimate, low, high)):
@@ -428,7 +433,7 @@ def pooled_paragraph(ctx: ReportContext, oid: str, rows: pd.DataFrame, scale: Sc
     for parameter, key in (("level_change", "mon.pooled_level"),
                            ("slope_change", "mon.pooled_slope")):
         row = _row(rows, POOLED, parameter)
-        if row is not None:
+        if row is not None and complete(row["estimate"], row["ci_low"], row["ci_high"]):
             parts.append(_change_sentence(ctx, scale, row, key))
     parts += horizon_sentences(ctx, rows, scale)
     return " ".join(parts)
@@ -440,7 +445,7 @@ def horizon_sentences(ctx: ReportContext, rows: pd.DataFrame, scale: Scale) -> l
     groups: dict[str, list[tuple[int, pd.Series]]] = {}
     for h in horizons(rows):
         row = _row(rows, POOLED, "effect_at_horizon", h)
-        if row is not None:
+        if row is not None and complete(row["estimate"], row["ci_low"], row["ci_high"]):
             word = direction(row["estimate"], row["ci_low"], row["ci_high"]) or "unclear"
             groups.setdefault(word, []).append((h, row))
     out = []
@@ -468,7 +473,10 @@ def sites_paragraph(ctx: ReportContext, oid: str, rows: pd.DataFrame, identifier
         order = {s: i for i, s in enumerate(sites(ctx)["site"])} if len(sites(ctx)) else {}
         sel = sel.assign(_s=sel["site"].map(order).fillna(999)).sort_values("_s", kind="stable")
         for r in sel.itertuples():
-            groups[direction(r.estimate, r.ci_low, r.ci_high) or "unclear"].append(r.site)
+            if complete(r.estimate, r.ci_low, r.ci_high):
+                groups[direction(r.estimate, r.ci_low, r.ci_high) or "unclear"].append(r.site)
+        if not any(groups.values()):
+            continue
         clauses = [ctx.phrases(f"{key}.{word}", sites=_site_list(ctx, ids))
                    for word, ids in groups.items() if ids]
         sentences.append(ctx.phrases(key, clauses=join(clauses, ctx.language)))
@@ -642,7 +650,8 @@ def model_paragraph(ctx: ReportContext) -> str:
 def pooled_model_paragraph(ctx: ReportContext) -> str:
     """The pooled model, who is in it, what it assumes and its standard errors."""
     roles = site_roles(ctx)
-    if not roles["live"]:
+    est = table(ctx, "its_estimates")
+    if not roles["live"] or est.empty or not (est["site"] == POOLED).any():
         return ""
     h = ctx.phrases
     members = [h(f"mon.members.live.{'one' if len(roles['live']) == 1 else 'many'}",
@@ -678,14 +687,19 @@ def _config_lags(ctx: ReportContext, freq: str) -> int:
 
 def se_of(ctx: ReportContext, row, freq: str, default: str) -> tuple[str, float]:
     """(method id, bandwidth in periods) of one results row: its `se_method`/`hac_bandwidth`
-    columns when the analysis writes them, else the configured Newey–West lag."""
-    method = row.get("se_method") if hasattr(row, "get") else None
-    method = default if _missing(method) or method is None else str(method)
-    bandwidth = row.get("hac_bandwidth") if hasattr(row, "get") else None
-    if _missing(bandwidth) or bandwidth is None:
-        bandwidth = row.get("hac_maxlags") if hasattr(row, "get") else None
-    if (_missing(bandwidth) or bandwidth is None) and method in ("newey_west", "hac_panel"):
-        bandwidth = _config_lags(ctx, freq)
+    columns when the analysis writes them; else Newey–West with the row's `hac_maxlags`, else
+    the configured lag. Only the fixed-window methods fall back to a lag; a data-driven window
+    or GLS without a bandwidth stays without one (NaN)."""
+    def get(name):
+        value = row.get(name) if hasattr(row, "get") else None
+        return None if value is None or _missing(value) else value
+
+    method = str(get("se_method") or default)
+    bandwidth = get("hac_bandwidth")
+    if bandwidth is None and method in (SE_SITE_DEFAULT, SE_POOLED_DEFAULT):
+        bandwidth = get("hac_maxlags")
+        if bandwidth is None:
+            bandwidth = _config_lags(ctx, freq)
     return method, (math.nan if bandwidth is None else float(bandwidth))
 
 
@@ -699,11 +713,11 @@ def pooled_se(ctx: ReportContext) -> tuple[str, float, str]:
     return method, bandwidth, freq
 
 
-def _bandwidth(ctx: ReportContext, bandwidth: float, freq: str) -> str:
+def _bandwidth(ctx: ReportContext, bandwidth: float | None, freq: str) -> str:
     return "" if _missing(bandwidth) else _amount(ctx, bandwidth, freq)
 
 
-def se_sentence(ctx: ReportContext, method: str, bandwidth: float, freq: str) -> str:
+def se_sentence(ctx: ReportContext, method: str, bandwidth: float | None, freq: str) -> str:
     """What the standard errors are and do about autocorrelation. Without one bandwidth (it
     varies between models, or the analysis did not give it) the `.varying` wording points to the
     table. An unknown method id fails the render through the phrase book, never prints the id."""
@@ -737,7 +751,9 @@ def _se_labels(ctx: ReportContext, diag: pd.DataFrame) -> list[tuple[str, float,
     for _, row in diag.iterrows():
         freq = row.get("frequency") if "frequency" in diag else None
         freq = freq if isinstance(freq, str) else freqs.get(row["site"], "weekly")
-        out.append((*se_of(ctx, row, freq, SE_SITE_DEFAULT), freq))
+        method, bandwidth = se_of(ctx, row, freq, SE_SITE_DEFAULT)
+        # None, not NaN, for a missing bandwidth: NaN != NaN would make equal rows distinct.
+        out.append((method, None if _missing(bandwidth) else bandwidth, freq))
     return out
 
 
