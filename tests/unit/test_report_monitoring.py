@@ -750,6 +750,17 @@ def test_empty_tables_do_not_break_the_section(tmp_path):
 
 
 @LANGS
+def test_no_results_tables_at_all(tmp_path, language):
+    ctx = default_case().context(tmp_path, language)
+    for path in (tmp_path / "tables").glob("*.csv"):
+        path.unlink()
+    text = mon.build(ctx)
+    assert ("ingen steder med data" if language == "nb" else "no site with data") in text
+    assert "**" in text                      # the outcome definitions are still given
+    assert raw_leaks(text) == []
+
+
+@LANGS
 @pytest.mark.parametrize("variant", ["default", "monthly", "no_comparison", "no_primary",
                                      "all_reached", "no_figures", "short"])
 def test_every_variant_renders_in_both_languages(tmp_path, language, variant):

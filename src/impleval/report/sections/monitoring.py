@@ -1123,6 +1123,8 @@ def build(ctx: ReportContext) -> str:
     if not ctx.study.has("monitoring"):
         return ""
     h = ctx.phrases
+    if sites(ctx).empty:  # the strand is declared but the analysis wrote no site table
+        return md.blocks(h("mon.no_data_at_all"), outcomes_block(ctx))
     forest = _fig_ref(ctx, "its_forest")
     series = _fig_ref(ctx, "its_series")
     return md.blocks(
