@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from impleval.interviews.agreement import (
+from impleval.interviews.stats.agreement import (
     agreement_row,
     alpha_binary,
     alpha_flag,

@@ -11,7 +11,8 @@ import pytest
 
 from impleval.config import load_yaml
 from impleval.demo import interviews as demo
-from impleval.interviews.prepare import load_study, prepare_interviews
+from impleval.interviews.io.prepare import prepare_interviews
+from impleval.interviews.settings import load_study
 
 REPO = Path(__file__).resolve().parents[2]
 RAW = REPO / "data/raw/interviews"

@@ -12,8 +12,9 @@ import pytest
 
 from impleval.config import load_yaml
 from impleval.errors import InputError
-from impleval.interviews.canonical import DOCUMENT_COLUMNS, SEGMENT_COLUMNS, build_canonical, paragraph_span
-from impleval.interviews.prepare import load_study, prepare_interviews, read_coding
+from impleval.interviews.io.canonical import DOCUMENT_COLUMNS, SEGMENT_COLUMNS, build_canonical, paragraph_span
+from impleval.interviews.io.prepare import prepare_interviews, read_coding
+from impleval.interviews.settings import load_study
 
 REPO = Path(__file__).resolve().parents[2]
 FIX = REPO / "tests/fixtures/interviews"

@@ -14,7 +14,7 @@ from tests.script_harness import Named
 REPO = Path(__file__).resolve().parents[2]
 FIX = REPO / "tests/fixtures/interviews"
 BAD = REPO / "tests/bad_inputs/interviews"
-SCRIPT = REPO / "scripts/interviews_prepare.py"
+SCRIPT = REPO / "scripts/prepare_interviews.py"
 GOOD = {
     "segments": FIX / "synthetic_maxqda-coded-segments.xlsx",
     "document_variables": FIX / "synthetic_maxqda-document-variables.xlsx",

@@ -10,21 +10,22 @@ import pytest
 from statsmodels.stats.multitest import multipletests
 
 from impleval.errors import InputError
-from impleval.interviews.quotes import _tiebreak, coarsen_attribution, select_quotes
-from impleval.interviews.stats_analyse import analyse
-from impleval.interviews.stats_cooccurrence import theme_cooccurrence
-from impleval.interviews.stats_prevalence import code_prevalence, presence
-from impleval.interviews.stats_simulate import simulate, simulated_defs
-from impleval.interviews.stats_stage import (
+from impleval.interviews.stats.quotes import _tiebreak, coarsen_attribution, select_quotes
+from impleval.interviews.stats.analyse import analyse
+from impleval.interviews.stats.cooccurrence import theme_cooccurrence
+from impleval.interviews.stats.prevalence import code_prevalence, presence
+from impleval.demo.simulate_interviews import simulate, simulated_defs
+from impleval.interviews.stats.stage import (
     cramers_v_corrected,
     shape_of,
     theme_groups,
     theme_stage_tests,
     trend_test,
 )
-from impleval.interviews.stats_stakeholders import stakeholder_benefits
-from impleval.interviews.stats_study import analysis_settings
-from impleval.interviews.stats_values import code_label, interview_values
+from impleval.interviews.stats.stakeholders import stakeholder_benefits
+from impleval.interviews.settings import analysis_settings
+from impleval.interviews.settings import code_label
+from impleval.interviews.values import interview_values
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = ROOT / "config/demo-study/interviews-analysis.yaml"

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from impleval.figures import save_figure
-from impleval.interviews.plots_all import interview_figures, read_table
-from impleval.interviews.stats_analyse import analyse
-from impleval.interviews.stats_simulate import simulate, simulated_defs
-from impleval.interviews.stats_study import analysis_settings
+from impleval.interviews.plots.figures import interview_figures, read_table
+from impleval.interviews.stats.analyse import analyse
+from impleval.demo.simulate_interviews import simulate, simulated_defs
+from impleval.interviews.settings import analysis_settings
 from impleval.outputs import write_csv
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 from impleval.config import load_yaml
-from impleval.interviews.stats_analyse import analyse
-from impleval.interviews.stats_study import analysis_settings, study_defs
+from impleval.interviews.stats.analyse import analyse
+from impleval.interviews.settings import analysis_settings, study_defs
 
 ROOT = Path(__file__).resolve().parents[2]
 FORMATS = {
@@ -43,7 +43,7 @@ def demo(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def results(demo):
-    from impleval.interviews.prepare import prepare_interviews
+    from impleval.interviews.io.prepare import prepare_interviews
 
     out, study, _, config = demo
     settings = analysis_settings(ROOT / config["study"]["interviews_analysis"],

@@ -7,12 +7,16 @@ import pytest
 
 from impleval.config import load_yaml
 from impleval.errors import InputError
-from impleval.monitoring.io import load_definition, prepare, read_aggregates, read_milestones
+from impleval.monitoring.io.aggregates import read_aggregates
+from impleval.monitoring.io.milestones import read_milestones
+from impleval.monitoring.io.prepare import prepare
+from impleval.monitoring.settings import load_definition
 
 ROOT = Path(__file__).resolve().parents[2]
 FIX = ROOT / "tests" / "fixtures" / "monitoring"
 BAD = ROOT / "tests" / "bad_inputs" / "monitoring"
-DEFINITION = load_definition(ROOT / "config" / "demo-study" / "monitoring.yaml")
+SCHEMA = ROOT / "config" / "schema" / "monitoring.schema.yaml"
+DEFINITION = load_definition(ROOT / "config" / "demo-study" / "monitoring.yaml", SCHEMA)
 SITES = [s["id"] for s in load_yaml(ROOT / "config" / "demo-study" / "organisation.yaml")["sites"]]
 
 
@@ -95,4 +99,4 @@ def test_definition_is_validated(tmp_path):
     import yaml
     path.write_text(yaml.safe_dump(bad), encoding="utf-8")
     with pytest.raises(InputError, match="probit"):
-        load_definition(path)
+        load_definition(path, SCHEMA)

@@ -11,13 +11,15 @@ from scipy import stats
 
 from impleval.config import load_yaml
 from impleval.demo import monitoring as demo
-from impleval.monitoring.analysis import analyse, fit_all
-from impleval.monitoring.io import load_definition, prepare
-from impleval.monitoring.models import estimates
+from impleval.monitoring.stats.analyse import analyse, fit_all
+from impleval.monitoring.io.prepare import prepare
+from impleval.monitoring.settings import load_definition
+from impleval.monitoring.stats.models import estimates
 from impleval.monitoring.values import build_values
 
 ROOT = Path(__file__).resolve().parents[2]
-DEFINITION = load_definition(ROOT / "config" / "demo-study" / "monitoring.yaml")
+DEFINITION = load_definition(ROOT / "config" / "demo-study" / "monitoring.yaml",
+                             ROOT / "config" / "schema" / "monitoring.schema.yaml")
 ORGANISATION = load_yaml(ROOT / "config" / "demo-study" / "organisation.yaml")
 SITES = [s["id"] for s in ORGANISATION["sites"]]
 PRIMARY = DEFINITION["primary_outcome"]
@@ -227,8 +229,8 @@ def test_every_value_the_chapters_quote_exists(tables, language):
 def test_pooled_rebuilds_seasonal_terms_dropped_at_one_site(data):
     """A seasonal column dropped from one site's own model is rebuilt from its dates in the stacked
     design, not filled with zeros (which would claim that site never had, e.g., an Easter week)."""
-    from impleval.monitoring.design import easter_indicator
-    from impleval.monitoring.models import pooled
+    from impleval.monitoring.stats.design import easter_indicator
+    from impleval.monitoring.stats.models import pooled
 
     fits = [f for f in fit_all(*data, DEFINITION)[PRIMARY] if f.result is not None]
     target = next(f for f in fits if "post" in f.X and "easter" in f.X and f.X["easter"].sum() > 0)

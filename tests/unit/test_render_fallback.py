@@ -47,7 +47,7 @@ CHAPTER = """## Resultater
 from pathlib import Path
 Path("../../../executions.log").open("a").write("x")  # counts real executions
 from IPython.display import Markdown
-from impleval.report_tables import markdown_table
+from impleval.report.tables import markdown_table
 Markdown(markdown_table("tables/demo.csv", {"group": "Gruppe", "n": "N"}, language="nb"))
 ```
 """

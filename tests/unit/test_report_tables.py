@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from impleval.report_tables import markdown_table
+from impleval.report.tables import markdown_table
 
 NBSP = "\u00a0"
 

@@ -17,7 +17,7 @@ from tests.script_harness import Named
 REPO = Path(__file__).resolve().parents[2]
 FIX = REPO / "tests/fixtures/survey"
 BAD = REPO / "tests/bad_inputs/survey"
-SCRIPT = REPO / "scripts/survey_prepare.py"
+SCRIPT = REPO / "scripts/prepare_survey.py"
 CASES = yaml.safe_load((BAD / "cases.yaml").read_text(encoding="utf-8"))
 OUTPUTS = ["respondents", "responses", "comments", "flow", "deid", "values"]
 
@@ -132,8 +132,8 @@ def test_redact_mode_lets_the_comment_through_without_the_number(tmp_path):
 
 
 def test_cli_entry_exits_non_zero(tmp_path):
-    """`python -m impleval.survey.prepare` (main) on a bad export: exit 1, nothing written."""
-    from impleval.survey.prepare import main
+    """`python -m impleval.survey.io.prepare` (main) on a bad export: exit 1, nothing written."""
+    from impleval.survey.io.prepare import main
 
     cfg = yaml.safe_load((REPO / "config/config.yaml").read_text(encoding="utf-8"))
     cfg["inputs"]["survey"] = {"format": "nettskjema_wide", "report": str(BAD / "unknown_option_code.csv"),

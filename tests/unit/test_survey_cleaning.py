@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from impleval.survey.cleaning import STEPS, clean
-from impleval.survey.flow import flow_table, flow_values
-from impleval.survey.prepare import prepare, read_export
+from impleval.survey.io.clean import STEPS, clean
+from impleval.survey.io.flow import flow_table, flow_values
+from impleval.survey.io.prepare import prepare, read_export
 
 REPO = Path(__file__).resolve().parents[2]
 FIX = REPO / "tests/fixtures/survey"
@@ -109,7 +109,7 @@ def test_no_submission_id_or_time_leaves_prepare(instrument):
 
 def test_flow_figure_has_caption_and_alt(instrument):
     from impleval.figures import use_report_style
-    from impleval.survey.flow import plot_flow
+    from impleval.survey.plots.flow import plot_flow
 
     use_report_style()
     counts = pd.DataFrame({"step": ["received", "duplicates"], "n_removed": [0, 5], "n_remaining": [100, 95]})

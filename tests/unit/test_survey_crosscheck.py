@@ -12,8 +12,8 @@ import pytest
 from scipy import optimize, stats
 from statsmodels.stats.oneway import anova_oneway
 
-from impleval.survey import stats_effects as fx
-from impleval.survey.stats_reliability import omega_from_corr, omega_uls_fast
+from impleval.survey.stats import effects as fx
+from impleval.survey.stats.reliability import omega_from_corr, omega_uls_fast
 
 from .test_survey_truth import TRUTH, demo_results
 

@@ -14,6 +14,7 @@ from impleval.demo import survey, survey_truth
 
 REPO = Path(__file__).resolve().parents[2]
 RAW = REPO / "data/raw/survey"
+SCHEMA = REPO / "config/schema/survey.schema.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -23,8 +24,8 @@ def study():
 
 def test_regeneration_is_byte_identical(study, tmp_path, monkeypatch):
     monkeypatch.setattr(survey_truth, "N_POPULATION", 3000)  # the population size does not change the bytes' stability
-    survey.generate(tmp_path / "a", study)
-    survey.generate(tmp_path / "b", study)
+    survey.generate(tmp_path / "a", study, schema=SCHEMA)
+    survey.generate(tmp_path / "b", study, schema=SCHEMA)
     files = sorted(p.name for p in (tmp_path / "a").iterdir())
     assert files == ["synthetic_nettskjema-codebook.json", "synthetic_nettskjema-data-report.csv",
                      "synthetic_truth-survey.json"]
@@ -36,7 +37,7 @@ def test_regeneration_is_byte_identical(study, tmp_path, monkeypatch):
 
 
 def test_fixtures_are_up_to_date(study, tmp_path):
-    survey.write_fixtures(tmp_path, study)
+    survey.write_fixtures(tmp_path, study, schema=SCHEMA)
     for path in sorted(tmp_path.iterdir()):
         assert path.read_bytes() == (REPO / "tests/fixtures/survey" / path.name).read_bytes(), path.name
 
@@ -90,9 +91,9 @@ def test_truth_records_the_planted_structure():
 def test_hundredfold_scale_is_fast(study):
     import time
 
-    from impleval.survey.schemas import load_instrument
+    from impleval.survey.settings import load_instrument
 
-    instrument = load_instrument(study["survey"], study["organisation"])
+    instrument = load_instrument(study["survey"], study["organisation"], schema_path=SCHEMA)
     start = time.perf_counter()
     df, counts = survey.build_submissions(instrument, scale=100)
     survey.wide_csv(df, instrument)
@@ -102,10 +103,10 @@ def test_hundredfold_scale_is_fast(study):
 
 def test_demo_sample_recovers_the_population_means(study):
     """The committed 600-respondent sample, through the real importer, is close to the truth."""
-    from impleval.survey.prepare import prepare, read_export
-    from impleval.survey.schemas import load_instrument
+    from impleval.survey.io.prepare import prepare, read_export
+    from impleval.survey.settings import load_instrument
 
-    instrument = load_instrument(study["survey"], study["organisation"])
+    instrument = load_instrument(study["survey"], study["organisation"], schema_path=SCHEMA)
     result = prepare(read_export({"format": "nettskjema_wide", "report": RAW / "synthetic_nettskjema-data-report.csv",
                                   "codebook": RAW / "synthetic_nettskjema-codebook.json"}, instrument), instrument)
     truth = json.loads((RAW / "synthetic_truth-survey.json").read_text(encoding="utf-8"))

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from impleval.errors import InputError
-from impleval.survey.io_export import parse_created
-from impleval.survey.prepare import prepare, read_export
+from impleval.survey.io.export import parse_created
+from impleval.survey.io.prepare import prepare, read_export
 
 REPO = Path(__file__).resolve().parents[2]
 FIX = REPO / "tests/fixtures/survey"
@@ -130,7 +130,7 @@ def test_instrument_columns_and_labels(instrument):
 
 def test_survey_config_errors_name_the_key(tmp_path):
     from impleval.config import load_yaml
-    from impleval.survey.schemas import load_instrument
+    from impleval.survey.settings import load_instrument
 
     cfg = load_yaml(REPO / "config/demo-study/survey.yaml")
     cfg["questions"][2]["scale"] = "agree7"

@@ -13,18 +13,19 @@ from statsmodels.stats.multitest import multipletests
 
 from impleval.config import load_yaml
 from impleval.errors import InputError
-from impleval.survey import stats_effects as fx
-from impleval.survey.stats_analyse import analyse_survey
-from impleval.survey.stats_multiplicity import adjust, holm
-from impleval.survey.stats_scores import scale_scores
-from impleval.survey.stats_settings import (GroupVar, check_items_present, cut_points,
+from impleval.survey.stats import effects as fx
+from impleval.survey.stats.analyse import analyse_survey
+from impleval.survey.stats.multiplicity import adjust, holm
+from impleval.survey.stats.scores import scale_scores
+from impleval.survey.settings import (GroupVar, check_items_present, cut_points,
                                             validate_settings)
 
 REPO = Path(__file__).resolve().parents[2]
+SCHEMA = REPO / "config/schema/survey-analysis.schema.yaml"
 
 
 def test_demo_analysis_definition_is_valid():
-    settings = validate_settings(load_yaml(REPO / "config/demo-study/survey-analysis.yaml"))
+    settings = validate_settings(load_yaml(REPO / "config/demo-study/survey-analysis.yaml"), SCHEMA)
     assert settings["group_vars"][0]["name"] == "region"
     assert settings["bootstrap"]["n_boot"] >= 100
     assert cut_points(settings, "G1")["agree_min"] == 7
@@ -33,7 +34,7 @@ def test_demo_analysis_definition_is_valid():
 
 def test_invalid_definition_names_the_file():
     with pytest.raises(InputError, match="survey-analysis.yaml"):
-        validate_settings({"scales": {}}, file="survey-analysis.yaml")
+        validate_settings({"scales": {}}, SCHEMA, file="survey-analysis.yaml")
 
 
 def test_unknown_item_is_an_error(small):
@@ -133,10 +134,10 @@ def test_survey_figures_take_captions_from_config(small, results):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from impleval.survey.plots_all import FIGURES, survey_figures
+    from impleval.survey.plots.figures import FIGURES, survey_figures
 
     respondents, responses, settings = small
-    demo = validate_settings(load_yaml(REPO / "config/demo-study/survey-analysis.yaml"))
+    demo = validate_settings(load_yaml(REPO / "config/demo-study/survey-analysis.yaml"), SCHEMA)
     settings = {**settings, "figures": demo["figures"]}
     regions = {"hso": {"nb": "Sør-Øst", "en": "South-East"}}
     drawn = []

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
-from impleval.survey import stats_ordinal as so
+from impleval.survey.stats import ordinal as so
 
 
 def _data(n=800, seed=0, non_po=False):
@@ -59,15 +59,16 @@ def test_figures_never_draw_small_groups(tmp_path):
     import matplotlib
 
     matplotlib.use("Agg")
-    from impleval.survey import plots_survey as plots
-    from impleval.survey.stats_simulate import simulate
+    from impleval.demo.simulate_survey import simulate
+    from impleval.survey.plots.distributions import scale_distributions
+    from impleval.survey.plots.likert import likert_shares
 
     respondents, responses = simulate(n=200, seed=5)
     respondents.loc[respondents.index[:3], "region"] = "tiny"
-    shares = plots.likert_shares(responses, respondents, {"coherence": ["CO1", "CO2"]}, "region", 5)
+    shares = likert_shares(responses, respondents, {"coherence": ["CO1", "CO2"]}, "region", 5)
     assert "tiny" not in set(shares["group"])
     scores = respondents[["region"]].assign(coherence=np.linspace(1, 5, len(respondents)))
-    fig = plots.scale_distributions(scores, ["coherence"], {}, "region",
-                                    ["hso", "vest", "midt", "nord", "tiny"], {}, 5, "en")
+    fig = scale_distributions(scores, ["coherence"], {}, "region",
+                              ["hso", "vest", "midt", "nord", "tiny"], {}, 5, "en")
     labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
     assert "tiny" not in labels and "hso" in labels

@@ -9,11 +9,11 @@ import pytest
 from scipy import optimize, stats
 from statsmodels.stats.multitest import multipletests
 
-from impleval.survey import stats_effects as fx
-from impleval.survey.stats_analyse import analyse_survey
-from impleval.survey.stats_reliability import scale_reliability
-from impleval.survey.stats_scores import wide_scores
-from impleval.survey.stats_values import survey_values
+from impleval.survey.stats import effects as fx
+from impleval.survey.stats.analyse import analyse_survey
+from impleval.survey.stats.reliability import scale_reliability
+from impleval.survey.stats.scores import wide_scores
+from impleval.survey.values import survey_values
 
 MIN_CELL = 5
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from impleval.config import load_yaml
-from impleval.survey.stats_analyse import analyse_survey
-from impleval.survey.stats_settings import validate_settings
-from impleval.survey.stats_values import survey_values
+from impleval.survey.stats.analyse import analyse_survey
+from impleval.survey.settings import validate_settings
+from impleval.survey.values import survey_values
 
 REPO = Path(__file__).resolve().parents[2]
 RAW = REPO / "data/raw/survey"
@@ -26,7 +26,8 @@ TRUTH = RAW / "synthetic_truth-survey.json"
 @functools.lru_cache(maxsize=1)
 def demo_results():
     """Prepare the committed demo export and analyse it (region comparisons; fewer resamples)."""
-    from impleval.survey.prepare import load_study, prepare, read_export
+    from impleval.survey.io.prepare import prepare, read_export
+    from impleval.survey.settings import load_study
 
     instrument = load_study(REPO / "config/demo-study/survey.yaml",
                             REPO / "config/demo-study/organisation.yaml",
@@ -35,7 +36,8 @@ def demo_results():
                           "report": RAW / "synthetic_nettskjema-data-report.csv",
                           "codebook": RAW / "synthetic_nettskjema-codebook.json"}, instrument)
     prepared = prepare(export, instrument, on_hit="redact")
-    settings = validate_settings(load_yaml(REPO / "config/demo-study/survey-analysis.yaml"))
+    settings = validate_settings(load_yaml(REPO / "config/demo-study/survey-analysis.yaml"),
+                                 REPO / "config/schema/survey-analysis.schema.yaml")
     settings["group_vars"] = [g for g in settings["group_vars"] if g["name"] in ("region", "role")]
     settings["bootstrap"].update(n_boot=199, n_boot_omega=30)
     res = analyse_survey(prepared.respondents, prepared.responses, settings, min_cell=5,

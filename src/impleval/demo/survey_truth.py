@@ -12,8 +12,8 @@ import itertools
 import numpy as np
 import pandas as pd
 
-from impleval.demo import survey as demo
-from impleval.survey.schemas import Instrument
+from impleval.demo import survey_model as demo
+from impleval.survey.settings import Instrument
 
 N_POPULATION = 100_000
 SCALE_MIN_SHARE = 2 / 3
@@ -33,7 +33,7 @@ def _r(x, digits: int = 4):
 
 
 def scale_scores(pop: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
-    groups = demo._scores(instrument)
+    groups = demo.construct_items(instrument)
     out = {}
     for scale in SCALES:
         cols = [c.name for c in groups[scale]]
@@ -63,7 +63,7 @@ def population(instrument: Instrument) -> dict:
     for scale in SCALES:
         s = scores[scale]
         entry = {
-            "items": [c.item for c in demo._scores(instrument)[scale]],
+            "items": [c.item for c in demo.construct_items(instrument)[scale]],
             "mean": _r(s.mean()),
             "sd": _r(s.std()),
             "mean_by_region": {r: _r(s[region == r].mean()) for r in regions},
@@ -107,7 +107,7 @@ def truth(instrument: Instrument, counts: dict, scale: int) -> dict:
         "truth_seed": demo.TRUTH_SEED,
         "scale": scale,
         "planted": plant,
-        "item_shift": {k: float(v) for k, v in demo._item_shifts(instrument).items()},
+        "item_shift": {k: float(v) for k, v in demo.item_shifts(instrument).items()},
         "expected_cleaning": {
             "step_order": instrument.cleaning["steps"],
             "n_removed": {k: counts[k] for k in instrument.cleaning["steps"]},

@@ -6,13 +6,10 @@ import numpy as np
 import pandas as pd
 
 from impleval import fmt
+from impleval.monitoring.settings import site_labels
 
 NONE = {"nb": "ingen", "en": "none"}
 AND = {"nb": " og ", "en": " and "}
-
-
-def site_labels(organisation: dict) -> dict[str, str]:
-    return {s["id"]: s["label"] for s in organisation["sites"]}
 
 
 def _join(items: list[str], language: str) -> str:

@@ -16,7 +16,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from impleval.privacy.deid import compile_names, scan_text
+from impleval.privacy.scan import compile_names, scan_text
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".json", ".yml", ".yaml", ".md", ".qmd", ".log", ".tex"}
 MARKUP_SUFFIXES = {".html", ".htm", ".svg", ".xml"}

@@ -41,7 +41,7 @@ BANNER = {
     ),
 }
 # Library modules whose code shapes the cells' output: part of the cache key too.
-FORMATTING_MODULES = ("report_tables.py", "fmt.py")
+FORMATTING_MODULES = ("report/tables.py", "fmt.py")
 
 
 def sha256(path: str | os.PathLike) -> str:

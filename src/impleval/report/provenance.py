@@ -107,7 +107,7 @@ def markdown_environment(path: str | os.PathLike, language: str = "nb", renderer
     is written before the render and may predate a Quarto install or removal."""
     import json
 
-    from impleval.report_tables import to_pipe_table
+    from impleval.report.tables import to_pipe_table
 
     prov = json.loads(Path(path).read_text(encoding="utf-8"))
     if renderer:
@@ -120,7 +120,7 @@ def markdown_files(path: str | os.PathLike, language: str = "nb") -> str:
     """Appendix table: every raw input, configuration and study file with its SHA-256."""
     import json
 
-    from impleval.report_tables import to_pipe_table
+    from impleval.report.tables import to_pipe_table
 
     _, files = _tables(json.loads(Path(path).read_text(encoding="utf-8")), language)
     return to_pipe_table(files) + "\n"
