@@ -16,10 +16,13 @@ IMPORTS = ".imports"  # where demo_run's jobs record what they imported
 
 
 def repo_files(repo: Path = REPO) -> list[str]:
-    """Tracked plus untracked-but-not-ignored files: what a clean clone (plus work in progress) holds."""
+    """Tracked plus untracked-but-not-ignored files: what a clean clone (plus work in progress)
+    holds."""
     out = subprocess.run(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=repo, check=True, capture_output=True,
+        cwd=repo,
+        check=True,
+        capture_output=True,
     ).stdout.decode()
     return sorted({f for f in out.split("\0") if f and (repo / f).is_file()})
 
@@ -39,11 +42,18 @@ def pipeline_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def run_snakemake(workdir: Path, *args: str, check: bool = True,
-                  env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def run_snakemake(
+    workdir: Path, *args: str, check: bool = True, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     cmd = [str(BIN / "snakemake"), "--cores", "2", *args]
-    proc = subprocess.run(cmd, cwd=workdir, env=pipeline_env(**(env or {})), capture_output=True,
-                          text=True)
+    proc = subprocess.run(
+        cmd,
+        cwd=workdir,
+        env=pipeline_env(**(env or {})),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if check and proc.returncode != 0:
         raise AssertionError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr[-6000:]}")
     return proc

@@ -21,7 +21,7 @@ import ast
 import json
 import os
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 PACKAGE = "impleval"
@@ -36,8 +36,12 @@ def entry_source(path: str | os.PathLike) -> str:
         cells = json.loads(text).get("cells", [])
         code = ["".join(c.get("source", "")) for c in cells if c.get("cell_type") == "code"]
         # IPython magics and shell escapes are not Python: drop those lines.
-        return "\n".join(line for cell in code for line in cell.splitlines()
-                         if not line.lstrip().startswith(("%", "!")))
+        return "\n".join(
+            line
+            for cell in code
+            for line in cell.splitlines()
+            if not line.lstrip().startswith(("%", "!"))
+        )
     if path.suffix == ".qmd":
         return "\n".join(_QMD_CELL.findall(text))
     return text
@@ -66,7 +70,7 @@ class _Graph:
     def __init__(self, src: Path):
         self.src = src
 
-    @lru_cache(maxsize=None)  # noqa: B019 (one graph per call of code_inputs)
+    @cache  # noqa: B019 (one graph per call of code_inputs)
     def file_of(self, module: str) -> Path | None:
         """The file of an impleval module or package, None for anything else."""
         if module != PACKAGE and not module.startswith(PACKAGE + "."):
@@ -111,18 +115,25 @@ def code_inputs(entry: str | os.PathLike, root: str | os.PathLike = ".") -> list
     for module, names in steps.items():  # only the named steps: top level plus those functions
         seen.add(module)
         body = graph.parsed(module).body
-        chosen = [n for n in body if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-                  or (not isinstance(n, ast.ClassDef) and n.name in names)]
+        chosen = [
+            n
+            for n in body
+            if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+            or (not isinstance(n, ast.ClassDef) and n.name in names)
+        ]
         todo.extend(m for m in graph.targets(module, ()) if m != module)
-        todo.extend(t for m, n in _imports(chosen, graph.package_of(module)) for t in graph.targets(m, n))
+        todo.extend(
+            t for m, n in _imports(chosen, graph.package_of(module)) for t in graph.targets(m, n)
+        )
     while todo:
         module = todo.pop()
         if module in seen:
             continue
         seen.add(module)
         package = graph.package_of(module)
-        todo.extend(t for m, n in _imports(graph.parsed(module).body, package)
-                    for t in graph.targets(m, n))
+        todo.extend(
+            t for m, n in _imports(graph.parsed(module).body, package) for t in graph.targets(m, n)
+        )
     files = {graph.file_of(m) for m in seen}
     return sorted(os.path.relpath(f, root).replace(os.sep, "/") for f in files)
 

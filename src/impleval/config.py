@@ -61,11 +61,16 @@ def validate(data: dict, schema_path: str | os.PathLike, *, file: str | os.PathL
     validator = _default_filling_validator()(schema)
     errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     if errors:
-        raise InputError([
-            Problem(str(file), f"a definition matching {Path(schema_path).name} ({e.message})",
-                    column="/".join(map(str, e.absolute_path)) or None)
-            for e in errors
-        ])
+        raise InputError(
+            [
+                Problem(
+                    str(file),
+                    f"a definition matching {Path(schema_path).name} ({e.message})",
+                    column="/".join(map(str, e.absolute_path)) or None,
+                )
+                for e in errors
+            ]
+        )
     return data
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from impleval.errors import InputError
 
@@ -48,7 +48,10 @@ def record_imports(job: str) -> None:
     folder = os.environ.get("IMPLEVAL_RECORD_IMPORTS")
     if not folder:
         return
-    files = sorted(str(Path(m.__file__).resolve()) for name, m in list(sys.modules.items())
-                   if (name == "impleval" or name.startswith("impleval.")) and getattr(m, "__file__", None))
+    files = sorted(
+        str(Path(m.__file__).resolve())
+        for name, m in list(sys.modules.items())
+        if (name == "impleval" or name.startswith("impleval.")) and getattr(m, "__file__", None)
+    )
     Path(folder).mkdir(parents=True, exist_ok=True)
     (Path(folder) / f"{job}.txt").write_text("\n".join(files) + "\n", encoding="utf-8")

@@ -12,16 +12,19 @@ def instrument():
     """The demo survey instrument (survey.yaml + organisation.yaml, validated)."""
     from impleval.survey.settings import load_study
 
-    return load_study(REPO / "config/demo-study/survey.yaml", REPO / "config/demo-study/organisation.yaml",
-                      REPO / "config/schema/survey.schema.yaml")
+    return load_study(
+        REPO / "config/demo-study/survey.yaml",
+        REPO / "config/demo-study/organisation.yaml",
+        REPO / "config/schema/survey.schema.yaml",
+    )
 
 
 @pytest.fixture(scope="module")
 def small():
     """A small simulated survey with known structure, and settings with few resamples."""
-    from impleval.survey.settings import validate_settings
     from impleval.demo.simulate_survey import settings as sim_settings
     from impleval.demo.simulate_survey import simulate
+    from impleval.survey.settings import validate_settings
 
     respondents, responses = simulate(n=240, seed=3)
     settings = validate_settings(sim_settings(), REPO / "config/schema/survey-analysis.schema.yaml")

@@ -94,8 +94,14 @@ print(json.dumps(sorted(m.__file__ for m in mods if getattr(m, "__file__", None)
 
 def _probe(entry: Path) -> set[str]:
     env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
-    proc = subprocess.run([sys.executable, "-c", PROBE, str(entry)], cwd=REPO, env=env,
-                          capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, str(entry)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return {os.path.relpath(f, REPO).replace(os.sep, "/") for f in json.loads(proc.stdout)}
 
 
@@ -127,8 +133,10 @@ def test_every_script_is_named_after_its_rule_and_every_rule_declares_its_code()
         assert script or notebook, f"rule {rule} has neither script: nor notebook:"
         if script:
             assert script.group(1) == rule, f"rule {rule} runs scripts/{script.group(1)}.py"
-            assert f'code_inputs(\n            "scripts/{rule}.py"' in body or \
-                f'code=code_inputs("scripts/{rule}.py")' in body, f"rule {rule}: code input"
+            assert (
+                f'code_inputs(\n            "scripts/{rule}.py"' in body
+                or f'code=code_inputs("scripts/{rule}.py")' in body
+            ), f"rule {rule}: code input"
         else:
             assert f'code=code_inputs("{notebook.group(1)}")' in body, f"rule {rule}: code input"
     assert scripts == {r for r, b in rules.items() if "script:" in b}
@@ -142,7 +150,11 @@ def test_no_import_cycles():
         module = ".".join(path.relative_to(src).with_suffix("").parts).removesuffix(".__init__")
         deps = set()
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
-            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("impleval"):
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.module
+                and node.module.startswith("impleval")
+            ):
                 deps.add(node.module)
                 deps |= {f"{node.module}.{a.name}" for a in node.names}
             elif isinstance(node, ast.Import):
@@ -169,13 +181,17 @@ def test_every_module_a_job_imported_is_declared(demo_run):
     records = sorted((demo_run / IMPORTS).glob("*.txt"))
     assert {p.stem for p in records} == {p.stem for p in SCRIPTS}
     for record in records:
-        imported = {os.path.relpath(line, demo_run).replace(os.sep, "/")
-                    for line in record.read_text(encoding="utf-8").split()}
+        imported = {
+            os.path.relpath(line, demo_run).replace(os.sep, "/")
+            for line in record.read_text(encoding="utf-8").split()
+        }
         entries = [f"scripts/{record.stem}.py"]
         if record.stem == "render_report":
             entries += [str(p.relative_to(demo_run)) for p in (demo_run / "report").rglob("*.qmd")]
         declared = {f for e in entries for f in code_inputs(e, demo_run)}
-        assert imported <= declared, f"{record.stem} imported undeclared {sorted(imported - declared)}"
+        assert imported <= declared, (
+            f"{record.stem} imported undeclared {sorted(imported - declared)}"
+        )
 
 
 def _jobs(proc: subprocess.CompletedProcess) -> set[str]:
@@ -212,7 +228,10 @@ REPORT = {"write_provenance", "render_report", "all"}
 
 
 def test_editing_a_plot_module_reruns_only_its_plot_job(finished_copy):
-    assert _after_edit(finished_copy, "src/impleval/survey/plots/forest.py") == {"plot_survey", *REPORT}
+    assert _after_edit(finished_copy, "src/impleval/survey/plots/forest.py") == {
+        "plot_survey",
+        *REPORT,
+    }
 
 
 def test_editing_a_test_simulator_reruns_nothing(finished_copy):
@@ -221,8 +240,14 @@ def test_editing_a_test_simulator_reruns_nothing(finished_copy):
 
 def test_editing_figures_reruns_the_plot_and_notebook_jobs(finished_copy):
     assert _after_edit(finished_copy, "src/impleval/figures.py") == {
-        "plot_participant_flow", "plot_survey", "plot_interviews", "plot_monitoring",
-        "explore_survey", "explore_interviews", *REPORT}
+        "plot_participant_flow",
+        "plot_survey",
+        "plot_interviews",
+        "plot_monitoring",
+        "explore_survey",
+        "explore_interviews",
+        *REPORT,
+    }
 
 
 def test_editing_an_importer_reruns_its_branch_but_not_the_others(finished_copy):

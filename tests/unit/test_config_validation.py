@@ -25,8 +25,11 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("definition, schema, where, typo", CASES,
-                         ids=[f"{c[1]}:{'/'.join(c[2]) or '-'}:{c[3]}" for c in CASES])
+@pytest.mark.parametrize(
+    "definition, schema, where, typo",
+    CASES,
+    ids=[f"{c[1]}:{'/'.join(c[2]) or '-'}:{c[3]}" for c in CASES],
+)
 def test_typo_key_is_refused_by_name(tmp_path, definition, schema, where, typo):
     data = yaml.safe_load(definition.read_text(encoding="utf-8"))
     target = data
@@ -70,8 +73,9 @@ def test_snakemake_refuses_a_typo_in_the_main_config(tmp_path):
     work = copy_repo(tmp_path / "repo")
     config = yaml.safe_load((work / "config/config.yaml").read_text(encoding="utf-8"))
     config["deid"]["names_fle"] = "config/demo-study/names.txt"
-    (work / "config/config.yaml").write_text(yaml.safe_dump(config, allow_unicode=True),
-                                             encoding="utf-8")
+    (work / "config/config.yaml").write_text(
+        yaml.safe_dump(config, allow_unicode=True), encoding="utf-8"
+    )
     proc = run_snakemake(work, "-n", check=False)
     assert proc.returncode != 0
     assert "names_fle" in proc.stdout + proc.stderr

@@ -19,11 +19,17 @@ CODES = {
     "Task shifting": ("task_shifting", [0.1, 0.25, 0.6, 0.85]),
     "Trust in AI": ("trust_in_ai", [0.45, 0.45, 0.45, 0.45]),
     "Benefits > Patients > Faster diagnosis": ("benefit_patients_faster", [0.1, 0.3, 0.5, 0.7]),
-    "Benefits > Orthopaedists > False positives": ("challenge_ortho_false_pos", [0.05, 0.1, 0.4, 0.3]),
+    "Benefits > Orthopaedists > False positives": (
+        "challenge_ortho_false_pos",
+        [0.05, 0.1, 0.4, 0.3],
+    ),
 }
 STAKEHOLDERS = {
     "Benefits > Patients > Faster diagnosis": {"stakeholder": "patients", "kind": "benefit"},
-    "Benefits > Orthopaedists > False positives": {"stakeholder": "orthopaedists", "kind": "challenge"},
+    "Benefits > Orthopaedists > False positives": {
+        "stakeholder": "orthopaedists",
+        "kind": "challenge",
+    },
 }
 REGIONS = ["hso", "hso", "hso", "vest", "midt", "nord"]
 ROLES = ["radiologist", "radiographer", "project_lead", "orthopaedist", "manager"]
@@ -38,13 +44,16 @@ def simulated_defs() -> StudyDefs:
         themes=themes,
         codes={code: theme for code, (theme, _) in CODES.items()},
         stakeholders=dict(STAKEHOLDERS),
-        stakeholder_labels={"patients": {"nb": "Pasienter", "en": "Patients"},
-                            "orthopaedists": {"nb": "Ortopeder", "en": "Orthopaedists"}},
+        stakeholder_labels={
+            "patients": {"nb": "Pasienter", "en": "Patients"},
+            "orthopaedists": {"nb": "Ortopeder", "en": "Orthopaedists"},
+        },
     )
 
 
-def simulate(n_per_stage: int = 20, double_share: float = 0.25, agreement: float = 0.9,
-             seed: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
+def simulate(
+    n_per_stage: int = 20, double_share: float = 0.25, agreement: float = 0.9, seed: int = 1
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(segments, documents) with planted stage probabilities and second-coder agreement."""
     rng = np.random.default_rng(seed)
     docs, segs = [], []
@@ -56,13 +65,22 @@ def simulate(n_per_stage: int = 20, double_share: float = 0.25, agreement: float
             region = REGIONS[rng.integers(len(REGIONS))]
             role = ROLES[rng.integers(len(ROLES))]
             double = bool(rng.random() < double_share)
-            docs.append(dict(interview_id=iid, stage=stage, region=region, trust=f"t_{region}",
-                             role=role, double_coded=double))
+            docs.append(
+                dict(
+                    interview_id=iid,
+                    stage=stage,
+                    region=region,
+                    trust=f"t_{region}",
+                    role=role,
+                    double_coded=double,
+                )
+            )
             present = {c: rng.random() < p[si] for c, (_, p) in CODES.items()}
             coders = {"coder_1": present}
             if double:
-                coders["coder_2"] = {c: (v if rng.random() < agreement else not v)
-                                     for c, v in present.items()}
+                coders["coder_2"] = {
+                    c: (v if rng.random() < agreement else not v) for c, v in present.items()
+                }
             for coder, pres in coders.items():
                 pos = 0
                 for code, (theme, _) in CODES.items():
@@ -71,8 +89,19 @@ def simulate(n_per_stage: int = 20, double_share: float = 0.25, agreement: float
                     for _k in range(int(rng.integers(1, 4))):
                         pos += 1
                         words = " ".join(["ord"] * int(rng.integers(5, 40)))
-                        segs.append(dict(interview_id=iid, stage=stage, region=region,
-                                         trust=f"t_{region}", role=role, code_path=code,
-                                         theme=theme, coder=coder, position=pos, position_end=pos,
-                                         text=f"Om {theme}: {words}."))
+                        segs.append(
+                            dict(
+                                interview_id=iid,
+                                stage=stage,
+                                region=region,
+                                trust=f"t_{region}",
+                                role=role,
+                                code_path=code,
+                                theme=theme,
+                                coder=coder,
+                                position=pos,
+                                position_end=pos,
+                                text=f"Om {theme}: {words}.",
+                            )
+                        )
     return pd.DataFrame(segs), pd.DataFrame(docs)

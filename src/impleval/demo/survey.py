@@ -32,6 +32,7 @@ from impleval.demo.survey_model import (
 from impleval.demo.survey_truth import truth
 from impleval.survey.settings import Instrument, load_instrument
 
+
 def _created(rng, n: int, start: str, days: int) -> pd.Series:
     """Local submission times: more answers early in the fielding and after a reminder (day 14)."""
     w = np.exp(-np.arange(days) / 8.0)
@@ -42,7 +43,9 @@ def _created(rng, n: int, start: str, days: int) -> pd.Series:
     return pd.Series(local)
 
 
-def build_submissions(instrument: Instrument, scale: int = 1, seed: int = SEED, n_analysed: int | None = None):
+def build_submissions(
+    instrument: Instrument, scale: int = 1, seed: int = SEED, n_analysed: int | None = None
+):
     """All raw submissions (regular + planted cleaning cases), sorted by submission time.
 
     Returns (wide text frame in export order, hidden truth columns frame, expected counts)."""
@@ -50,24 +53,35 @@ def build_submissions(instrument: Instrument, scale: int = 1, seed: int = SEED, 
     base = n_analysed if n_analysed is not None else PLANT["n_analysed"] * scale
     ratio = base / PLANT["n_analysed"]
     cases = {k: max(1, int(round(v * ratio))) for k, v in PLANT["cleaning_cases"].items()}
-    n_special = cases["test_submissions"] + cases["out_of_scope_role"] + cases["too_few_items"] + cases["too_fast"]
+    n_special = (
+        cases["test_submissions"]
+        + cases["out_of_scope_role"]
+        + cases["too_few_items"]
+        + cases["too_fast"]
+    )
     df = simulate(rng, base + n_special, instrument)
     df["_case"] = "analysed"
     df["_local"] = _created(rng, len(df), PLANT["fielding"]["start"], PLANT["fielding"]["days"])
     idx = rng.permutation(len(df))[:n_special]
     pos = 0
     for case in ("test_submissions", "out_of_scope_role", "too_few_items", "too_fast"):
-        rows = idx[pos:pos + cases[case]]
+        rows = idx[pos : pos + cases[case]]
         pos += cases[case]
         df.loc[rows, "_case"] = case
         if case == "test_submissions":
-            df.loc[rows, "_local"] = (pd.Timestamp(PLANT["fielding"]["start"]) - pd.Timedelta(days=4)
-                                      + pd.to_timedelta(rng.integers(9 * 3600, 15 * 3600, len(rows)), unit="s")).values
+            df.loc[rows, "_local"] = (
+                pd.Timestamp(PLANT["fielding"]["start"])
+                - pd.Timedelta(days=4)
+                + pd.to_timedelta(rng.integers(9 * 3600, 15 * 3600, len(rows)), unit="s")
+            ).values
         elif case == "out_of_scope_role":
             df.loc[rows, "role"] = "other"
         elif case == "too_few_items":
-            nomad = [c.name for c in instrument.item_columns
-                     if c.question in instrument.cleaning["min_items_questions"]]
+            nomad = [
+                c.name
+                for c in instrument.item_columns
+                if c.question in instrument.cleaning["min_items_questions"]
+            ]
             keep = max(1, int(len(nomad) * 0.2))
             # per row, blank all but `keep` randomly chosen NoMAD items
             ranks = rng.random((len(rows), len(nomad))).argsort(axis=1).argsort(axis=1)
@@ -80,11 +94,15 @@ def build_submissions(instrument: Instrument, scale: int = 1, seed: int = SEED, 
     originals = rng.choice(regular, size=cases["duplicates"], replace=False)
     dups = df.iloc[originals].copy()
     dups["_case"] = "duplicates"
-    dups["_local"] = dups["_local"] + pd.to_timedelta(rng.integers(120, 3 * 86400, len(dups)), unit="s")
+    dups["_local"] = dups["_local"] + pd.to_timedelta(
+        rng.integers(120, 3 * 86400, len(dups)), unit="s"
+    )
     dups["_ms"] = rng.integers(200_000, 600_000, len(dups))
     df = pd.concat([df, dups], ignore_index=True)
     df = df.sort_values("_local", kind="stable").reset_index(drop=True)
-    df["$submission_id"] = (FIRST_SUBMISSION_ID + np.cumsum(rng.integers(1, 40, len(df)))).astype(str)
+    df["$submission_id"] = (FIRST_SUBMISSION_ID + np.cumsum(rng.integers(1, 40, len(df)))).astype(
+        str
+    )
     local = df["_local"].dt.tz_localize(TZ)
     iso = local.dt.strftime("%Y-%m-%dT%H:%M:%S%z")
     df["$created"] = iso.str[:-2] + ":" + iso.str[-2:]
@@ -103,22 +121,43 @@ def wide_csv(df: pd.DataFrame, instrument: Instrument) -> bytes:
 def codebook(instrument: Instrument) -> dict:
     """The form's codebook in the shape of Nettskjema's API `elements` (texts in bokmål)."""
     inter = instrument.config["intervention"]["nb"]
-    elements = [{"elementType": "HEADING", "externalElementId": None, "sequence": 1,
-                 "text": f"Spørreundersøkelse om innføring av {inter}"}]
+    elements = [
+        {
+            "elementType": "HEADING",
+            "externalElementId": None,
+            "sequence": 1,
+            "text": f"Spørreundersøkelse om innføring av {inter}",
+        }
+    ]
     scales = instrument.config["response_scales"]
     for seq, q in enumerate(instrument.questions, start=2):
-        el = {"elementType": q["type"], "externalElementId": q["id"], "sequence": seq, "isMandatory": q["use"] == "group",
-              "text": q["text"]["nb"].replace("{intervention}", inter), "answerOptions": [], "subElements": []}
+        el = {
+            "elementType": q["type"],
+            "externalElementId": q["id"],
+            "sequence": seq,
+            "isMandatory": q["use"] == "group",
+            "text": q["text"]["nb"].replace("{intervention}", inter),
+            "answerOptions": [],
+            "subElements": [],
+        }
         if q.get("options_from") == "organisation.trusts":
             options = [(t, t) for t in instrument.trust_region]
         elif q.get("scale") and "options" in scales[q["scale"]]:
             options = [(o["code"], o["label"]["nb"]) for o in scales[q["scale"]]["options"]]
         else:
             options = [(o["code"], o["label"]["nb"]) for o in q.get("options", [])]
-        el["answerOptions"] = [{"externalAnswerOptionId": c, "text": t, "sequence": i}
-                               for i, (c, t) in enumerate(options, start=1)]
-        el["subElements"] = [{"externalElementId": r["id"], "text": r["label"]["nb"].replace("{intervention}", inter),
-                              "sequence": i} for i, r in enumerate(q.get("rows", []), start=1)]
+        el["answerOptions"] = [
+            {"externalAnswerOptionId": c, "text": t, "sequence": i}
+            for i, (c, t) in enumerate(options, start=1)
+        ]
+        el["subElements"] = [
+            {
+                "externalElementId": r["id"],
+                "text": r["label"]["nb"].replace("{intervention}", inter),
+                "sequence": i,
+            }
+            for i, r in enumerate(q.get("rows", []), start=1)
+        ]
         if q["type"] == "LINEAR_SCALE":
             lin = scales[q["scale"]]["linear"]
             el["minimumValue"], el["maximumValue"] = lin["min"], lin["max"]
@@ -131,15 +170,25 @@ def long_ndjson(df: pd.DataFrame, instrument: Instrument) -> bytes:
     lines = []
     for rec in df.to_dict("records"):
         seconds = f"{int(rec['$answer_time_ms']) / 1000:.3f}".replace(".", ",")
-        base = {"submissionId": int(rec["$submission_id"]), "createdDate": rec["_created_nb"],
-                "answerTimeSeconds": seconds}
+        base = {
+            "submissionId": int(rec["$submission_id"]),
+            "createdDate": rec["_created_nb"],
+            "answerTimeSeconds": seconds,
+        }
         for q in instrument.questions:
             cols = instrument.columns_of(q["id"])
             if q["type"] == "CHECKBOX":
                 ticked = [c.option for c in cols if rec[c.name] == "1"]
                 if ticked:
-                    lines.append({**base, "externalElementId": q["id"], "elementType": q["type"],
-                                  "externalAnswerOptionIds": ticked, "textAnswer": None})
+                    lines.append(
+                        {
+                            **base,
+                            "externalElementId": q["id"],
+                            "elementType": q["type"],
+                            "externalAnswerOptionIds": ticked,
+                            "textAnswer": None,
+                        }
+                    )
                 continue
             for c in cols:
                 value = rec[c.name]
@@ -153,14 +202,17 @@ def long_ndjson(df: pd.DataFrame, instrument: Instrument) -> bytes:
                 else:
                     r.update(externalAnswerOptionIds=[], textAnswer=value)
                 lines.append(r)
-    return "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in lines).encode("utf-8")
+    return "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in lines).encode(
+        "utf-8"
+    )
 
 
 def xlsx_frame(df: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     """The wide table as Nettskjema's XLSX report: numbers stored as numbers, codes as text."""
     out = df[instrument.wide_columns()].copy().astype(object)
-    numeric = ["$submission_id", "$answer_time_ms"] + [c.name for c in instrument.columns
-                                                        if c.kind in ("linear", "checkbox")]
+    numeric = ["$submission_id", "$answer_time_ms"] + [
+        c.name for c in instrument.columns if c.kind in ("linear", "checkbox")
+    ]
     for col in numeric:
         out[col] = [int(v) if v != "" else None for v in out[col]]
     return out
@@ -196,7 +248,9 @@ def write_fixtures(fixture_dir, study: dict, n_analysed: int = 40, *, schema) ->
 def main(argv=None) -> None:
     from impleval.config import load_yaml
 
-    parser = argparse.ArgumentParser(description="Write the survey test fixtures from the demo model.")
+    parser = argparse.ArgumentParser(
+        description="Write the survey test fixtures from the demo model."
+    )
     parser.add_argument("--config", default="config/config.yaml")
     parser.add_argument("--fixtures", default="tests/fixtures/survey")
     parser.add_argument("--schema", default="config/schema/survey.schema.yaml")

@@ -57,21 +57,36 @@ PLANT = {
         "BEN_radiographers": {"radiographer": 0.40},
         "BEN_orthopaedists": {"orthopaedist": -0.30},
     },
-    "benefit_shift": {"BEN_patients": 0.4, "BEN_ed": 0.3, "BEN_radiologists": 0.2, "BEN_radiographers": 0.1,
-                      "BEN_orthopaedists": -0.2},
+    "benefit_shift": {
+        "BEN_patients": 0.4,
+        "BEN_ed": 0.3,
+        "BEN_radiologists": 0.2,
+        "BEN_radiographers": 0.1,
+        "BEN_orthopaedists": -0.2,
+    },
     "rho_general": 0.3,
     "loading": 0.8,
     "cuts_agree5": [-2.0, -1.1, -0.35, 0.75],
     "item_shift_sd": 0.25,
     "p_skip_item": 0.015,
-    "p_not_relevant": {"base": 0.02, "manager_it": 0.12, "manager_it_hands_on": 0.35, "stage_RM": 0.04},
+    "p_not_relevant": {
+        "base": 0.02,
+        "manager_it": 0.12,
+        "manager_it_hands_on": 0.35,
+        "stage_RM": 0.04,
+    },
     "hands_on_items": ["CA1", "CA2", "CA3", "CA4", "CA5", "RM3", "RM5"],
     "p_dont_know": {"base": 0.06, "manager_it": 0.15},
     "p_comment": 0.08,
     "answer_time_s": {"median": 420, "sigma": 0.5, "min": 180},
     # Cleaning cases per 600 analysed (times `scale`).
-    "cleaning_cases": {"test_submissions": 2, "duplicates": 6, "out_of_scope_role": 14, "too_few_items": 10,
-                       "too_fast": 8},
+    "cleaning_cases": {
+        "test_submissions": 2,
+        "duplicates": 6,
+        "out_of_scope_role": 14,
+        "too_few_items": 10,
+        "too_fast": 8,
+    },
     "fielding": {"start": "2025-03-03", "days": 40},
 }
 
@@ -106,7 +121,9 @@ def construct_items(instrument: Instrument):
 def item_shifts(instrument: Instrument) -> dict[str, float]:
     rng = np.random.default_rng(SEED + 1)  # fixed per item, independent of sample size
     items = instrument.items
-    return dict(zip(items, np.round(rng.normal(0, PLANT["item_shift_sd"], len(items)), 3)))
+    return dict(
+        zip(items, np.round(rng.normal(0, PLANT["item_shift_sd"], len(items)), 3), strict=True)
+    )
 
 
 def _choice(rng, probs: np.ndarray) -> np.ndarray:
@@ -131,21 +148,30 @@ def simulate(rng: np.random.Generator, n: int, instrument: Instrument) -> pd.Dat
     role = np.empty(n, dtype=object)
     for r in regions:
         m = region == r
-        names, p = zip(*PLANT["trust_share"][r].items())
+        names, p = zip(*PLANT["trust_share"][r].items(), strict=True)
         trust[m] = np.array(names)[_choice(rng, np.tile(p, (m.sum(), 1)))]
         role[m] = np.array(ROLES)[_choice(rng, np.tile(PLANT["role_mix"][r], (m.sum(), 1)))]
     g = rng.standard_normal(n)
     rho, lam = PLANT["rho_general"], PLANT["loading"]
     shifts = item_shifts(instrument)
     cuts = np.array(PLANT["cuts_agree5"])
-    out: dict[str, np.ndarray] = {"trust": trust.astype(str), "role": role.astype(str), "_region": region}
+    out: dict[str, np.ndarray] = {
+        "trust": trust.astype(str),
+        "role": role.astype(str),
+        "_region": region,
+    }
     manager_it = np.isin(role, ["manager", "it"])
     nomad_latent = []
     for construct, cols in construct_items(instrument).items():
         eta = np.sqrt(rho) * g + np.sqrt(1 - rho) * rng.standard_normal(n)
         eta += _lookup(region, PLANT["region_effect"].get(construct, {}))
         eta += _lookup(role, PLANT["role_effect"].get(construct, {}))
-        if construct in ("coherence", "cognitive_participation", "collective_action", "reflexive_monitoring"):
+        if construct in (
+            "coherence",
+            "cognitive_participation",
+            "collective_action",
+            "reflexive_monitoring",
+        ):
             nomad_latent.append(eta)
         for c in cols:
             if c.kind == "linear":
@@ -158,19 +184,32 @@ def simulate(rng: np.random.Generator, n: int, instrument: Instrument) -> pd.Dat
             codes = AGREE_CODES[(y[:, None] > cuts[None, :]).sum(axis=1)]
             u = rng.random(n)
             if c.scale == "agree5":
-                p_nr = np.where(manager_it, PLANT["p_not_relevant"]["manager_it_hands_on"]
-                                if c.item in PLANT["hands_on_items"] else PLANT["p_not_relevant"]["manager_it"],
-                                PLANT["p_not_relevant"]["base"])
+                p_nr = np.where(
+                    manager_it,
+                    PLANT["p_not_relevant"]["manager_it_hands_on"]
+                    if c.item in PLANT["hands_on_items"]
+                    else PLANT["p_not_relevant"]["manager_it"],
+                    PLANT["p_not_relevant"]["base"],
+                )
                 if c.question == "RM":
                     p_nr = p_nr + PLANT["p_not_relevant"]["stage_RM"]
                 nr = u < p_nr
-                kind = np.where(c.question == "RM", "nr_stage",
-                                np.where(manager_it, "nr_role",
-                                         np.array(["nr_role", "nr_stage", "nr_org"])[_choice(
-                                             rng, np.tile([0.5, 0.3, 0.2], (n, 1)))]))
+                kind = np.where(
+                    c.question == "RM",
+                    "nr_stage",
+                    np.where(
+                        manager_it,
+                        "nr_role",
+                        np.array(["nr_role", "nr_stage", "nr_org"])[
+                            _choice(rng, np.tile([0.5, 0.3, 0.2], (n, 1)))
+                        ],
+                    ),
+                )
                 codes[nr] = kind[nr]
             else:  # benefit5: don't know
-                p_dk = np.where(manager_it, PLANT["p_dont_know"]["manager_it"], PLANT["p_dont_know"]["base"])
+                p_dk = np.where(
+                    manager_it, PLANT["p_dont_know"]["manager_it"], PLANT["p_dont_know"]["base"]
+                )
                 codes[u < p_dk] = "dk"
             codes[rng.random(n) < PLANT["p_skip_item"]] = ""
             out[c.name] = codes
@@ -178,19 +217,29 @@ def simulate(rng: np.random.Generator, n: int, instrument: Instrument) -> pd.Dat
     for j, c in enumerate([c for c in instrument.item_columns if c.kind == "linear"]):
         lo, hi = c.linear
         centre = [6.0, 5.0, 7.0][j % 3]
-        v = np.clip(np.round(centre + 2.2 * (0.6 * general + 0.8 * rng.standard_normal(n))), lo, hi).astype(int)
+        v = np.clip(
+            np.round(centre + 2.2 * (0.6 * general + 0.8 * rng.standard_normal(n))), lo, hi
+        ).astype(int)
         codes = np.array([str(k) for k in range(hi + 1)], dtype=object)[v]
         codes[rng.random(n) < PLANT["p_skip_item"]] = ""
         out[c.name] = codes
     # Keep regular respondents clear of the too-few-items rule: unmask when under 60 %.
-    nomad_cols = [c for c in instrument.item_columns if c.question in instrument.cleaning["min_items_questions"]]
-    subst = np.column_stack([pd.Series(out[c.name]).isin(AGREE_CODES).to_numpy() for c in nomad_cols])
+    nomad_cols = [
+        c
+        for c in instrument.item_columns
+        if c.question in instrument.cleaning["min_items_questions"]
+    ]
+    subst = np.column_stack(
+        [pd.Series(out[c.name]).isin(AGREE_CODES).to_numpy() for c in nomad_cols]
+    )
     low = subst.mean(axis=1) < 0.6
     if low.any():
         for j, c in enumerate(nomad_cols):
             codes = out[c.name]
             bad = low & ~subst[:, j]
-            y = lam * np.sqrt(rho) * g[bad] + np.sqrt(1 - lam**2 * rho) * rng.standard_normal(bad.sum())
+            y = lam * np.sqrt(rho) * g[bad] + np.sqrt(1 - lam**2 * rho) * rng.standard_normal(
+                bad.sum()
+            )
             codes[bad] = AGREE_CODES[(y[:, None] > cuts[None, :]).sum(axis=1)]
     p_train = np.where((role == "radiographer")[:, None], [0.10, 0.40, 0.50], [0.30, 0.50, 0.20])
     training = np.array(["none", "short", "thorough"], dtype=object)[_choice(rng, p_train)]
@@ -198,7 +247,11 @@ def simulate(rng: np.random.Generator, n: int, instrument: Instrument) -> pd.Dat
     out["TRAINING"] = training
     src_cols = instrument.sources_columns()
     probs = {"colleagues": 0.6, "vendor": 0.3, "e_learning": 0.35, "project_group": 0.4}
-    ticks = np.column_stack([rng.random(n) < probs.get(c.option, 0.3) for c in src_cols]).astype(int).astype(str)
+    ticks = (
+        np.column_stack([rng.random(n) < probs.get(c.option, 0.3) for c in src_cols])
+        .astype(int)
+        .astype(str)
+    )
     mode = rng.random(n)
     ticks = ticks.astype(object)
     ticks[mode < 0.06, :] = ""  # skipped: all empty

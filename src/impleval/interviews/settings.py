@@ -94,23 +94,47 @@ def study_defs(interviews: dict, organisation: dict | None = None) -> StudyDefs:
                 "stakeholder": str(value.get("stakeholder")),
                 "kind": str(value.get("kind", "benefit")),
             }
-    stakeholder_labels = _labels_of(interviews.get("stakeholder_groups", interviews.get("stakeholder_labels", {})))
+    stakeholder_labels = _labels_of(
+        interviews.get("stakeholder_groups", interviews.get("stakeholder_labels", {}))
+    )
     role_labels = _labels_of(interviews.get("roles", {}))
     region_labels = _labels_of((organisation or {}).get("regions", []))
-    return StudyDefs(stages, stage_labels, theme_labels, themes, codes, stakeholders,
-                     stakeholder_labels, role_labels, region_labels)
+    return StudyDefs(
+        stages,
+        stage_labels,
+        theme_labels,
+        themes,
+        codes,
+        stakeholders,
+        stakeholder_labels,
+        role_labels,
+        region_labels,
+    )
 
 
 def analysis_settings(path: str | Path, schema_path: str | Path) -> dict:
-    """Load interviews-analysis.yaml, validate it and fill defaults; InputError lists every problem."""
+    """Load interviews-analysis.yaml, validate it and fill defaults; InputError lists every
+    problem."""
     data = load_validated(path, schema_path)
     a = data["agreement"]
     if a["alpha_tentative"] > a["alpha_reliable"]:
-        raise InputError(Problem(str(path), "agreement.alpha_tentative <= agreement.alpha_reliable",
-                                 column="agreement/alpha_tentative", value=str(a["alpha_tentative"])))
+        raise InputError(
+            Problem(
+                str(path),
+                "agreement.alpha_tentative <= agreement.alpha_reliable",
+                column="agreement/alpha_tentative",
+                value=str(a["alpha_tentative"]),
+            )
+        )
     if data["quotes"]["min_chars"] > data["quotes"]["max_chars"]:
-        raise InputError(Problem(str(path), "quotes.min_chars <= quotes.max_chars",
-                                 column="quotes/min_chars", value=str(data["quotes"]["min_chars"])))
+        raise InputError(
+            Problem(
+                str(path),
+                "quotes.min_chars <= quotes.max_chars",
+                column="quotes/min_chars",
+                value=str(data["quotes"]["min_chars"]),
+            )
+        )
     return data
 
 

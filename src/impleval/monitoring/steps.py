@@ -40,13 +40,21 @@ def analyse_monitoring(smk) -> None:
     organisation = load_yaml(smk.input.organisation)
     series = pd.read_parquet(smk.input.series)
     milestones = pd.read_parquet(smk.input.milestones)
-    tables = analyse(series, milestones, definition, organisation, min_cell=smk.params.min_cell,
-                     language=smk.params.language)
+    tables = analyse(
+        series,
+        milestones,
+        definition,
+        organisation,
+        min_cell=smk.params.min_cell,
+        language=smk.params.language,
+    )
     for name, frame in tables.items():
         write_csv(frame, smk.output[name])
     values = build_values(tables, definition, organisation, smk.params.language)
-    write_text(yaml.safe_dump({"monitoring": values}, allow_unicode=True, sort_keys=False),
-               smk.output.values)
+    write_text(
+        yaml.safe_dump({"monitoring": values}, allow_unicode=True, sort_keys=False),
+        smk.output.values,
+    )
 
 
 def plot_monitoring(smk) -> None:
@@ -64,7 +72,13 @@ def plot_monitoring(smk) -> None:
     organisation = load_yaml(smk.input.organisation)
     tables = {Path(p).stem: pd.read_csv(p) for p in smk.input.tables}
     milestones = pd.read_parquet(smk.input.milestones)
-    figures = monitoring_figures(tables, milestones, definition, organisation,
-                                 language=smk.params.language, min_cell=smk.params.min_cell)
+    figures = monitoring_figures(
+        tables,
+        milestones,
+        definition,
+        organisation,
+        language=smk.params.language,
+        min_cell=smk.params.min_cell,
+    )
     for name, (fig, caption, alt) in figures.items():
         save_named(fig, smk.output, name, caption=caption, alt=alt)

@@ -1,4 +1,5 @@
-"""De-identification gate: free text is scanned for direct identifiers before it leaves the importers.
+"""De-identification gate: free text is scanned for direct identifiers before it leaves the
+importers.
 
 `gate_frame` scans the text columns of a table with `privacy.scan` and fails or redacts; the gate's
 summaries (one row per source, column and kind) are combined into results/tables/deid_hits.csv;
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections import Counter
-from typing import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
@@ -97,7 +98,9 @@ def gate_frame(
                 new_values[i] = redact_text(str(value), hits)
         if on_hit == "redact" and counts:
             clean[column] = pd.Series(new_values, index=df.index, dtype=df[column].dtype)
-        for (kind, confidence), n in sorted(counts.items(), key=lambda kv: (KINDS.index(kv[0][0]), kv[0][1])):
+        for (kind, confidence), n in sorted(
+            counts.items(), key=lambda kv: (KINDS.index(kv[0][0]), kv[0][1])
+        ):
             summary.append(
                 dict(
                     source=source,
@@ -161,7 +164,11 @@ def read_names(path) -> list[str]:
     from pathlib import Path
 
     text = Path(path).read_text(encoding="utf-8-sig")
-    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    return [
+        line.strip()
+        for line in text.splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
 
 
 def combine_summaries(
@@ -174,8 +181,8 @@ def combine_summaries(
     Raises InputError when a summary lacks the gate's columns."""
     frames = []
     problems = []
-    for source, frame in summaries.items():
-        missing = [c for c in SUMMARY_COLUMNS if c not in frame.columns]
+    for source, summary in summaries.items():
+        missing = [c for c in SUMMARY_COLUMNS if c not in summary.columns]
         if missing:
             problems.append(
                 Problem(
@@ -187,6 +194,7 @@ def combine_summaries(
                 )
             )
             continue
+        frame = summary
         if frame.empty:
             frame = pd.DataFrame(
                 [

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from impleval.privacy.nin import classify_11_digits, orgnr_valid
 
@@ -32,7 +32,9 @@ KINDS = ("fnr", "dnr", "hnr", "phone", "email", "orgnr", "name")
 PLACEHOLDERS = {kind: f"[{kind.upper()}]" for kind in KINDS}
 
 # Priority when matches overlap: identity numbers first, names last.
-_PRIORITY = {kind: i for i, kind in enumerate(("fnr", "dnr", "hnr", "email", "orgnr", "phone", "name"))}
+_PRIORITY = {
+    kind: i for i, kind in enumerate(("fnr", "dnr", "hnr", "email", "orgnr", "phone", "name"))
+}
 
 _NOT_AFTER_DIGIT = r"(?<!\d)(?<!\d[.,])"  # not inside a longer number or a decimal fraction
 _NOT_BEFORE_DIGIT = r"(?!\d)"  # "31129956715.3" is still caught: no 11-digit decimals in text
@@ -80,7 +82,9 @@ def _nfc(text: str) -> str:
 def compile_names(names: Iterable[str]) -> re.Pattern | None:
     """One case-insensitive whole-word pattern for every listed name (longest first)."""
     cleaned = {" ".join(_nfc(str(n)).split()) for n in names}
-    cleaned = sorted((n for n in cleaned if n and not n.startswith("#")), key=lambda n: (-len(n), n))
+    cleaned = sorted(
+        (n for n in cleaned if n and not n.startswith("#")), key=lambda n: (-len(n), n)
+    )
     if not cleaned:
         return None
     parts = [r"\s+".join(re.escape(word) for word in name.split(" ")) for name in cleaned]
@@ -114,7 +118,9 @@ def _raw_hits(text: str, names_re: re.Pattern | None) -> list[Hit]:
 
 def _resolve_overlaps(hits: list[Hit]) -> list[Hit]:
     """Keep non-overlapping hits: higher priority first, then the longer match."""
-    ranked = sorted(hits, key=lambda h: (_PRIORITY[h.kind], h.confidence != "high", h.start - h.end))
+    ranked = sorted(
+        hits, key=lambda h: (_PRIORITY[h.kind], h.confidence != "high", h.start - h.end)
+    )
     kept: list[Hit] = []
     for hit in ranked:
         if all(hit.end <= k.start or hit.start >= k.end for k in kept):
@@ -122,7 +128,9 @@ def _resolve_overlaps(hits: list[Hit]) -> list[Hit]:
     return sorted(kept, key=lambda h: h.start)
 
 
-def scan_text(text: str, names: Iterable[str] = (), *, _names_re: re.Pattern | None = None) -> list[Hit]:
+def scan_text(
+    text: str, names: Iterable[str] = (), *, _names_re: re.Pattern | None = None
+) -> list[Hit]:
     """Identifiers in `text`, in order of position. Offsets refer to the NFC-normalised text
     (identical to `text` for ordinary input)."""
     if text is None:

@@ -15,6 +15,7 @@ def summarise_deid(smk) -> None:
     sources = [name for name in smk.input.keys() if name != "code"]
     summaries = {s: pd.read_csv(smk.input[s], dtype=str, keep_default_na=False) for s in sources}
     table = combine_summaries(summaries, files={s: smk.input[s] for s in sources})
-    log.info("de-identification hits: %d in %d source/column rows", table["n_hits"].sum(),
-             len(table))
+    log.info(
+        "de-identification hits: %d in %d source/column rows", table["n_hits"].sum(), len(table)
+    )
     write_csv(table, smk.output.table)

@@ -16,8 +16,8 @@ import hashlib
 import html
 import os
 import shutil
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Iterable, Mapping
 
 from impleval.outputs import write_text
 from impleval.report.variables import dump
@@ -96,7 +96,8 @@ def hash_cell(hashes: Mapping[str, str]) -> str:
     return (
         "```{python}\n"
         "#| include: false\n"
-        "# Cache key: the SHA-256 of every file the cells read. A changed results file changes this\n"
+        "# Cache key: the SHA-256 of every file the cells read. A changed results file changes "
+        "this\n"
         "# cell, so the executed cells can never come from a stale cache entry.\n"
         f"REPORT_INPUT_SHA256 = {{\n{lines}\n}}\n"
         "```\n"
@@ -114,9 +115,16 @@ def inject_after_header(text: str, block: str) -> str:
     return block + "\n" + text
 
 
-def prepare(source: str | os.PathLike, build: str | os.PathLike, *, language: str,
-            variables: Mapping, results: str | os.PathLike = "results",
-            synthetic: bool = False, renderer_label: str = "") -> Path:
+def prepare(
+    source: str | os.PathLike,
+    build: str | os.PathLike,
+    *,
+    language: str,
+    variables: Mapping,
+    results: str | os.PathLike = "results",
+    synthetic: bool = False,
+    renderer_label: str = "",
+) -> Path:
     """Fill the build folder; return the path of its `index.qmd`."""
     source, build, results = Path(source), Path(build), Path(results)
     frame = source / f"index-{language}.qmd"
@@ -125,7 +133,9 @@ def prepare(source: str | os.PathLike, build: str | os.PathLike, *, language: st
     _clear(build)
     build.mkdir(parents=True, exist_ok=True)
     for entry in source.iterdir():
-        if entry.name in SKIP_SOURCE or (entry.name.startswith("index-") and entry.suffix == ".qmd"):
+        if entry.name in SKIP_SOURCE or (
+            entry.name.startswith("index-") and entry.suffix == ".qmd"
+        ):
             continue
         if entry.is_dir():
             shutil.copytree(entry, build / entry.name, ignore=shutil.ignore_patterns(*SKIP_SOURCE))

@@ -6,9 +6,9 @@ import copy
 import logging
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 from impleval.outputs import atomic_path
 from impleval.report import build as build_mod
@@ -46,16 +46,31 @@ def with_renderer(variables: Mapping, label: str) -> dict:
     return merged
 
 
-def render_report(source: str | Path, build: str | Path, output: str | Path, *,
-                  variables: Mapping, language: str, results: str | Path = "results",
-                  synthetic: bool = False, renderer: str = "auto",
-                  cache: bool = True) -> RenderInfo:
+def render_report(
+    source: str | Path,
+    build: str | Path,
+    output: str | Path,
+    *,
+    variables: Mapping,
+    language: str,
+    results: str | Path = "results",
+    synthetic: bool = False,
+    renderer: str = "auto",
+    cache: bool = True,
+) -> RenderInfo:
     start = time.perf_counter()
     kind, label, exe = choose(renderer)
     log.info("renderer: %s", label)
     variables = with_renderer(variables, label)
-    build_mod.prepare(source, build, language=language, variables=variables, results=results,
-                      synthetic=synthetic, renderer_label=label)
+    build_mod.prepare(
+        source,
+        build,
+        language=language,
+        variables=variables,
+        results=results,
+        synthetic=synthetic,
+        renderer_label=label,
+    )
     executed = None
     # Render beside the target and check before renaming into place: a report that fails its
     # checks never sits at the output path, even when the script is run by hand.
@@ -63,19 +78,25 @@ def render_report(source: str | Path, build: str | Path, output: str | Path, *,
         tmp_html = Path(tmp_output).with_suffix(".html")
         if kind == "quarto":
             # Quarto prints "?var:key" for a missing key: check every key before it renders.
-            text = fallback.expand_includes((Path(build) / "index.qmd").read_text("utf-8"),
-                                            Path(build))
+            text = fallback.expand_includes(
+                (Path(build) / "index.qmd").read_text("utf-8"), Path(build)
+            )
             from impleval.report.variables import check_keys
 
             check_keys(text, variables, "index.qmd and its includes")
             quarto.render(exe, build, tmp_html)
         else:
-            result = fallback.render(build, tmp_html, variables=variables, language=language,
-                                     cache=cache)
+            result = fallback.render(
+                build, tmp_html, variables=variables, language=language, cache=cache
+            )
             executed = result.executed
         try:
-            check_html(tmp_html.read_text(encoding="utf-8"), language=language, renderer=kind,
-                       synthetic=synthetic)
+            check_html(
+                tmp_html.read_text(encoding="utf-8"),
+                language=language,
+                renderer=kind,
+                synthetic=synthetic,
+            )
             os.replace(tmp_html, tmp_output)
         finally:
             tmp_html.unlink(missing_ok=True)

@@ -15,7 +15,10 @@ def collect_report_values(smk) -> None:
 
     p = smk.params
     extra = report_values(
-        study_name=p.study_name, synthetic=p.synthetic, min_cell=p.min_cell, seed=p.seed,
+        study_name=p.study_name,
+        synthetic=p.synthetic,
+        min_cell=p.min_cell,
+        seed=p.seed,
         language=p.language,
         survey_analysis=load_yaml(smk.input.survey_analysis),
         interviews_analysis=load_yaml(smk.input.interviews_analysis),
@@ -32,8 +35,13 @@ def write_provenance(smk) -> None:
     from impleval.report.render import choose
 
     i = smk.input
-    files = {"input": i.raw, "config": i.config, "study": i.study, "code": i.pipeline_code,
-             "environment": i.environment}
+    files = {
+        "input": i.raw,
+        "config": i.config,
+        "study": i.study,
+        "code": i.pipeline_code,
+        "environment": i.environment,
+    }
     _, label, _ = choose(smk.params.renderer)
     write_json(build_provenance(files, renderer=label), smk.output[0])
 
@@ -48,5 +56,13 @@ def render_report(smk) -> None:
 
     p = smk.params
     variables = yaml.safe_load(Path(smk.input.variables).read_text(encoding="utf-8"))
-    render(p.source, p.build, smk.output.html, variables=variables, language=p.language,
-           results=p.results, synthetic=p.synthetic, renderer=p.renderer)
+    render(
+        p.source,
+        p.build,
+        smk.output.html,
+        variables=variables,
+        language=p.language,
+        results=p.results,
+        synthetic=p.synthetic,
+        renderer=p.renderer,
+    )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 
@@ -21,10 +21,15 @@ from impleval import fmt
 
 SUPPRESSED_MARK = "\u2020"  # dagger: the note under the table explains it
 NOTE = {
-    "nb": "{mark} Skjult etter småcelleregelen: gruppen har færre enn {min_cell} svar, eller cellen er "
-          "skjult i tillegg slik at en skjult celle ikke kan regnes ut fra totalene.",
-    "en": "{mark} Suppressed by the small-cell rule: the group has fewer than {min_cell} responses, or "
-          "the cell is hidden as well so that a suppressed cell cannot be worked out from the totals.",
+    "nb": (
+        "{mark} Skjult etter småcelleregelen: gruppen har færre enn {min_cell} svar, eller "
+        "cellen er skjult i tillegg slik at en skjult celle ikke kan regnes ut fra totalene."
+    ),
+    "en": (
+        "{mark} Suppressed by the small-cell rule: the group has fewer than {min_cell} "
+        "responses, or the cell is hidden as well so that a suppressed cell cannot be worked out "
+        "from the totals."
+    ),
 }
 BOOLEAN = {"nb": ("ja", "nei"), "en": ("yes", "no")}
 # Column names that hold p-values: formatted APA-style ("< 0.001").
@@ -35,8 +40,14 @@ COUNT_COLUMN = re.compile(r"^(n|n_.*|.*_n|count|.*_count|k|df)$", re.I)
 Formatter = str | Callable[[object], str]
 
 
-def _formatter(column: str, series: pd.Series, spec: Formatter | None, digits: int,
-               language: str, percent_digits: int = 0) -> Callable[[object], str]:
+def _formatter(
+    column: str,
+    series: pd.Series,
+    spec: Formatter | None,
+    digits: int,
+    language: str,
+    percent_digits: int = 0,
+) -> Callable[[object], str]:
     if callable(spec):
         return spec
     kind = spec or _infer_kind(column, series)
@@ -81,9 +92,15 @@ def _escape(text: str, *, free_text: bool = False) -> str:
     return text.replace("|", "\\|").replace("\r", " ").replace("\n", " ")
 
 
-def format_frame(df: pd.DataFrame, columns: Mapping[str, str], *, language: str = "nb",
-                 min_cell: int = 5, digits: int | Mapping[str, int] = 2,
-                 formats: Mapping[str, Formatter] | None = None) -> tuple[pd.DataFrame, bool]:
+def format_frame(
+    df: pd.DataFrame,
+    columns: Mapping[str, str],
+    *,
+    language: str = "nb",
+    min_cell: int = 5,
+    digits: int | Mapping[str, int] = 2,
+    formats: Mapping[str, Formatter] | None = None,
+) -> tuple[pd.DataFrame, bool]:
     """Formatted text frame with the renamed columns, and whether any cell shows as suppressed."""
     if language not in fmt.MISSING:
         raise ValueError(f"unknown report language {language!r}")
@@ -106,13 +123,14 @@ def format_frame(df: pd.DataFrame, columns: Mapping[str, str], *, language: str 
         col_digits = digits.get(column, 2) if per_column else digits
         # Percentages read best whole unless a column asks for decimals explicitly.
         pct_digits = digits.get(column, 0) if per_column else 0
-        formatter = _formatter(column, df[column], formats.get(column), col_digits, language,
-                               pct_digits)
+        formatter = _formatter(
+            column, df[column], formats.get(column), col_digits, language, pct_digits
+        )
         hidden = suppressed_rows & df[column].isna()
         any_suppressed |= bool(hidden.any())
         out[header] = [
             marker if hide else _escape(formatter(value), free_text=isinstance(value, str))
-            for value, hide in zip(df[column], hidden)
+            for value, hide in zip(df[column], hidden, strict=True)
         ]
     return pd.DataFrame(out, columns=list(columns.values())), any_suppressed
 
@@ -127,10 +145,17 @@ def to_pipe_table(table: pd.DataFrame, right_align: set[str] = frozenset()) -> s
     return "\n".join(lines)
 
 
-def markdown_table(csv_path: str | os.PathLike, columns: Mapping[str, str], language: str = "nb",
-                   min_cell: int = 5, digits: int | Mapping[str, int] = 2, *,
-                   formats: Mapping[str, Formatter] | None = None, query: str | None = None,
-                   sort_by: str | list[str] | None = None) -> str:
+def markdown_table(
+    csv_path: str | os.PathLike,
+    columns: Mapping[str, str],
+    language: str = "nb",
+    min_cell: int = 5,
+    digits: int | Mapping[str, int] = 2,
+    *,
+    formats: Mapping[str, Formatter] | None = None,
+    query: str | None = None,
+    sort_by: str | list[str] | None = None,
+) -> str:
     """Markdown pipe table of `columns` (CSV column → header label) from a results CSV.
 
     `digits`: decimals for non-integer numbers (one value or per column; percentages have 0
@@ -145,10 +170,12 @@ def markdown_table(csv_path: str | os.PathLike, columns: Mapping[str, str], lang
         df = df.query(query)
     if sort_by:
         df = df.sort_values(sort_by, kind="stable")
-    table, any_suppressed = format_frame(df, columns, language=language, min_cell=min_cell,
-                                         digits=digits, formats=formats)
+    table, any_suppressed = format_frame(
+        df, columns, language=language, min_cell=min_cell, digits=digits, formats=formats
+    )
     numeric = {
-        columns[c] for c in columns
+        columns[c]
+        for c in columns
         if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
     }
     text = to_pipe_table(table, numeric)

@@ -71,7 +71,12 @@ class Instrument:
 
     def wide_columns(self) -> list[str]:
         """Column order of a Nettskjema wide report for this form."""
-        return [SYSTEM_COLUMNS[0], SYSTEM_COLUMNS[1], *[c.name for c in self.columns], SYSTEM_COLUMNS[2]]
+        return [
+            SYSTEM_COLUMNS[0],
+            SYSTEM_COLUMNS[1],
+            *[c.name for c in self.columns],
+            SYSTEM_COLUMNS[2],
+        ]
 
     def allowed_columns(self) -> list[str]:
         allowed = self.config["allowed_columns"]
@@ -101,8 +106,13 @@ def _pick(label, language: str) -> str:
     return str(label)
 
 
-def load_instrument(survey_cfg: dict, organisation: dict, *, schema_path: str | os.PathLike,
-                    file: str | os.PathLike = "survey.yaml") -> Instrument:
+def load_instrument(
+    survey_cfg: dict,
+    organisation: dict,
+    *,
+    schema_path: str | os.PathLike,
+    file: str | os.PathLike = "survey.yaml",
+) -> Instrument:
     """The instrument of a survey definition (validated against `schema_path`, defaults filled)."""
     cfg = validate(survey_cfg, schema_path, file=file)
     file = str(file)
@@ -118,37 +128,84 @@ def load_instrument(survey_cfg: dict, organisation: dict, *, schema_path: str | 
             options = q.get("options", [])
         scale = q.get("scale")
         if scale is not None and scale not in scales:
-            problems.append(Problem(file, f"a response scale defined in response_scales ({', '.join(scales)})",
-                                    column=f"questions/{qid}/scale", value=scale))
+            problems.append(
+                Problem(
+                    file,
+                    f"a response scale defined in response_scales ({', '.join(scales)})",
+                    column=f"questions/{qid}/scale",
+                    value=scale,
+                )
+            )
             continue
-        codes = _codes(scales[scale]) if scale else {str(o["code"]): (o.get("score"), o.get("missing")) for o in options}
+        codes = (
+            _codes(scales[scale])
+            if scale
+            else {str(o["code"]): (o.get("score"), o.get("missing")) for o in options}
+        )
         linear = None
         if scale and "linear" in scales[scale]:
             linear = (scales[scale]["linear"]["min"], scales[scale]["linear"]["max"])
         if qtype == "MATRIX_RADIO":
             for row in q.get("rows", []):
-                columns.append(Column(f"{qid}.{row['id']}", qid, "choice", use, item=row["id"], scale=scale, codes=codes))
+                columns.append(
+                    Column(
+                        f"{qid}.{row['id']}",
+                        qid,
+                        "choice",
+                        use,
+                        item=row["id"],
+                        scale=scale,
+                        codes=codes,
+                    )
+                )
         elif qtype == "CHECKBOX":
             for opt in options:
-                columns.append(Column(f"{qid}.{opt['code']}", qid, "checkbox", use, option=str(opt["code"])))
+                columns.append(
+                    Column(f"{qid}.{opt['code']}", qid, "checkbox", use, option=str(opt["code"]))
+                )
         elif qtype == "LINEAR_SCALE":
             if linear is None:
-                problems.append(Problem(file, "a LINEAR_SCALE question with a `linear` response scale",
-                                        column=f"questions/{qid}"))
+                problems.append(
+                    Problem(
+                        file,
+                        "a LINEAR_SCALE question with a `linear` response scale",
+                        column=f"questions/{qid}",
+                    )
+                )
                 continue
-            columns.append(Column(qid, qid, "linear", use, item=qid if use == "item" else None, scale=scale,
-                                  linear=linear))
+            columns.append(
+                Column(
+                    qid,
+                    qid,
+                    "linear",
+                    use,
+                    item=qid if use == "item" else None,
+                    scale=scale,
+                    linear=linear,
+                )
+            )
         elif qtype == "QUESTION":
             columns.append(Column(qid, qid, "text", use))
         else:  # RADIO, SELECT
-            columns.append(Column(qid, qid, "choice", use, item=qid if use == "item" else None, scale=scale,
-                                  codes=codes))
+            columns.append(
+                Column(
+                    qid,
+                    qid,
+                    "choice",
+                    use,
+                    item=qid if use == "item" else None,
+                    scale=scale,
+                    codes=codes,
+                )
+            )
     names = [c.name for c in columns]
     for dup in sorted({n for n in names if names.count(n) > 1}):
         problems.append(Problem(file, "unique question, row and option ids", column=dup))
     for qid in ("trust", "role"):  # the canonical tables need both group variables
         if not any(c.question == qid and c.use == "group" for c in columns):
-            problems.append(Problem(file, f"a `{qid}` question with use: group", column="questions"))
+            problems.append(
+                Problem(file, f"a `{qid}` question with use: group", column="questions")
+            )
     if problems:
         raise InputError(problems)
     return Instrument(cfg, columns, trust_region)
@@ -157,8 +214,12 @@ def load_instrument(survey_cfg: dict, organisation: dict, *, schema_path: str | 
 def load_study(survey_yaml, organisation_yaml, schema) -> Instrument:
     """The instrument from the study's survey.yaml and organisation.yaml (validated against
     `schema`, the survey definition's JSON schema)."""
-    return load_instrument(load_yaml(survey_yaml), load_yaml(organisation_yaml), schema_path=schema,
-                           file=str(survey_yaml))
+    return load_instrument(
+        load_yaml(survey_yaml),
+        load_yaml(organisation_yaml),
+        schema_path=schema,
+        file=str(survey_yaml),
+    )
 
 
 def _codes(scale: dict) -> dict:
@@ -170,8 +231,12 @@ def _codes(scale: dict) -> dict:
 # --- Analysis settings (survey-analysis.yaml) ------------------------------------------------
 
 
-def validate_settings(settings: dict, schema_path: str | os.PathLike, *,
-                      file: str | os.PathLike = "survey-analysis.yaml") -> dict:
+def validate_settings(
+    settings: dict,
+    schema_path: str | os.PathLike,
+    *,
+    file: str | os.PathLike = "survey-analysis.yaml",
+) -> dict:
     """An analysis definition (a copy) validated against its schema, defaults filled in."""
     return validate(settings, schema_path, file=file)
 
@@ -207,8 +272,15 @@ class GroupVar:
 
 
 def group_vars(settings: dict) -> list[GroupVar]:
-    return [GroupVar(g["name"], str(g["reference"]), tuple(map(str, g.get("levels", []))),
-                     bool(g.get("pairwise", True))) for g in settings["group_vars"]]
+    return [
+        GroupVar(
+            g["name"],
+            str(g["reference"]),
+            tuple(map(str, g.get("levels", []))),
+            bool(g.get("pairwise", True)),
+        )
+        for g in settings["group_vars"]
+    ]
 
 
 def screen_items(settings: dict) -> list[str]:
@@ -234,8 +306,10 @@ def check_items_present(settings: dict, items_in_data, *, file: str) -> None:
     named = set(screen_items(settings)) | set(settings.get("ordinal_items", []))
     for scale in settings["scales"].values():
         named |= set(scale["items"])
-    problems = [Problem(file, "an item that the survey data contain", column="item", value=item)
-                for item in sorted(named - present)]
+    problems = [
+        Problem(file, "an item that the survey data contain", column="item", value=item)
+        for item in sorted(named - present)
+    ]
     if problems:
         raise InputError(problems)
 
@@ -250,7 +324,14 @@ def add_outcome_labels(df: pd.DataFrame, settings: dict, language: str) -> pd.Da
     out = df.copy()
     construct = out["outcome"].map(lambda o: o if o in settings["scales"] else block_of.get(o, o))
     out.insert(1, "construct", construct)
-    out.insert(2, "outcome_label", [label(labels, o, language) if o in settings["scales"]
-                                    else f"{o} ({label(labels, c, language)})"
-                                    for o, c in zip(out["outcome"], construct)])
+    out.insert(
+        2,
+        "outcome_label",
+        [
+            label(labels, o, language)
+            if o in settings["scales"]
+            else f"{o} ({label(labels, c, language)})"
+            for o, c in zip(out["outcome"], construct, strict=True)
+        ],
+    )
     return out

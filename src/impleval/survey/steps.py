@@ -14,10 +14,16 @@ def prepare_survey(smk) -> None:
     names = smk.input.get("names", [])  # [] when config names no names file
     run_prepare(
         {"format": smk.params.format, **{key: smk.input[key] for key in smk.params.export_keys}},
-        {"survey": smk.input.survey, "organisation": smk.input.organisation,
-         "schema": smk.input.schema},
-        {"on_hit": smk.params.on_hit, "names_file": names if isinstance(names, str) else None,
-         "language": smk.params.language},
+        {
+            "survey": smk.input.survey,
+            "organisation": smk.input.organisation,
+            "schema": smk.input.schema,
+        },
+        {
+            "on_hit": smk.params.on_hit,
+            "names_file": names if isinstance(names, str) else None,
+            "language": smk.params.language,
+        },
         dict(smk.output),
     )
 
@@ -30,8 +36,9 @@ def plot_participant_flow(smk) -> None:
     from impleval.survey.plots.flow import plot_flow
 
     use_report_style()
-    flow = pd.read_csv(smk.input.flow, dtype={"step": str, "description": str},
-                       keep_default_na=False)
+    flow = pd.read_csv(
+        smk.input.flow, dtype={"step": str, "description": str}, keep_default_na=False
+    )
     fig, caption, alt = plot_flow(flow, smk.params.language)
     save_named(fig, smk.output, "participant_flow", caption=caption, alt=alt)
 
@@ -51,27 +58,44 @@ def analyse_survey(smk) -> None:
     respondents = pd.read_parquet(smk.input.respondents)
     responses = pd.read_parquet(smk.input.responses)
     check_items_present(settings, responses["item"].unique(), file=smk.input.responses)
-    res = analyse(respondents, responses, settings, min_cell=smk.params.min_cell,
-                  seed=smk.params.seed)
+    res = analyse(
+        respondents, responses, settings, min_cell=smk.params.min_cell, seed=smk.params.seed
+    )
     write_csv(res.group_summary, smk.output.group_summary)
     write_csv(res.reliability, smk.output.reliability)
     lang = smk.params.language
     organisation = load_yaml(smk.input.organisation)
-    roles = next((q.get("options", []) for q in load_yaml(smk.input.survey)["questions"]
-                  if q.get("id") == "role"), [])
-    level_labels = {entry["id" if "id" in entry else "code"]: label({"x": entry["label"]}, "x", lang)
-                    for entry in [*organisation["regions"], *roles]}
+    roles = next(
+        (
+            q.get("options", [])
+            for q in load_yaml(smk.input.survey)["questions"]
+            if q.get("id") == "role"
+        ),
+        [],
+    )
+    level_labels = {
+        entry["id" if "id" in entry else "code"]: label({"x": entry["label"]}, "x", lang)
+        for entry in [*organisation["regions"], *roles]
+    }
     write_csv(add_outcome_labels(res.omnibus, settings, lang), smk.output.omnibus)
     write_csv(add_outcome_labels(res.pairwise, settings, lang), smk.output.pairwise)
     ordinal = add_outcome_labels(res.ordinal, settings, lang)
-    ordinal.insert(ordinal.columns.get_loc("level") + 1, "level_label",
-                   [level_labels.get(v, v) for v in ordinal["level"]])
+    ordinal.insert(
+        ordinal.columns.get_loc("level") + 1,
+        "level_label",
+        [level_labels.get(v, v) for v in ordinal["level"]],
+    )
     write_csv(ordinal, smk.output.ordinal)
     with atomic_path(smk.output.scores) as tmp:  # respondent-level scores for the plot job
         res.scores.to_parquet(tmp, index=False)
     regions = {r["id"]: r["label"] for r in organisation["regions"]}
-    values = survey_values(res, settings, region_labels=regions, language=smk.params.language,
-                           min_cell=smk.params.min_cell)
+    values = survey_values(
+        res,
+        settings,
+        region_labels=regions,
+        language=smk.params.language,
+        min_cell=smk.params.min_cell,
+    )
     write_text(yaml.safe_dump(values, allow_unicode=True, sort_keys=True), smk.output.values)
 
 
@@ -88,9 +112,16 @@ def plot_survey(smk) -> None:
     settings = load_settings(inp.analysis, inp.schema)
     regions = {r["id"]: r["label"] for r in load_yaml(inp.organisation)["regions"]}
     figures = survey_figures(
-        pd.read_parquet(inp.respondents), pd.read_parquet(inp.responses),
-        pd.read_parquet(inp.scores), pd.read_csv(inp.pairwise), pd.read_csv(inp.ordinal),
-        settings, regions, min_cell=smk.params.min_cell, language=smk.params.language,
-        file=inp.analysis)
+        pd.read_parquet(inp.respondents),
+        pd.read_parquet(inp.responses),
+        pd.read_parquet(inp.scores),
+        pd.read_csv(inp.pairwise),
+        pd.read_csv(inp.ordinal),
+        settings,
+        regions,
+        min_cell=smk.params.min_cell,
+        language=smk.params.language,
+        file=inp.analysis,
+    )
     for name, fig, caption, alt in figures:
         save_named(fig, smk.output, name, caption=caption, alt=alt)

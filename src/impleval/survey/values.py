@@ -28,12 +28,15 @@ def _join(names: list[str], language: str) -> str:
     return ", ".join(names[:-1]) + conj + names[-1]
 
 
-def survey_values(res, settings: dict, *, region_labels: dict, language: str, min_cell: int) -> dict:
+def survey_values(
+    res, settings: dict, *, region_labels: dict, language: str, min_cell: int
+) -> dict:
     gv = settings["group_vars"][0]["name"]
     ref = settings["group_vars"][0]["reference"]
     alpha = settings["alpha"]
-    scale_label = {s: label({s: d.get("label", s)}, s, language)
-                   for s, d in settings["scales"].items()}
+    scale_label = {
+        s: label({s: d.get("label", s)}, s, language) for s, d in settings["scales"].items()
+    }
     scores = res.scores
     region_n = _region_counts(scores[gv], min_cell)
     values: dict = {
@@ -42,8 +45,10 @@ def survey_values(res, settings: dict, *, region_labels: dict, language: str, mi
         "n_boot": fmt.integer(settings["bootstrap"]["n_boot"], language),
         "ci_level": fmt.percent(settings["ci_level"], 0, language),
         "min_cell": fmt.integer(min_cell, language),
-        "n_region": {r: (fmt.suppressed(min_cell, language) if pd.isna(n) else fmt.integer(n, language))
-                     for r, n in region_n.items()},
+        "n_region": {
+            r: (fmt.suppressed(min_cell, language) if pd.isna(n) else fmt.integer(n, language))
+            for r, n in region_n.items()
+        },
     }
     if pd.isna(values["n_respondents"]):
         values["n_respondents"] = fmt.suppressed(min_cell, language)
@@ -62,16 +67,24 @@ def survey_values(res, settings: dict, *, region_labels: dict, language: str, mi
         if len(row):
             r = row.iloc[0]
             entry.update(
-                f=fmt.number(r["statistic"], 2, language), df1=fmt.number(r["df1"], 0, language),
-                df2=fmt.number(r["df2"], 1, language), p=fmt.pvalue(r["p_value"], language),
+                f=fmt.number(r["statistic"], 2, language),
+                df1=fmt.number(r["df1"], 0, language),
+                df2=fmt.number(r["df2"], 1, language),
+                p=fmt.pvalue(r["p_value"], language),
                 p_adjusted=fmt.pvalue(r["p_adjusted"], language),
-                omega2=_es(r["effect_size"], r["es_ci_low"], r["es_ci_high"], language))
-        pairs = res.pairwise[(res.pairwise["outcome"] == s) & (res.pairwise["group_var"] == gv)
-                             & (res.pairwise["group_a"] == ref)]
+                omega2=_es(r["effect_size"], r["es_ci_low"], r["es_ci_high"], language),
+            )
+        pairs = res.pairwise[
+            (res.pairwise["outcome"] == s)
+            & (res.pairwise["group_var"] == gv)
+            & (res.pairwise["group_a"] == ref)
+        ]
         # Region minus reference (positive: the region scores higher), as in the forest plot and
         # the odds ratios; the pairwise table holds group_a (the reference) minus group_b.
-        entry["g_vs_reference"] = {p.group_b: _es(-p.effect_size, -p.es_ci_high, -p.es_ci_low, language)
-                                   for p in pairs.itertuples()}
+        entry["g_vs_reference"] = {
+            p.group_b: _es(-p.effect_size, -p.es_ci_high, -p.es_ci_low, language)
+            for p in pairs.itertuples()
+        }
         scales[s] = entry
     values["scales"] = scales
     differ = omni[(omni["outcome_type"] == "scale") & (omni["p_adjusted"] < alpha)]["outcome"]
@@ -96,22 +109,33 @@ def _region_counts(groups: pd.Series, min_cell: int) -> dict:
     by complementary suppression with the total as margin, enough others that no hidden region
     is the total minus the visible ones."""
     counts = groups.value_counts()
-    table = pd.DataFrame({"group": [*counts.index.astype(str), ALL],
-                          "n": [*counts.to_numpy(int), len(groups)], "margin": 0})
-    table = apply_small_cell_rule(table, n_col="n", value_cols=[], min_cell=min_cell,
-                                  secondary_by=[["margin"]])
-    return {g: (np.nan if pd.isna(n) else int(n)) for g, n in zip(table["group"], table["n"])}
+    table = pd.DataFrame(
+        {
+            "group": [*counts.index.astype(str), ALL],
+            "n": [*counts.to_numpy(int), len(groups)],
+            "margin": 0,
+        }
+    )
+    table = apply_small_cell_rule(
+        table, n_col="n", value_cols=[], min_cell=min_cell, secondary_by=[["margin"]]
+    )
+    return {
+        g: (np.nan if pd.isna(n) else int(n))
+        for g, n in zip(table["group"], table["n"], strict=True)
+    }
 
 
-def _adjusted_values(ordinal: pd.DataFrame, settings: dict, scale_label: dict, language: str,
-                     alpha: float) -> dict:
+def _adjusted_values(
+    ordinal: pd.DataFrame, settings: dict, scale_label: dict, language: str, alpha: float
+) -> dict:
     """Per construct: items whose region effect is significant before / after adjustment."""
     if ordinal.empty:
         return {"adjusted": {}}
     gv = settings["adjusted_model"]["group_var"]
     joint = ordinal[ordinal["variable"] == gv].drop_duplicates(["outcome", "model"])
-    sig = joint.assign(sig=joint["joint_p_adjusted"] < alpha).pivot(index="outcome", columns="model",
-                                                                    values="sig")
+    sig = joint.assign(sig=joint["joint_p_adjusted"] < alpha).pivot(
+        index="outcome", columns="model", values="sig"
+    )
     explained, explained_ids, remaining, per_scale = [], [], [], {}
     covariate = ordinal[(ordinal["model"] == "adjusted") & (ordinal["variable"] != gv)]
     covariate_p = covariate.drop_duplicates("outcome").set_index("outcome")["joint_p"]
@@ -121,9 +145,11 @@ def _adjusted_values(ordinal: pd.DataFrame, settings: dict, scale_label: dict, l
             continue
         before = int(sig.loc[items, "unadjusted"].sum())
         after = int(sig.loc[items, "adjusted"].sum())
-        per_scale[s] = {"n_items": fmt.integer(len(items), language),
-                        "n_unadjusted": fmt.integer(before, language),
-                        "n_adjusted": fmt.integer(after, language)}
+        per_scale[s] = {
+            "n_items": fmt.integer(len(items), language),
+            "n_unadjusted": fmt.integer(before, language),
+            "n_adjusted": fmt.integer(after, language),
+        }
         # Explained by the profession mix: a region difference before adjustment on some item,
         # none after, and profession itself related to the answers on those items.
         differing = [i for i in items if sig.loc[i, "unadjusted"]]
@@ -137,21 +163,31 @@ def _adjusted_values(ordinal: pd.DataFrame, settings: dict, scale_label: dict, l
         per_scale[s]["or_range_adjusted"] = _range(rows[rows["model"] == "adjusted"], language)
     po = ordinal.drop_duplicates(["outcome", "model"])
     po_viol = int((po.loc[po["model"] == "adjusted", "po_test_all_p"] < alpha).sum())
-    return {"adjusted": {"scales": per_scale, "explained_by_profession": _join(explained, language),
-                         "explained_sentence": _explained_sentence(explained, explained_ids, per_scale,
-                                                                   language),
-                         "differ_after_adjustment": _join(remaining, language),
-                         "n_po_violations": fmt.integer(po_viol, language),
-                         "n_models": fmt.integer(int((po["model"] == "adjusted").sum()), language)}}
+    return {
+        "adjusted": {
+            "scales": per_scale,
+            "explained_by_profession": _join(explained, language),
+            "explained_sentence": _explained_sentence(
+                explained, explained_ids, per_scale, language
+            ),
+            "differ_after_adjustment": _join(remaining, language),
+            "n_po_violations": fmt.integer(po_viol, language),
+            "n_models": fmt.integer(int((po["model"] == "adjusted").sum()), language),
+        }
+    }
 
 
 EXPLAINED = {
-    "nb": ("Det gjaldt {names}: for {first} skilte {before} av {items} spørsmål seg mellom regionene "
-           "før justering og {after} etter justering.",
-           "Det gjaldt ingen av konstruktene."),
-    "en": ("This was the case for {names}: for {first}, {before} of {items} items differed between "
-           "regions before adjustment and {after} after adjustment.",
-           "This was the case for none of the constructs."),
+    "nb": (
+        "Det gjaldt {names}: for {first} skilte {before} av {items} spørsmål seg mellom regionene "
+        "før justering og {after} etter justering.",
+        "Det gjaldt ingen av konstruktene.",
+    ),
+    "en": (
+        "This was the case for {names}: for {first}, {before} of {items} items differed between "
+        "regions before adjustment and {after} after adjustment.",
+        "This was the case for none of the constructs.",
+    ),
 }
 
 
@@ -162,9 +198,13 @@ def _explained_sentence(labels: list[str], ids: list[str], per_scale: dict, lang
     if not ids:
         return none
     first = per_scale[ids[0]]
-    return with_counts.format(names=_join(labels, language), first=labels[0],
-                              before=first["n_unadjusted"], items=first["n_items"],
-                              after=first["n_adjusted"])
+    return with_counts.format(
+        names=_join(labels, language),
+        first=labels[0],
+        before=first["n_unadjusted"],
+        items=first["n_items"],
+        after=first["n_adjusted"],
+    )
 
 
 def _range(rows: pd.DataFrame, language: str) -> str:

@@ -25,8 +25,19 @@ from impleval.errors import ProblemCollector
 log = logging.getLogger(__name__)
 
 ATTRIBUTES = ("stage", "region", "trust", "role")
-SEGMENT_COLUMNS = ["interview_id", "stage", "region", "trust", "role", "code_path", "theme", "coder",
-                   "position", "position_end", "text"]
+SEGMENT_COLUMNS = [
+    "interview_id",
+    "stage",
+    "region",
+    "trust",
+    "role",
+    "code_path",
+    "theme",
+    "coder",
+    "position",
+    "position_end",
+    "text",
+]
 DOCUMENT_COLUMNS = ["interview_id", "stage", "region", "trust", "role", "double_coded"]
 UNMAPPED = "unmapped"
 
@@ -60,7 +71,8 @@ def paragraph_of(text: str, offset: int) -> int:
 
 
 def paragraph_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """Paragraphs of a character selection [start, end) (end exclusive, as QualCoder and REFI-QDA)."""
+    """Paragraphs of a character selection [start, end) (end exclusive, as QualCoder and REFI-
+    QDA)."""
     return paragraph_of(text, start), paragraph_of(text, max(int(end) - 1, int(start)))
 
 
@@ -68,7 +80,9 @@ def _row(value):
     return None if pd.isna(value) else int(value)
 
 
-def build_canonical(coding: Coding, interviews_cfg: dict, organisation: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+def build_canonical(
+    coding: Coding, interviews_cfg: dict, organisation: dict
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Validate a `Coding` against the study definition; return (segments, documents).
 
     Every problem in the export is collected and raised together as an InputError."""
@@ -86,20 +100,35 @@ def build_canonical(coding: Coding, interviews_cfg: dict, organisation: dict) ->
     segments["theme"] = segments["code_path"].map(themes)
 
     known = set(zip(documents["group"], documents["document"], strict=True))
-    orphan = pd.Series([k not in known for k in zip(segments["group"], segments["document"], strict=True)], index=segments.index)
+    orphan = pd.Series(
+        [k not in known for k in zip(segments["group"], segments["document"], strict=True)],
+        index=segments.index,
+    )
     for _, seg in segments[orphan].drop_duplicates(["group", "document"]).iterrows():
-        n = int(((segments["document"] == seg["document"]) & (segments["group"] == seg["group"])).sum())
-        problems.add(seg["file"], "document variables for every coded document (the document is missing from "
-                     f"the variables export, or its name differs there; {n} segment(s), first shown)",
-                     _row(seg["row"]), seg["where_document"], seg["document"])
+        n = int(
+            ((segments["document"] == seg["document"]) & (segments["group"] == seg["group"])).sum()
+        )
+        problems.add(
+            seg["file"],
+            "document variables for every coded document (the document is missing from "
+            f"the variables export, or its name differs there; {n} segment(s), first shown)",
+            _row(seg["row"]),
+            seg["where_document"],
+            seg["document"],
+        )
     for _, seg in segments[segments["text"].map(lambda t: not str(t).strip())].iterrows():
-        problems.add(seg["file"], "the coded text of the segment", _row(seg["row"]), seg["where_text"], "")
+        problems.add(
+            seg["file"], "the coded text of the segment", _row(seg["row"]), seg["where_text"], ""
+        )
     unmapped = segments["theme"].isna()
     if unmapped.any():
         policy = interviews_cfg.get("unmapped_codes", "error")
         if policy == "warn":
             paths = sorted(segments.loc[unmapped, "code_path"].unique())
-            msg = "code paths not in the study's theme map (kept as theme 'unmapped'): " + "; ".join(paths)
+            msg = (
+                "code paths not in the study's theme map (kept as theme 'unmapped'): "
+                + "; ".join(paths)
+            )
             log.warning(msg)
             coding.warnings.append(msg)
             segments.loc[unmapped, "theme"] = UNMAPPED
@@ -107,15 +136,21 @@ def build_canonical(coding: Coding, interviews_cfg: dict, organisation: dict) ->
             first = segments[unmapped].drop_duplicates("code_path")
             for _, seg in first.iterrows():
                 n = int((segments["code_path"] == seg["code_path"]).sum())
-                problems.add(seg["file"], f"a code path listed under `themes:` in the study's interviews.yaml "
-                             f"({n} segment(s) use it; first shown)", _row(seg["row"]), seg["where_code"],
-                             seg["code_path"])
+                problems.add(
+                    seg["file"],
+                    f"a code path listed under `themes:` in the study's interviews.yaml "
+                    f"({n} segment(s) use it; first shown)",
+                    _row(seg["row"]),
+                    seg["where_code"],
+                    seg["code_path"],
+                )
     problems.raise_if_any()
     return _pseudonymise(segments, documents, interviews_cfg)
 
 
-def _validate_documents(documents: pd.DataFrame, cfg: dict, organisation: dict,
-                        problems: ProblemCollector) -> pd.DataFrame:
+def _validate_documents(
+    documents: pd.DataFrame, cfg: dict, organisation: dict, problems: ProblemCollector
+) -> pd.DataFrame:
     allowed = {
         "stage": [s["id"] for s in cfg["stages"]],
         "role": [r["id"] for r in cfg["roles"]],
@@ -130,44 +165,73 @@ def _validate_documents(documents: pd.DataFrame, cfg: dict, organisation: dict,
             value = nfc(doc[attr]) if not pd.isna(doc[attr]) else ""
             documents.loc[i, attr] = value
             if value not in allowed[attr]:
-                problems.add(doc["file"], f"a {attr} id, one of: {', '.join(allowed[attr])}", _row(doc["row"]),
-                             f"{doc['where']}{names.get(attr, attr)}", value)
+                problems.add(
+                    doc["file"],
+                    f"a {attr} id, one of: {', '.join(allowed[attr])}",
+                    _row(doc["row"]),
+                    f"{doc['where']}{names.get(attr, attr)}",
+                    value,
+                )
         trust, region = documents.loc[i, "trust"], documents.loc[i, "region"]
         if trust in region_of and region in allowed["region"] and region_of[trust] != region:
-            problems.add(doc["file"], f"the region of trust '{trust}' ('{region_of[trust]}' in organisation.yaml)",
-                         _row(doc["row"]), f"{doc['where']}{names.get('region', 'region')}", region)
+            problems.add(
+                doc["file"],
+                f"the region of trust '{trust}' ('{region_of[trust]}' in organisation.yaml)",
+                _row(doc["row"]),
+                f"{doc['where']}{names.get('region', 'region')}",
+                region,
+            )
     duplicated = documents.duplicated(["group", "document"], keep="first")
     for i in documents.index[duplicated]:
         doc = documents.loc[i]
-        problems.add(doc["file"], "each document listed once in the variables export", _row(doc["row"]),
-                     doc["where_document"] if "where_document" in doc else None, doc["document"])
+        problems.add(
+            doc["file"],
+            "each document listed once in the variables export",
+            _row(doc["row"]),
+            doc["where_document"] if "where_document" in doc else None,
+            doc["document"],
+        )
     return documents[~duplicated]
 
 
-def _pseudonymise(segments: pd.DataFrame, documents: pd.DataFrame, cfg: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _pseudonymise(
+    segments: pd.DataFrame, documents: pd.DataFrame, cfg: dict
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     stage_order = {s["id"]: k for k, s in enumerate(cfg["stages"])}
     documents = documents.assign(_stage=documents["stage"].map(stage_order))
-    documents = documents.sort_values(["_stage", "document", "group"], kind="stable").reset_index(drop=True)
+    documents = documents.sort_values(["_stage", "document", "group"], kind="stable").reset_index(
+        drop=True
+    )
     documents["interview_id"] = [f"I{k:03d}" for k in range(1, len(documents) + 1)]
 
     docs_per_coder = segments.groupby("coder")[["group", "document"]].apply(
-        lambda g: len(g.drop_duplicates()))
+        lambda g: len(g.drop_duplicates())
+    )
     coder_order = sorted(docs_per_coder.index, key=lambda c: (-int(docs_per_coder[c]), c))
     coder_id = {c: f"coder_{k}" for k, c in enumerate(coder_order, start=1)}
 
     key = documents.set_index(["group", "document"])["interview_id"]
-    segments = segments.assign(interview_id=[key[(g, d)] for g, d in zip(segments["group"], segments["document"], strict=True)])
+    segments = segments.assign(
+        interview_id=[
+            key[(g, d)] for g, d in zip(segments["group"], segments["document"], strict=True)
+        ]
+    )
     segments["coder"] = segments["coder"].map(coder_id)
     n_coders = segments.groupby("interview_id")["coder"].nunique()
     documents["double_coded"] = documents["interview_id"].map(n_coders).fillna(0).astype(int) >= 2
 
     attrs = documents.set_index("interview_id")[list(ATTRIBUTES)]
-    segments = segments.drop(columns=list(ATTRIBUTES), errors="ignore").join(attrs, on="interview_id")
+    segments = segments.drop(columns=list(ATTRIBUTES), errors="ignore").join(
+        attrs, on="interview_id"
+    )
     for column in ("position", "position_end"):
         segments[column] = pd.array(segments[column], dtype="Int64")
     segments["text"] = segments["text"].map(lambda t: nfc(t).replace("\r\n", "\n"))
-    segments = segments.sort_values(["interview_id", "coder", "position", "position_end", "code_path", "text"],
-                                    kind="stable", na_position="last")
+    segments = segments.sort_values(
+        ["interview_id", "coder", "position", "position_end", "code_path", "text"],
+        kind="stable",
+        na_position="last",
+    )
     segments = segments[SEGMENT_COLUMNS].reset_index(drop=True)
     documents = documents[DOCUMENT_COLUMNS].reset_index(drop=True)
     for frame in (segments, documents):

@@ -14,7 +14,15 @@ from impleval.interviews.io.canonical import ATTRIBUTES, Coding
 from impleval.privacy.deid import check_allowed_columns
 from impleval.tabular import read_table
 
-SEGMENT_REQUIRED = ["Document group", "Document name", "Code", "Segment", "Beginning", "End", "Created by"]
+SEGMENT_REQUIRED = [
+    "Document group",
+    "Document name",
+    "Code",
+    "Segment",
+    "Beginning",
+    "End",
+    "Created by",
+]
 KEYS = ["Document group", "Document name"]
 
 
@@ -28,7 +36,13 @@ def _integers(values: pd.Series, table, column: str, problems: ProblemCollector)
                 raise ValueError
             out.append(int(number))
         except ValueError:
-            problems.add(table.path, "a paragraph number (whole number ≥ 0)", table.row_number(i), column, raw)
+            problems.add(
+                table.path,
+                "a paragraph number (whole number ≥ 0)",
+                table.row_number(i),
+                column,
+                raw,
+            )
             out.append(None)
     return out
 
@@ -46,12 +60,22 @@ def read_segments(path) -> pd.DataFrame:
         if not str(code).strip():
             problems.add(table.path, "a code path", table.row_number(i), "Code", "")
     problems.raise_if_any()
-    return pd.DataFrame({
-        "document": df["Document name"], "group": df["Document group"], "code_path": df["Code"],
-        "coder": df["Created by"], "position": begin, "position_end": end, "text": df["Segment"],
-        "file": str(path), "row": [table.row_number(i) for i in range(len(df))],
-        "where_document": "Document name", "where_code": "Code", "where_text": "Segment",
-    })
+    return pd.DataFrame(
+        {
+            "document": df["Document name"],
+            "group": df["Document group"],
+            "code_path": df["Code"],
+            "coder": df["Created by"],
+            "position": begin,
+            "position_end": end,
+            "text": df["Segment"],
+            "file": str(path),
+            "row": [table.row_number(i) for i in range(len(df))],
+            "where_document": "Document name",
+            "where_code": "Code",
+            "where_text": "Segment",
+        }
+    )
 
 
 def read_variables(path, variables: dict, allowed_extra=()) -> pd.DataFrame:
@@ -60,14 +84,21 @@ def read_variables(path, variables: dict, allowed_extra=()) -> pd.DataFrame:
     df = table.data
     # Fail closed: a variable not named in the study definition may hold personal data.
     check_allowed_columns(df.columns, KEYS + names + list(allowed_extra), file=path)
-    out = pd.DataFrame({
-        "document": df["Document name"], "group": df["Document group"],
-        **{attr: df[name] for attr, name in zip(ATTRIBUTES, names, strict=True)},
-        "file": str(path), "row": [table.row_number(i) for i in range(len(df))],
-        "where": "", "where_document": "Document name",
-    })
+    out = pd.DataFrame(
+        {
+            "document": df["Document name"],
+            "group": df["Document group"],
+            **{attr: df[name] for attr, name in zip(ATTRIBUTES, names, strict=True)},
+            "file": str(path),
+            "row": [table.row_number(i) for i in range(len(df))],
+            "where": "",
+            "where_document": "Document name",
+        }
+    )
     return out
 
 
 def read_maxqda(segments_path, variables_path, variables: dict, allowed_extra=()) -> Coding:
-    return Coding(read_segments(segments_path), read_variables(variables_path, variables, allowed_extra))
+    return Coding(
+        read_segments(segments_path), read_variables(variables_path, variables, allowed_extra)
+    )

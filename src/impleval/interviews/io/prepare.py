@@ -25,7 +25,8 @@ FORMAT_INPUTS = {
 
 
 def read_coding(fmt: str, paths: dict, interviews_cfg: dict) -> Coding:
-    """Read one tool's export (`paths` holds the `inputs.interviews` keys of `FORMAT_INPUTS[fmt]`)."""
+    """Read one tool's export (`paths` holds the `inputs.interviews` keys of
+    `FORMAT_INPUTS[fmt]`)."""
     variables = interviews_cfg.get("document_variables", {})
     extra = interviews_cfg.get("allowed_document_variables", [])
     if fmt == "maxqda":
@@ -39,19 +40,33 @@ def read_coding(fmt: str, paths: dict, interviews_cfg: dict) -> Coding:
     if fmt == "qualcoder_xlsx":
         from impleval.interviews.io.qualcoder import read_qualcoder_report
 
-        log.warning("QualCoder's XLSX report has no positions and lists only coded files: position is NA, "
-                    "and an interview without any coding is missing from the denominators")
+        log.warning(
+            "QualCoder's XLSX report has no positions and lists only coded files: position is NA, "
+            "and an interview without any coding is missing from the denominators"
+        )
         return read_qualcoder_report(paths["qualcoder_report"], variables, extra)
     if fmt == "refi_qda":
         from impleval.interviews.io.refi import read_refi
 
         return read_refi(paths["refi_project"], variables, extra)
-    raise InputError(Problem("config/config.yaml", f"inputs.interviews.format one of {', '.join(FORMAT_INPUTS)}",
-                             value=fmt))
+    raise InputError(
+        Problem(
+            "config/config.yaml",
+            f"inputs.interviews.format one of {', '.join(FORMAT_INPUTS)}",
+            value=fmt,
+        )
+    )
 
 
-def prepare_interviews(fmt: str, paths: dict, interviews_cfg: dict, organisation: dict, *, on_hit: str = "fail",
-                       names=()) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def prepare_interviews(
+    fmt: str,
+    paths: dict,
+    interviews_cfg: dict,
+    organisation: dict,
+    *,
+    on_hit: str = "fail",
+    names=(),
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     from impleval.privacy.deid import gate_frame
 
     coding = read_coding(fmt, paths, interviews_cfg)
@@ -62,12 +77,24 @@ def prepare_interviews(fmt: str, paths: dict, interviews_cfg: dict, organisation
     rows = raw["row"].astype(int).tolist() if known else list(range(1, len(raw) + 1))
     source_file = str(raw["file"].iloc[0]) if len(raw) else str(paths[FORMAT_INPUTS[fmt][0]])
     label = source_file if known else f"{source_file} (coding no.)"
-    coding.segments, summary = gate_frame(raw.reset_index(drop=True), text_columns=["text"], source="interviews",
-                                          file=label, on_hit=on_hit, names=names, rows=rows)
+    coding.segments, summary = gate_frame(
+        raw.reset_index(drop=True),
+        text_columns=["text"],
+        source="interviews",
+        file=label,
+        on_hit=on_hit,
+        names=names,
+        rows=rows,
+    )
     segments, documents = build_canonical(coding, interviews_cfg, organisation)
-    log.info("interviews: %d documents (%d double-coded), %d segments, %d codes, coders %s",
-             len(documents), int(documents["double_coded"].sum()), len(segments), segments["code_path"].nunique(),
-             ", ".join(sorted(segments["coder"].unique())))
+    log.info(
+        "interviews: %d documents (%d double-coded), %d segments, %d codes, coders %s",
+        len(documents),
+        int(documents["double_coded"].sum()),
+        len(segments),
+        segments["code_path"].nunique(),
+        ", ".join(sorted(segments["coder"].unique())),
+    )
     return segments, documents, summary
 
 

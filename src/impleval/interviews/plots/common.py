@@ -16,9 +16,20 @@ def text_colour(value: float, vmin: float, vmax: float) -> str:
     return "black" if frac > 0.55 else "white"
 
 
-def annotated_heatmap(ax, values: np.ndarray, suppressed: np.ndarray, *, row_labels, col_labels,
-                      texts, vmin: float = 0.0, vmax: float = 1.0, suppressed_text: str = "",
-                      colorbar_label: str = "", fig=None):
+def annotated_heatmap(
+    ax,
+    values: np.ndarray,
+    suppressed: np.ndarray,
+    *,
+    row_labels,
+    col_labels,
+    texts,
+    vmin: float = 0.0,
+    vmax: float = 1.0,
+    suppressed_text: str = "",
+    colorbar_label: str = "",
+    fig=None,
+):
     """Draw `values` (NaN = empty) with `texts` in cells; suppressed cells hatched grey."""
     masked = np.ma.masked_invalid(np.where(suppressed, np.nan, values))
     im = ax.imshow(masked, cmap=CMAP, vmin=vmin, vmax=vmax, aspect="auto")
@@ -29,8 +40,15 @@ def annotated_heatmap(ax, values: np.ndarray, suppressed: np.ndarray, *, row_lab
                 ax.add_patch(_hatched(ax, j, i))
                 ax.text(j, i, suppressed_text, ha="center", va="center", fontsize=7, color="black")
             elif np.isfinite(values[i, j]):
-                ax.text(j, i, texts[i][j], ha="center", va="center", fontsize=7,
-                        color=text_colour(values[i, j], vmin, vmax))
+                ax.text(
+                    j,
+                    i,
+                    texts[i][j],
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color=text_colour(values[i, j], vmin, vmax),
+                )
     ax.set_xticks(range(n_cols), col_labels, rotation=30, ha="right")
     ax.set_yticks(range(n_rows), row_labels)
     ax.tick_params(length=0)
@@ -45,5 +63,12 @@ def annotated_heatmap(ax, values: np.ndarray, suppressed: np.ndarray, *, row_lab
 def _hatched(ax, x, y):
     from matplotlib.patches import Rectangle
 
-    return Rectangle((x - 0.5, y - 0.5), 1, 1, facecolor=SUPPRESSED_FACE, edgecolor=NOT_RELEVANT_GREY,
-                     hatch="///", linewidth=0)
+    return Rectangle(
+        (x - 0.5, y - 0.5),
+        1,
+        1,
+        facecolor=SUPPRESSED_FACE,
+        edgecolor=NOT_RELEVANT_GREY,
+        hatch="///",
+        linewidth=0,
+    )

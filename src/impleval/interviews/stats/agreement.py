@@ -18,35 +18,60 @@ import pandas as pd
 from scipy.stats import norm
 from statsmodels.stats.inter_rater import cohens_kappa
 
-AGREEMENT_COLUMNS = ["code", "theme", "unit", "n_units", "prevalence", "pct_agreement", "kappa",
-                     "kappa_ci_low", "kappa_ci_high", "pabak", "krippendorff_alpha",
-                     "alpha_ci_low", "alpha_ci_high", "kappa_flag", "alpha_flag"]
+AGREEMENT_COLUMNS = [
+    "code",
+    "theme",
+    "unit",
+    "n_units",
+    "prevalence",
+    "pct_agreement",
+    "kappa",
+    "kappa_ci_low",
+    "kappa_ci_high",
+    "pabak",
+    "krippendorff_alpha",
+    "alpha_ci_low",
+    "alpha_ci_high",
+    "kappa_flag",
+    "alpha_flag",
+]
 
 
-def double_coded_presence(segments: pd.DataFrame, documents: pd.DataFrame, codes: list[str],
-                          coders: tuple[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def double_coded_presence(
+    segments: pd.DataFrame, documents: pd.DataFrame, codes: list[str], coders: tuple[str, str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Two interview × code 0/1 tables (one per coder) over the interviews both coders coded.
 
     The units are the interviews in which each of the two configured coders applied at least one
     code: `documents.double_coded` only says that some two coders did, so an interview coded by
     the primary and a third coder would otherwise enter as an all-zero unit for the second coder
     and count as agreement on "not applied"."""
-    by_both = set.intersection(*(set(segments.loc[segments["coder"] == c, "interview_id"]) for c in coders))
-    ids = documents.loc[documents["double_coded"].astype(bool) & documents["interview_id"].isin(by_both),
-                        "interview_id"]
+    by_both = set.intersection(
+        *(set(segments.loc[segments["coder"] == c, "interview_id"]) for c in coders)
+    )
+    ids = documents.loc[
+        documents["double_coded"].astype(bool) & documents["interview_id"].isin(by_both),
+        "interview_id",
+    ]
     out = []
     for coder in coders:
         s = segments[(segments["coder"] == coder) & segments["interview_id"].isin(ids)]
         hit = s.drop_duplicates(["interview_id", "code_path"]).assign(_one=1)
-        wide = hit.pivot_table(index="interview_id", columns="code_path", values="_one",
-                               aggfunc="max", fill_value=0)
+        wide = hit.pivot_table(
+            index="interview_id", columns="code_path", values="_one", aggfunc="max", fill_value=0
+        )
         out.append(wide.reindex(index=ids.to_numpy(), columns=codes, fill_value=0).astype(int))
     return out[0], out[1]
 
 
 def _kappa(a: np.ndarray, b: np.ndarray, level: float) -> tuple[float, float, float]:
-    table = np.array([[np.sum((a == 1) & (b == 1)), np.sum((a == 1) & (b == 0))],
-                      [np.sum((a == 0) & (b == 1)), np.sum((a == 0) & (b == 0))]], dtype=float)
+    table = np.array(
+        [
+            [np.sum((a == 1) & (b == 1)), np.sum((a == 1) & (b == 0))],
+            [np.sum((a == 0) & (b == 1)), np.sum((a == 0) & (b == 0))],
+        ],
+        dtype=float,
+    )
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")  # all-one-category tables: κ undefined, reported as NaN
         res = cohens_kappa(table)
@@ -85,8 +110,9 @@ def alpha_binary(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where((n0 > 0) & (n1 > 0), alpha, np.nan)
 
 
-def _alpha_boot(a: np.ndarray, b: np.ndarray, n_boot: int, level: float,
-                rng: np.random.Generator) -> tuple[float, float]:
+def _alpha_boot(
+    a: np.ndarray, b: np.ndarray, n_boot: int, level: float, rng: np.random.Generator
+) -> tuple[float, float]:
     """Percentile bootstrap over units (rows of a/b: interviews; all codes of a unit together)."""
     a = a.reshape(len(a), -1)
     b = b.reshape(len(b), -1)
@@ -102,8 +128,9 @@ def _alpha_boot(a: np.ndarray, b: np.ndarray, n_boot: int, level: float,
     return float(lo), float(hi)
 
 
-def agreement_row(a: np.ndarray, b: np.ndarray, *, level: float, n_boot: int,
-                  rng: np.random.Generator) -> dict:
+def agreement_row(
+    a: np.ndarray, b: np.ndarray, *, level: float, n_boot: int, rng: np.random.Generator
+) -> dict:
     """Agreement of two coders; a/b are units (× codes for the pooled row) of 0/1."""
     boot_a, boot_b = a, b
     a, b = a.ravel(), b.ravel()
@@ -111,11 +138,21 @@ def agreement_row(a: np.ndarray, b: np.ndarray, *, level: float, n_boot: int,
     po = float(np.mean(a == b)) if n else math.nan
     kappa, lo, hi = _kappa(a, b, level) if n else (math.nan,) * 3
     alpha = _alpha(a, b) if n else math.nan
-    alo, ahi = _alpha_boot(boot_a, boot_b, n_boot, level, rng) if math.isfinite(alpha) else (math.nan,) * 2
-    return {"n_units": n, "prevalence": float((a.mean() + b.mean()) / 2) if n else math.nan,
-            "pct_agreement": po, "kappa": kappa, "kappa_ci_low": lo, "kappa_ci_high": hi,
-            "pabak": 2 * po - 1 if n else math.nan, "krippendorff_alpha": alpha,
-            "alpha_ci_low": alo, "alpha_ci_high": ahi}
+    alo, ahi = (
+        _alpha_boot(boot_a, boot_b, n_boot, level, rng) if math.isfinite(alpha) else (math.nan,) * 2
+    )
+    return {
+        "n_units": n,
+        "prevalence": float((a.mean() + b.mean()) / 2) if n else math.nan,
+        "pct_agreement": po,
+        "kappa": kappa,
+        "kappa_ci_low": lo,
+        "kappa_ci_high": hi,
+        "pabak": 2 * po - 1 if n else math.nan,
+        "krippendorff_alpha": alpha,
+        "alpha_ci_low": alo,
+        "alpha_ci_high": ahi,
+    }
 
 
 def kappa_flag(kappa: float, target: float) -> str:
@@ -130,23 +167,56 @@ def alpha_flag(alpha: float, reliable: float, tentative: float) -> str:
     return "reliable" if alpha >= reliable else "tentative" if alpha >= tentative else "unreliable"
 
 
-def intercoder_agreement(first: pd.DataFrame, second: pd.DataFrame, code_theme: dict, *,
-                         unit: str = "interview", level: float = 0.95, n_boot: int = 1000,
-                         seed: int = 0, kappa_target: float = 0.80, alpha_reliable: float = 0.80,
-                         alpha_tentative: float = 0.667) -> pd.DataFrame:
+def intercoder_agreement(
+    first: pd.DataFrame,
+    second: pd.DataFrame,
+    code_theme: dict,
+    *,
+    unit: str = "interview",
+    level: float = 0.95,
+    n_boot: int = 1000,
+    seed: int = 0,
+    kappa_target: float = 0.80,
+    alpha_reliable: float = 0.80,
+    alpha_tentative: float = 0.667,
+) -> pd.DataFrame:
     """One row per code (columns of `first`/`second`), then a pooled row with code "all"."""
     rows = []
     for i, code in enumerate(first.columns):
         # A generator per code (seed + position): a code's CI does not depend on the other codes.
         rng = np.random.default_rng([seed, i])
-        rows.append({"code": code, "theme": code_theme.get(code, ""), "unit": unit,
-                     **agreement_row(first[code].to_numpy(), second[code].to_numpy(), level=level,
-                                     n_boot=n_boot, rng=rng)})
+        rows.append(
+            {
+                "code": code,
+                "theme": code_theme.get(code, ""),
+                "unit": unit,
+                **agreement_row(
+                    first[code].to_numpy(),
+                    second[code].to_numpy(),
+                    level=level,
+                    n_boot=n_boot,
+                    rng=rng,
+                ),
+            }
+        )
     # Pooled: every code × interview is a rating; the bootstrap resamples whole interviews.
-    rows.append({"code": "all", "theme": "all", "unit": f"{unit}_x_code",
-                 **agreement_row(first.to_numpy(), second.to_numpy(), level=level,
-                                 n_boot=n_boot, rng=np.random.default_rng([seed, len(first.columns)]))})
+    rows.append(
+        {
+            "code": "all",
+            "theme": "all",
+            "unit": f"{unit}_x_code",
+            **agreement_row(
+                first.to_numpy(),
+                second.to_numpy(),
+                level=level,
+                n_boot=n_boot,
+                rng=np.random.default_rng([seed, len(first.columns)]),
+            ),
+        }
+    )
     out = pd.DataFrame(rows)
     out["kappa_flag"] = [kappa_flag(k, kappa_target) for k in out["kappa"]]
-    out["alpha_flag"] = [alpha_flag(a, alpha_reliable, alpha_tentative) for a in out["krippendorff_alpha"]]
+    out["alpha_flag"] = [
+        alpha_flag(a, alpha_reliable, alpha_tentative) for a in out["krippendorff_alpha"]
+    ]
     return out[AGREEMENT_COLUMNS]

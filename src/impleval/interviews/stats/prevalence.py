@@ -12,8 +12,18 @@ import pandas as pd
 from impleval.interviews.settings import ALL, StudyDefs
 
 GROUP_VARS = ["stage", "region", "role"]
-PREVALENCE_COLUMNS = ["code", "theme", "stage", "region", "role", "n_interviews",
-                      "n_interviews_total", "share", "n_segments", "suppressed"]
+PREVALENCE_COLUMNS = [
+    "code",
+    "theme",
+    "stage",
+    "region",
+    "role",
+    "n_interviews",
+    "n_interviews_total",
+    "share",
+    "n_segments",
+    "suppressed",
+]
 
 
 def primary_segments(segments: pd.DataFrame, coder: str) -> pd.DataFrame:
@@ -23,8 +33,9 @@ def primary_segments(segments: pd.DataFrame, coder: str) -> pd.DataFrame:
 def presence(segments: pd.DataFrame, documents: pd.DataFrame, key: str) -> pd.DataFrame:
     """Interview × `key` (code_path or theme) table of 0/1, one row per document (all documents)."""
     hit = segments.drop_duplicates(["interview_id", key]).assign(_one=1)
-    wide = hit.pivot_table(index="interview_id", columns=key, values="_one", aggfunc="max",
-                           fill_value=0)
+    wide = hit.pivot_table(
+        index="interview_id", columns=key, values="_one", aggfunc="max", fill_value=0
+    )
     return wide.reindex(documents["interview_id"], fill_value=0).astype(int)
 
 
@@ -34,29 +45,45 @@ def _ordered(values, order) -> list:
     return [v for v in order if v in seen] + sorted(v for v in seen if v not in order)
 
 
-def code_prevalence(segments: pd.DataFrame, documents: pd.DataFrame, defs: StudyDefs, *,
-                    coder: str, breakdowns: list[list[str]]) -> pd.DataFrame:
+def code_prevalence(
+    segments: pd.DataFrame,
+    documents: pd.DataFrame,
+    defs: StudyDefs,
+    *,
+    coder: str,
+    breakdowns: list[list[str]],
+) -> pd.DataFrame:
     """Counts per code (and per theme, with code "all") for each breakdown; margins are "all".
 
     Not yet suppressed: `suppress_prevalence` applies the small-cell rule.
     """
     segs = primary_segments(segments, coder)
     docs = documents[["interview_id", *GROUP_VARS]].copy()
-    orders = {"stage": defs.stages, "region": list(defs.region_labels), "role": list(defs.role_labels)}
+    orders = {
+        "stage": defs.stages,
+        "region": list(defs.region_labels),
+        "role": list(defs.role_labels),
+    }
     # Long frame of (interview, item) with the item's level: one row per code path and theme.
     codes = _ordered(segs["code_path"], list(defs.codes))
     themes = _ordered(segs["theme"], defs.themes)
-    items = [(c, defs.codes.get(c) or segs.loc[segs["code_path"] == c, "theme"].iloc[0]) for c in codes]
+    items = [
+        (c, defs.codes.get(c) or segs.loc[segs["code_path"] == c, "theme"].iloc[0]) for c in codes
+    ]
     items += [(ALL, t) for t in themes]
     seg_code = segs.groupby(["interview_id", "code_path"]).size()
     seg_theme = segs.groupby(["interview_id", "theme"]).size()
     per_doc = {}
     for code, theme in items:
-        counts = seg_theme.xs(theme, level="theme") if code == ALL else seg_code.xs(code, level="code_path")
+        counts = (
+            seg_theme.xs(theme, level="theme")
+            if code == ALL
+            else seg_code.xs(code, level="code_path")
+        )
         per_doc[(code, theme)] = counts.reindex(docs["interview_id"], fill_value=0).to_numpy()
     rows = []
-    for by in breakdowns:
-        by = list(by)
+    for breakdown in breakdowns:
+        by = list(breakdown)
         if by:
             keys = docs[by].drop_duplicates()
             for var in reversed(by):  # stable sort by the defined order of each variable
@@ -67,19 +94,26 @@ def code_prevalence(segments: pd.DataFrame, documents: pd.DataFrame, defs: Study
             groups = [()]
         for group in groups:
             mask = pd.Series(True, index=docs.index)
-            for var, value in zip(by, group):
+            for var, value in zip(by, group, strict=False):
                 mask &= docs[var] == value
             margin = {var: ALL for var in GROUP_VARS}
-            margin.update(dict(zip(by, group)))
+            margin.update(dict(zip(by, group, strict=False)))
             total = int(mask.sum())
             m = mask.to_numpy()
             for code, theme in items:
                 n_seg = per_doc[(code, theme)][m]
                 n_int = int((n_seg > 0).sum())
-                rows.append({"code": code, "theme": theme, **margin, "n_interviews": n_int,
-                             "n_interviews_total": total,
-                             "share": n_int / total if total else float("nan"),
-                             "n_segments": int(n_seg.sum())})
+                rows.append(
+                    {
+                        "code": code,
+                        "theme": theme,
+                        **margin,
+                        "n_interviews": n_int,
+                        "n_interviews_total": total,
+                        "share": n_int / total if total else float("nan"),
+                        "n_segments": int(n_seg.sum()),
+                    }
+                )
     return pd.DataFrame(rows, columns=PREVALENCE_COLUMNS[:-1])
 
 
@@ -92,8 +126,12 @@ def suppress_prevalence(table: pd.DataFrame, min_cell: int) -> pd.DataFrame:
     from impleval.privacy.suppress import apply_small_cell_rule
 
     out = apply_small_cell_rule(
-        table, n_col="n_interviews_total", value_cols=["n_interviews", "share", "n_segments"],
+        table,
+        n_col="n_interviews_total",
+        value_cols=["n_interviews", "share", "n_segments"],
         min_cell=min_cell,
-        secondary_by=[["code", "theme", *(v for v in GROUP_VARS if v != free)] for free in GROUP_VARS],
+        secondary_by=[
+            ["code", "theme", *(v for v in GROUP_VARS if v != free)] for free in GROUP_VARS
+        ],
     )
     return out[PREVALENCE_COLUMNS].reset_index(drop=True)

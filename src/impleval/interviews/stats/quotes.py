@@ -28,13 +28,24 @@ def _tiebreak(seed: int, interview_id: str, position) -> str:
     return hashlib.sha256(f"{seed}|{interview_id}|{position}".encode()).hexdigest()
 
 
-def select_quotes(segments: pd.DataFrame, themes: list[str], *, coder: str, per_theme: int,
-                  min_chars: int, max_chars: int, one_per_interview: bool, seed: int) -> pd.DataFrame:
+def select_quotes(
+    segments: pd.DataFrame,
+    themes: list[str],
+    *,
+    coder: str,
+    per_theme: int,
+    min_chars: int,
+    max_chars: int,
+    one_per_interview: bool,
+    seed: int,
+) -> pd.DataFrame:
     s = segments[segments["coder"] == coder].copy()
     s["quote"] = s["text"].astype(str).str.strip().str.split().str.join(" ")
     s["length"] = s["quote"].str.len()
     s = s[(s["length"] >= min_chars) & (s["length"] <= max_chars)]
-    s["tiebreak"] = [_tiebreak(seed, i, p) for i, p in zip(s["interview_id"], s["position"])]
+    s["tiebreak"] = [
+        _tiebreak(seed, i, p) for i, p in zip(s["interview_id"], s["position"], strict=True)
+    ]
     s = s.sort_values(["length", "tiebreak"], kind="stable").reset_index(drop=True)
     picked = []
     for theme in themes:
@@ -43,7 +54,7 @@ def select_quotes(segments: pd.DataFrame, themes: list[str], *, coder: str, per_
         # segment repeats another's words still offers its next shortest.
         keep, seen_i, seen_q = [], set(), set()
         cand = s[s["theme"] == theme]
-        for idx, iid, quote in zip(cand.index, cand["interview_id"], cand["quote"]):
+        for idx, iid, quote in zip(cand.index, cand["interview_id"], cand["quote"], strict=True):
             if len(keep) == per_theme:
                 break
             if (one_per_interview and iid in seen_i) or quote in seen_q:
@@ -56,7 +67,9 @@ def select_quotes(segments: pd.DataFrame, themes: list[str], *, coder: str, per_
     return out[["interview_id", "theme", "quote", "role", "region"]]
 
 
-def coarsen_attribution(quotes: pd.DataFrame, documents: pd.DataFrame, min_cell: int) -> pd.DataFrame:
+def coarsen_attribution(
+    quotes: pd.DataFrame, documents: pd.DataFrame, min_cell: int
+) -> pd.DataFrame:
     """Replace role/region by "all", decided per role across the whole quote bank.
 
     A role keeps its regions only when every region cell of that role (in the documents, not just
@@ -68,7 +81,7 @@ def coarsen_attribution(quotes: pd.DataFrame, documents: pd.DataFrame, min_cell:
     by_role = documents["role"].value_counts().to_dict()
     smallest = combo.groupby(level="role").min().to_dict()  # smallest region cell of each role
     roles, regions = [], []
-    for role, region in zip(quotes["role"], quotes["region"]):
+    for role, region in zip(quotes["role"], quotes["region"], strict=True):
         if by_role.get(role, 0) < min_cell:
             roles.append(ALL), regions.append(ALL)
         elif smallest.get(role, 0) < min_cell:
@@ -78,11 +91,26 @@ def coarsen_attribution(quotes: pd.DataFrame, documents: pd.DataFrame, min_cell:
     return quotes.assign(role=roles, region=regions)
 
 
-def quote_bank(segments: pd.DataFrame, documents: pd.DataFrame, themes: list[str], *, coder: str,
-               settings: dict, seed: int, min_cell: int) -> pd.DataFrame:
+def quote_bank(
+    segments: pd.DataFrame,
+    documents: pd.DataFrame,
+    themes: list[str],
+    *,
+    coder: str,
+    settings: dict,
+    seed: int,
+    min_cell: int,
+) -> pd.DataFrame:
     """Selected, attribution-coarsened quotes (not yet through the de-identification gate)."""
-    q = select_quotes(segments, themes, coder=coder, per_theme=settings["per_theme"],
-                      min_chars=settings["min_chars"], max_chars=settings["max_chars"],
-                      one_per_interview=settings["one_per_interview"], seed=seed)
+    q = select_quotes(
+        segments,
+        themes,
+        coder=coder,
+        per_theme=settings["per_theme"],
+        min_chars=settings["min_chars"],
+        max_chars=settings["max_chars"],
+        one_per_interview=settings["one_per_interview"],
+        seed=seed,
+    )
     q = coarsen_attribution(q, documents, min_cell)
     return q[QUOTE_COLUMNS].reset_index(drop=True)

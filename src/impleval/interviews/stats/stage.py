@@ -18,8 +18,19 @@ from statsmodels.stats.multitest import multipletests
 
 from impleval.effect_sizes import cramers_v_corrected
 
-STAGE_TEST_COLUMNS = ["theme", "test", "statistic", "df", "p_value", "p_adjusted", "effect_size",
-                      "effect_size_name", "n_interviews", "direction", "significant"]
+STAGE_TEST_COLUMNS = [
+    "theme",
+    "test",
+    "statistic",
+    "df",
+    "p_value",
+    "p_adjusted",
+    "effect_size",
+    "effect_size_name",
+    "n_interviews",
+    "direction",
+    "significant",
+]
 
 
 def stage_table(present: pd.Series, stage: pd.Series, stages: list[str]) -> np.ndarray:
@@ -52,11 +63,21 @@ def chi_square_test(table: np.ndarray, *, resamples: int, seed: int) -> dict:
     """Pearson chi-square on 2 × k; Fisher–Freeman–Halton (seeded Monte Carlo) when sparse."""
     table = table[:, table.sum(axis=0) > 0]
     if table.shape[1] < 2 or min(table.sum(axis=1)) == 0:
-        return {"test": "chi_square", "statistic": math.nan, "df": math.nan, "p_value": math.nan,
-                "effect_size": math.nan}
+        return {
+            "test": "chi_square",
+            "statistic": math.nan,
+            "df": math.nan,
+            "p_value": math.nan,
+            "effect_size": math.nan,
+        }
     res = stats.chi2_contingency(table, correction=False)
-    out = {"test": "chi_square", "statistic": float(res.statistic), "df": int(res.dof),
-           "p_value": float(res.pvalue), "effect_size": cramers_v_corrected(res.statistic, table)}
+    out = {
+        "test": "chi_square",
+        "statistic": float(res.statistic),
+        "df": int(res.dof),
+        "p_value": float(res.pvalue),
+        "effect_size": cramers_v_corrected(res.statistic, table),
+    }
     if (res.expected_freq < 5).any():
         method = stats.MonteCarloMethod(n_resamples=resamples, rng=np.random.default_rng(seed))
         out["test"] = "fisher_freeman_halton"
@@ -84,9 +105,19 @@ def adjust(p: pd.Series, method: str) -> pd.Series:
     return out
 
 
-def theme_stage_tests(present: pd.DataFrame, stage: pd.Series, stages: list[str], themes: list[str], *,
-                      tests: list[str], adjust_method: str, alpha: float, resamples: int,
-                      seed: int, groups: dict[str, str] | None = None) -> pd.DataFrame:
+def theme_stage_tests(
+    present: pd.DataFrame,
+    stage: pd.Series,
+    stages: list[str],
+    themes: list[str],
+    *,
+    tests: list[str],
+    adjust_method: str,
+    alpha: float,
+    resamples: int,
+    seed: int,
+    groups: dict[str, str] | None = None,
+) -> pd.DataFrame:
     """One row per theme and test. `present`: interview × theme 0/1; `stage`: same index.
 
     `groups` (theme -> group, e.g. process/stakeholder): p values are adjusted within each test
@@ -104,8 +135,15 @@ def theme_stage_tests(present: pd.DataFrame, stage: pd.Series, stages: list[str]
                 # Seed per theme so adding a theme does not change another theme's Monte Carlo p.
                 res = chi_square_test(table, resamples=resamples, seed=seed + ti)
                 name = "cramers_v_corrected"
-            rows.append({"theme": theme, **res, "effect_size_name": name,
-                         "n_interviews": int(table.sum()), "direction": direction})
+            rows.append(
+                {
+                    "theme": theme,
+                    **res,
+                    "effect_size_name": name,
+                    "n_interviews": int(table.sum()),
+                    "direction": direction,
+                }
+            )
     out = pd.DataFrame(rows)
     group = out["theme"].map(groups).fillna("") if groups is not None else ""
     family = out["effect_size_name"] + "|" + group  # test kind (trend / chi-square) × theme group
@@ -119,7 +157,8 @@ def theme_stage_tests(present: pd.DataFrame, stage: pd.Series, stages: list[str]
 
 def theme_groups(themes: list[str], process: list[str], families: str) -> dict[str, str] | None:
     """The `groups` argument of `theme_stage_tests` for `stage_tests.families` in config:
-    `theme_group` adjusts process themes and stakeholder effects separately, `all_themes` together."""
+    `theme_group` adjusts process themes and stakeholder effects separately, `all_themes`
+    together."""
     if families == "all_themes":
         return None
     return {t: "process" if t in process else "stakeholder" for t in themes}

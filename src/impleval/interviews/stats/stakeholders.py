@@ -11,12 +11,22 @@ import pandas as pd
 
 from impleval.interviews.settings import ALL, StudyDefs
 
-STAKEHOLDER_COLUMNS = ["stakeholder", "theme", "kind", "code", "stage", "n_interviews",
-                       "n_interviews_total", "share", "suppressed"]
+STAKEHOLDER_COLUMNS = [
+    "stakeholder",
+    "theme",
+    "kind",
+    "code",
+    "stage",
+    "n_interviews",
+    "n_interviews_total",
+    "share",
+    "suppressed",
+]
 
 
-def stakeholder_benefits(segments: pd.DataFrame, documents: pd.DataFrame, defs: StudyDefs, *,
-                         coder: str) -> pd.DataFrame:
+def stakeholder_benefits(
+    segments: pd.DataFrame, documents: pd.DataFrame, defs: StudyDefs, *, coder: str
+) -> pd.DataFrame:
     segs = segments[(segments["coder"] == coder) & segments["code_path"].isin(defs.stakeholders)]
     mentioned = segs.groupby("code_path")["interview_id"].agg(set).to_dict()
     stage_of = documents.set_index("interview_id")["stage"]
@@ -26,25 +36,43 @@ def stakeholder_benefits(segments: pd.DataFrame, documents: pd.DataFrame, defs: 
     groups: dict[str, list[str]] = {}
     for path, entry in defs.stakeholders.items():
         groups.setdefault(entry["stakeholder"], []).append(path)
-    order = [g for g in defs.stakeholder_labels if g in groups] + sorted(set(groups) - set(defs.stakeholder_labels))
+    order = [g for g in defs.stakeholder_labels if g in groups] + sorted(
+        set(groups) - set(defs.stakeholder_labels)
+    )
     rows = []
     for group in order:
-        items = [(defs.codes.get(p, p), defs.stakeholders[p]["kind"], p, mentioned.get(p, set()))
-                 for p in groups[group]]
+        items = [
+            (defs.codes.get(p, p), defs.stakeholders[p]["kind"], p, mentioned.get(p, set()))
+            for p in groups[group]
+        ]
         items.append((ALL, ALL, ALL, set().union(*(i[3] for i in items))))
         for theme, kind, code, ids in items:
             for stage in stages:
                 n = sum(1 for i in ids if stage == ALL or stage_of.get(i) == stage)
                 total = totals[stage]
-                rows.append({"stakeholder": group, "theme": theme, "kind": kind, "code": code,
-                             "stage": stage, "n_interviews": n, "n_interviews_total": total,
-                             "share": n / total if total else float("nan")})
+                rows.append(
+                    {
+                        "stakeholder": group,
+                        "theme": theme,
+                        "kind": kind,
+                        "code": code,
+                        "stage": stage,
+                        "n_interviews": n,
+                        "n_interviews_total": total,
+                        "share": n / total if total else float("nan"),
+                    }
+                )
     return pd.DataFrame(rows, columns=STAKEHOLDER_COLUMNS[:-1])
 
 
 def suppress_stakeholders(table: pd.DataFrame, min_cell: int) -> pd.DataFrame:
     from impleval.privacy.suppress import apply_small_cell_rule
 
-    out = apply_small_cell_rule(table, n_col="n_interviews_total", value_cols=["n_interviews", "share"],
-                                min_cell=min_cell, secondary_by=[["stakeholder", "theme", "code"]])
+    out = apply_small_cell_rule(
+        table,
+        n_col="n_interviews_total",
+        value_cols=["n_interviews", "share"],
+        min_cell=min_cell,
+        secondary_by=[["stakeholder", "theme", "code"]],
+    )
     return out[STAKEHOLDER_COLUMNS].reset_index(drop=True)

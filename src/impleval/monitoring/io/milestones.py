@@ -21,16 +21,27 @@ def read_milestones(path: str | os.PathLike, definition: dict, sites: list[str])
     data = table.data
     kinds = definition["milestones"]["kinds"]
     known = set(sites)
-    for i, (site, kind) in enumerate(zip(data["site"], data["milestone"])):
+    for i, (site, kind) in enumerate(zip(data["site"], data["milestone"], strict=True)):
         if site.strip() not in known:
-            problems.add(table.path, "a site id from organisation.yaml", table.row_number(i), "site", site)
+            problems.add(
+                table.path, "a site id from organisation.yaml", table.row_number(i), "site", site
+            )
         if kind.strip() not in kinds:
-            problems.add(table.path, f"a milestone of {kinds}", table.row_number(i), "milestone", kind)
-    out = pd.DataFrame({"site": data["site"].str.strip(), "milestone": data["milestone"].str.strip()})
+            problems.add(
+                table.path, f"a milestone of {kinds}", table.row_number(i), "milestone", kind
+            )
+    out = pd.DataFrame(
+        {"site": data["site"].str.strip(), "milestone": data["milestone"].str.strip()}
+    )
     out["date"] = parse_date(data["date"], table, "date", problems)
     dup = out.duplicated(["site", "milestone"], keep="first")
     for i in out.index[dup.to_numpy()]:
-        problems.add(table.path, "one date per site and milestone", table.row_number(i), "milestone",
-                     f"{out.loc[i, 'site']} {out.loc[i, 'milestone']}")
+        problems.add(
+            table.path,
+            "one date per site and milestone",
+            table.row_number(i),
+            "milestone",
+            f"{out.loc[i, 'site']} {out.loc[i, 'milestone']}",
+        )
     problems.raise_if_any()
     return out.sort_values(["site", "date"], kind="stable").reset_index(drop=True)

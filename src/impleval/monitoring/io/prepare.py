@@ -9,8 +9,9 @@ from impleval.monitoring.io.aggregates import read_aggregates
 from impleval.monitoring.io.milestones import read_milestones
 
 
-def prepare(aggregates_path, milestones_path, definition: dict, sites: list[str]
-            ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def prepare(
+    aggregates_path, milestones_path, definition: dict, sites: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read both files; problems in both are reported together."""
     found: list[Problem] = []
     series = milestones = None

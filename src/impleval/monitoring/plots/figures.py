@@ -21,8 +21,15 @@ def caption(definition: dict, name: str, language: str, **fields) -> str:
     return label(definition.get("figures", {}), name, language).format(**fields)
 
 
-def monitoring_figures(tables: dict[str, pd.DataFrame], milestones: pd.DataFrame, definition: dict,
-                       organisation: dict, *, language: str, min_cell: int) -> dict:
+def monitoring_figures(
+    tables: dict[str, pd.DataFrame],
+    milestones: pd.DataFrame,
+    definition: dict,
+    organisation: dict,
+    *,
+    language: str,
+    min_cell: int,
+) -> dict:
     """{name: (figure, caption, alt)} for the four monitoring figures, from the result tables."""
     use_report_style()
     lang = language
@@ -31,9 +38,14 @@ def monitoring_figures(tables: dict[str, pd.DataFrame], milestones: pd.DataFrame
     figures = {
         "its_series": series_figure(fitted, tables["monitoring_sites"], definition, labels, lang),
         "its_forest": forest_figure(tables["its_estimates"], definition, labels, lang),
-        "implementation_timeline": timeline_figure(timeline_frame(milestones, organisation, lang),
-                                                   definition, lang),
-        "monitoring_precision": precision_figure(tables["monitoring_precision"], definition, labels, lang),
+        "implementation_timeline": timeline_figure(
+            timeline_frame(milestones, organisation, lang), definition, lang
+        ),
+        "monitoring_precision": precision_figure(
+            tables["monitoring_precision"], definition, labels, lang
+        ),
     }
-    return {name: (fig, caption(definition, name, lang, min_cell=min_cell), alt)
-            for name, (fig, alt) in figures.items()}
+    return {
+        name: (fig, caption(definition, name, lang, min_cell=min_cell), alt)
+        for name, (fig, alt) in figures.items()
+    }

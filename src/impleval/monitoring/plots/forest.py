@@ -16,12 +16,16 @@ def forest_figure(estimates: pd.DataFrame, definition: dict, site_labels: dict, 
     outcomes = [o for o in definition["outcomes"] if o in set(estimates["outcome"])]
     params = ["level_change", "slope_change"]
     sites = [s for s in dict.fromkeys(estimates["site"]) if s != "pooled"] + ["pooled"]
-    fig, axes = plt.subplots(len(outcomes), 2, figsize=(9, 0.38 * len(sites) * len(outcomes) + 1.2), squeeze=False)
+    fig, axes = plt.subplots(
+        len(outcomes), 2, figsize=(9, 0.38 * len(sites) * len(outcomes) + 1.2), squeeze=False
+    )
     names = {**site_labels, "pooled": label(lab, "pooled", language)}
     for i, outcome in enumerate(outcomes):
         for j, param in enumerate(params):
             ax = axes[i, j]
-            d = estimates[(estimates["outcome"] == outcome) & (estimates["parameter"] == param)].set_index("site")
+            d = estimates[
+                (estimates["outcome"] == outcome) & (estimates["parameter"] == param)
+            ].set_index("site")
             lo, hi = _forest_limits(d)
             for k, site in enumerate(sites):
                 if site not in d.index:
@@ -32,8 +36,17 @@ def forest_figure(estimates: pd.DataFrame, definition: dict, site_labels: dict, 
                 face = "white" if r["baseline"] == "warn" else colour
                 est = min(max(r["estimate"], lo), hi)
                 left, right = min(max(r["ci_low"], lo), est), max(min(r["ci_high"], hi), est)
-                ax.errorbar(est, y, xerr=[[est - left], [right - est]], fmt="D" if site == "pooled" else "o",
-                            color=colour, mfc=face, ms=5, capsize=2, lw=1)
+                ax.errorbar(
+                    est,
+                    y,
+                    xerr=[[est - left], [right - est]],
+                    fmt="D" if site == "pooled" else "o",
+                    color=colour,
+                    mfc=face,
+                    ms=5,
+                    capsize=2,
+                    lw=1,
+                )
                 if r["ci_low"] < lo:  # a short baseline's interval would squash every other site
                     ax.plot(lo, y, "<", color=colour, ms=6)
                 if r["ci_high"] > hi:
@@ -42,19 +55,33 @@ def forest_figure(estimates: pd.DataFrame, definition: dict, site_labels: dict, 
             ax.axvline(0, color=NOT_RELEVANT_GREY, lw=0.8)
             ax.set_yticks(range(len(sites)))
             ax.set_yticklabels([names[s] for s in sites][::-1] if j == 0 else [])
-            unit = label({"u": definition["outcomes"][outcome].get("unit", {"nb": ""})}, "u", language)
+            unit = label(
+                {"u": definition["outcomes"][outcome].get("unit", {"nb": ""})}, "u", language
+            )
             per = f" {label(lab, 'per_week', language)}" if param == "slope_change" else ""
             ax.set_xlabel(f"{label(lab, param, language)} ({unit}{per})", fontsize=9)
             if j == 0:
-                ax.set_title(label({"l": definition["outcomes"][outcome]["label"]}, "l", language), loc="left", fontsize=10)
+                ax.set_title(
+                    label({"l": definition["outcomes"][outcome]["label"]}, "l", language),
+                    loc="left",
+                    fontsize=10,
+                )
     fig.tight_layout()
     alt = {
-        "nb": (f"Forest-plott med ett punkt og konfidensintervall per sykehus og et samlet estimat nederst, "
-               f"for nivåendring (venstre) og endring i stigningstall (høyre), for {len(outcomes)} utfall. "
-               "Den loddrette linjen ved null betyr ingen endring."),
-        "en": (f"Forest plot with one point and confidence interval per hospital and a pooled estimate at the "
-               f"bottom, for level change (left) and slope change (right), for {len(outcomes)} outcomes. "
-               "The vertical line at zero means no change."),
+        "nb": (
+            "Forest-plott med ett punkt og konfidensintervall per sykehus og et samlet estimat "
+            "nederst, "
+            f"for nivåendring (venstre) og endring i stigningstall (høyre), for {len(outcomes)} "
+            "utfall. "
+            "Den loddrette linjen ved null betyr ingen endring."
+        ),
+        "en": (
+            "Forest plot with one point and confidence interval per hospital and a pooled "
+            "estimate at the "
+            f"bottom, for level change (left) and slope change (right), for {len(outcomes)} "
+            "outcomes. "
+            "The vertical line at zero means no change."
+        ),
     }[language]
     return fig, alt
 

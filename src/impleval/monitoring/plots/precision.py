@@ -23,24 +23,49 @@ def precision_figure(precision: pd.DataFrame, definition: dict, site_labels: dic
             if d.empty:
                 continue
             colour, ls = OKABE_ITO[k % len(OKABE_ITO)], ["-", "--", ":"][k // len(OKABE_ITO) % 3]
-            ax.plot(d["post_weeks"], d["min_detectable_slope"], ls, color=colour, lw=1.3, label=site_labels[site])
+            ax.plot(
+                d["post_weeks"],
+                d["min_detectable_slope"],
+                ls,
+                color=colour,
+                lw=1.3,
+                label=site_labels[site],
+            )
             now = d[d["observed"].astype(bool)]
             if len(now):
-                ax.plot(now["post_weeks"].iloc[-1], now["min_detectable_slope"].iloc[-1], "o", color=colour, ms=5)
+                ax.plot(
+                    now["post_weeks"].iloc[-1],
+                    now["min_detectable_slope"].iloc[-1],
+                    "o",
+                    color=colour,
+                    ms=5,
+                )
         target = definition["outcomes"][outcome]["target_slope_change"]
         ax.axhline(target, color="black", lw=0.9, ls="-.")
         ax.set_yscale("log")
         ax.set_xlabel(label(lab, "post_weeks", language))
         ax.set_ylabel(label(lab, "min_detectable", language), fontsize=9)
-        ax.set_title(label({"l": definition["outcomes"][outcome]["label"]}, "l", language), loc="left", fontsize=10)
+        ax.set_title(
+            label({"l": definition["outcomes"][outcome]["label"]}, "l", language),
+            loc="left",
+            fontsize=10,
+        )
     axes[0, -1].legend(fontsize=7, frameon=False, loc="upper right")
     fig.tight_layout()
     alt = {
-        "nb": (f"Linjediagram med logaritmisk y-akse: for hvert av {len(sites)} sykehus faller den minste påvisbare "
-               "endringen i stigningstall jo flere uker etter oppstart som er fulgt. Et punkt markerer dagens "
-               "antall uker, og en vannrett linje viser målet."),
-        "en": (f"Line chart with a logarithmic y axis: for each of {len(sites)} hospitals the minimal detectable "
-               "slope change falls as more weeks after go-live are followed. A dot marks today's number of weeks "
-               "and a horizontal line shows the target."),
+        "nb": (
+            f"Linjediagram med logaritmisk y-akse: for hvert av {len(sites)} sykehus faller den "
+            "minste påvisbare "
+            "endringen i stigningstall jo flere uker etter oppstart som er fulgt. Et punkt "
+            "markerer dagens "
+            "antall uker, og en vannrett linje viser målet."
+        ),
+        "en": (
+            f"Line chart with a logarithmic y axis: for each of {len(sites)} hospitals the "
+            "minimal detectable "
+            "slope change falls as more weeks after go-live are followed. A dot marks today's "
+            "number of weeks "
+            "and a horizontal line shows the target."
+        ),
     }[language]
     return fig, alt

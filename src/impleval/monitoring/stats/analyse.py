@@ -11,32 +11,54 @@ import pandas as pd
 
 from impleval.config import label
 from impleval.monitoring.stats.design import go_live_dates
-from impleval.monitoring.stats.models import (SiteFit, diagnostics, estimates, fit_site, fitted_table,
-                                        pooled, pooled_estimates)
+from impleval.monitoring.stats.models import (
+    SiteFit,
+    diagnostics,
+    estimates,
+    fit_site,
+    fitted_table,
+    pooled,
+    pooled_estimates,
+)
 from impleval.monitoring.stats.precision import precision_curve, weeks_needed
 from impleval.privacy.suppress import apply_small_cell_rule
 
 
 def site_catalogue(organisation: dict) -> pd.DataFrame:
     trusts = {t["id"]: t for t in organisation["trusts"]}
-    return pd.DataFrame([{"site": s["id"], "trust": s["trust"], "region": trusts[s["trust"]]["region"]}
-                         for s in organisation["sites"]])
+    return pd.DataFrame(
+        [
+            {"site": s["id"], "trust": s["trust"], "region": trusts[s["trust"]]["region"]}
+            for s in organisation["sites"]
+        ]
+    )
 
 
-def fit_all(series: pd.DataFrame, milestones: pd.DataFrame, definition: dict) -> dict[str, list[SiteFit]]:
+def fit_all(
+    series: pd.DataFrame, milestones: pd.DataFrame, definition: dict
+) -> dict[str, list[SiteFit]]:
     """Per outcome, one fit per site with data (sorted by site id)."""
     analysis, go_live = definition["analysis"], go_live_dates(milestones)
     fits: dict[str, list[SiteFit]] = {}
     for outcome, spec in definition["outcomes"].items():
         if outcome not in series:
             continue
-        fits[outcome] = [fit_site(group, outcome, spec["model"], go_live.get(site), analysis)
-                         for site, group in series.groupby("site", sort=True)]
+        fits[outcome] = [
+            fit_site(group, outcome, spec["model"], go_live.get(site), analysis)
+            for site, group in series.groupby("site", sort=True)
+        ]
     return fits
 
 
-def analyse(series: pd.DataFrame, milestones: pd.DataFrame, definition: dict, organisation: dict,
-            *, min_cell: int, language: str = "nb") -> dict[str, pd.DataFrame]:
+def analyse(
+    series: pd.DataFrame,
+    milestones: pd.DataFrame,
+    definition: dict,
+    organisation: dict,
+    *,
+    min_cell: int,
+    language: str = "nb",
+) -> dict[str, pd.DataFrame]:
     analysis = definition["analysis"]
     fits = fit_all(series, milestones, definition)
     est_rows, diag_rows, fitted, curves, needed = [], [], [], [], []
@@ -57,7 +79,9 @@ def analyse(series: pd.DataFrame, milestones: pd.DataFrame, definition: dict, or
         if pool is not None:
             est_rows += pooled_estimates(pool, analysis)
     its_fitted = pd.concat(fitted, ignore_index=True)
-    its_fitted = apply_small_cell_rule(its_fitted, n_col="n", value_cols=["observed"], min_cell=min_cell)
+    its_fitted = apply_small_cell_rule(
+        its_fitted, n_col="n", value_cols=["observed"], min_cell=min_cell
+    )
     tables = {
         "its_estimates": pd.DataFrame(est_rows),
         "its_fitted": its_fitted,
@@ -88,20 +112,34 @@ def sites_table(series, milestones, fits, definition, organisation) -> pd.DataFr
         if data.empty:
             role, baseline, message = "no_data", "not_applicable", "no aggregates for this site"
         elif site not in go_live:
-            role, baseline, message = "comparison", "not_applicable", "comparison series (no go-live)"
+            role, baseline, message = (
+                "comparison",
+                "not_applicable",
+                "comparison series (no go-live)",
+            )
         else:
             role = "intervention"
-            baseline, message = (fit.baseline, fit.message) if fit else ("refused", "no data for the primary outcome")
-        rows.append({
-            "site": site, "trust": trust, "region": region, "role": role,
-            "go_live": go_live.get(site, pd.NaT),
-            "first_period": data["period_start"].min() if len(data) else pd.NaT,
-            "last_period": data["period_start"].max() if len(data) else pd.NaT,
-            "frequency": data["frequency"].iloc[0] if len(data) else None,
-            "n_pre": fit.n_pre if fit and role == "intervention" else np.nan,
-            "n_post": fit.n_post if fit and role == "intervention" else np.nan,
-            "baseline": baseline, "message": message,
-        })
+            baseline, message = (
+                (fit.baseline, fit.message)
+                if fit
+                else ("refused", "no data for the primary outcome")
+            )
+        rows.append(
+            {
+                "site": site,
+                "trust": trust,
+                "region": region,
+                "role": role,
+                "go_live": go_live.get(site, pd.NaT),
+                "first_period": data["period_start"].min() if len(data) else pd.NaT,
+                "last_period": data["period_start"].max() if len(data) else pd.NaT,
+                "frequency": data["frequency"].iloc[0] if len(data) else None,
+                "n_pre": fit.n_pre if fit and role == "intervention" else np.nan,
+                "n_post": fit.n_post if fit and role == "intervention" else np.nan,
+                "baseline": baseline,
+                "message": message,
+            }
+        )
     out = pd.DataFrame(rows)
     for col in ("go_live", "first_period", "last_period"):
         out[col] = pd.to_datetime(out[col]).dt.strftime("%Y-%m-%d")

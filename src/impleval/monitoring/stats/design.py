@@ -31,19 +31,23 @@ def midpoints(frequency: str, starts: pd.Series) -> pd.Series:
 @lru_cache(maxsize=64)
 def _easter_span(year: int) -> tuple[pd.Timestamp, pd.Timestamp]:
     sunday = pd.Timestamp(easter(year))
-    return sunday - pd.Timedelta(days=3), sunday + pd.Timedelta(days=1)  # Maundy Thursday..Easter Monday
+    return sunday - pd.Timedelta(days=3), sunday + pd.Timedelta(
+        days=1
+    )  # Maundy Thursday..Easter Monday
 
 
 def easter_indicator(frequency: str, starts: pd.Series) -> np.ndarray:
     ends = starts + pd.to_timedelta(period_days(frequency, starts), unit="D")
     out = np.zeros(len(starts))
-    for i, (s, e) in enumerate(zip(starts, ends)):
+    for i, (s, e) in enumerate(zip(starts, ends, strict=True)):
         first, last = _easter_span(s.year)
         out[i] = float(s <= last and first < e)
     return out
 
 
-def first_post_start(frequency: str, starts: pd.Series, go_live: pd.Timestamp) -> pd.Timestamp | None:
+def first_post_start(
+    frequency: str, starts: pd.Series, go_live: pd.Timestamp
+) -> pd.Timestamp | None:
     mids = midpoints(frequency, starts)
     post = starts[mids >= go_live]
     return None if post.empty else post.min()
@@ -67,19 +71,30 @@ def season_terms(frequency: str, starts: pd.Series, analysis: dict) -> pd.DataFr
     return pd.DataFrame(terms, index=starts.index)
 
 
-def build_design(starts: pd.Series, frequency: str, analysis: dict, *, origin: pd.Timestamp,
-                 post_start: pd.Timestamp | None) -> pd.DataFrame:
+def build_design(
+    starts: pd.Series,
+    frequency: str,
+    analysis: dict,
+    *,
+    origin: pd.Timestamp,
+    post_start: pd.Timestamp | None,
+) -> pd.DataFrame:
     """Columns: const, time, [post, since], seasonal terms. `origin` fixes time = 0."""
-    X = pd.DataFrame({"const": 1.0, "time": (starts - origin).dt.days.to_numpy() / DAYS_PER_WEEK},
-                     index=starts.index)
+    X = pd.DataFrame(
+        {"const": 1.0, "time": (starts - origin).dt.days.to_numpy() / DAYS_PER_WEEK},
+        index=starts.index,
+    )
     if post_start is not None:
         X["post"] = (starts >= post_start).astype(float).to_numpy()
         X["since"] = X["post"] * (starts - post_start).dt.days.to_numpy() / DAYS_PER_WEEK
     return X.join(season_terms(frequency, starts, analysis))
 
 
-def drop_degenerate(X: pd.DataFrame, keep: tuple[str, ...] = ("const", "time", "post", "since")) -> pd.DataFrame:
-    """Drop seasonal columns that are constant or make X rank-deficient (short series, no Easter)."""
+def drop_degenerate(
+    X: pd.DataFrame, keep: tuple[str, ...] = ("const", "time", "post", "since")
+) -> pd.DataFrame:
+    """Drop seasonal columns that are constant or make X rank-deficient (short series, no
+    Easter)."""
     cols = [c for c in X.columns if c in keep or X[c].std() > 0]
     X = X[cols]
     while np.linalg.matrix_rank(X.to_numpy()) < X.shape[1]:
@@ -90,8 +105,9 @@ def drop_degenerate(X: pd.DataFrame, keep: tuple[str, ...] = ("const", "time", "
     return X
 
 
-def site_frame(series: pd.DataFrame, outcome: str, go_live: pd.Timestamp | None, analysis: dict
-               ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Timestamp | None]:
+def site_frame(
+    series: pd.DataFrame, outcome: str, go_live: pd.Timestamp | None, analysis: dict
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.Timestamp | None]:
     """One site's non-missing rows of `outcome`, its design matrix, and the post-period start.
 
     Rows inside the phase-in window are dropped."""
@@ -108,10 +124,12 @@ def site_frame(series: pd.DataFrame, outcome: str, go_live: pd.Timestamp | None,
             rest = frame["period_start"][frame["period_start"] >= window_end]
             post_start = None if rest.empty else rest.min()
     origin = frame["period_start"].min() if len(frame) else pd.Timestamp("2000-01-03")
-    X = build_design(frame["period_start"], frequency, analysis, origin=origin, post_start=post_start)
+    X = build_design(
+        frame["period_start"], frequency, analysis, origin=origin, post_start=post_start
+    )
     return frame, X, post_start
 
 
 def go_live_dates(milestones: pd.DataFrame) -> dict[str, pd.Timestamp]:
     rows = milestones[milestones["milestone"] == "go_live"]
-    return dict(zip(rows["site"], rows["date"]))
+    return dict(zip(rows["site"], rows["date"], strict=True))

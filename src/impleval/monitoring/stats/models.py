@@ -18,10 +18,22 @@ from scipy import stats
 from statsmodels.stats.diagnostic import acorr_breusch_godfrey, acorr_ljungbox
 from statsmodels.stats.stattools import durbin_watson
 
-from impleval.monitoring.stats.design import DAYS_PER_WEEK, drop_degenerate, period_days, season_terms, site_frame
+from impleval.monitoring.stats.design import (
+    DAYS_PER_WEEK,
+    drop_degenerate,
+    period_days,
+    season_terms,
+    site_frame,
+)
 
-PARAMETERS = ["level_change", "slope_change", "pre_slope", "post_slope", "effect_at_horizon",
-              "relative_effect"]
+PARAMETERS = [
+    "level_change",
+    "slope_change",
+    "pre_slope",
+    "post_slope",
+    "effect_at_horizon",
+    "relative_effect",
+]
 SCALE = {"ols_hac": "difference", "quasi_poisson": "log_rate_ratio"}
 MODEL_NAME = {"ols_hac": "OLS, Newey-West HAC", "quasi_poisson": "Poisson GLM, HAC (quasi-Poisson)"}
 CROSSCHECK_TOLERANCE_SE = 2.0  # |OLS − GLSAR| in OLS standard errors that still counts as agreement
@@ -52,11 +64,15 @@ def maxlags(analysis: dict, frequency: str) -> int:
 def baseline_status(n_pre: int, n_post: int, baseline: dict) -> tuple[str, str]:
     short = min(n_pre, n_post)
     if short < baseline["refuse_below"]:
-        return "refused", (f"{n_pre} periods before and {n_post} after go-live: fewer than "
-                           f"{baseline['refuse_below']}, not modelled")
+        return "refused", (
+            f"{n_pre} periods before and {n_post} after go-live: fewer than "
+            f"{baseline['refuse_below']}, not modelled"
+        )
     if short < baseline["warn_below"]:
-        return "warn", (f"{n_pre} periods before and {n_post} after go-live: fewer than "
-                        f"{baseline['warn_below']}, estimates are uncertain")
+        return "warn", (
+            f"{n_pre} periods before and {n_post} after go-live: fewer than "
+            f"{baseline['warn_below']}, estimates are uncertain"
+        )
     return "ok", ""
 
 
@@ -83,11 +99,17 @@ def fit_site(series: pd.DataFrame, outcome: str, kind: str, go_live, analysis: d
         if fit.baseline == "refused":
             return fit
     else:
-        fit.n_pre, fit.baseline, fit.message = len(frame), "not_applicable", "comparison series (no go-live)"
+        fit.n_pre, fit.baseline, fit.message = (
+            len(frame),
+            "not_applicable",
+            "comparison series (no go-live)",
+        )
     fit.X = X = drop_degenerate(X)
     if frequency == "monthly" and kind == "quasi_poisson":
         fit.offset = np.log(period_days(frequency, frame["period_start"]))
-    fit.result = _fit(frame[outcome].to_numpy(dtype=float), X, kind, fit.offset, maxlags(analysis, frequency))
+    fit.result = _fit(
+        frame[outcome].to_numpy(dtype=float), X, kind, fit.offset, maxlags(analysis, frequency)
+    )
     return fit
 
 
@@ -99,16 +121,34 @@ def _contrast(X: pd.DataFrame, **weights) -> np.ndarray:
 
 
 def _row(fit: SiteFit, parameter: str, horizon, est, se, low, high, p) -> dict:
-    return {"site": fit.site, "outcome": fit.outcome, "parameter": parameter, "horizon_weeks": horizon,
-            "estimate": float(est), "se": float(se), "ci_low": float(low), "ci_high": float(high),
-            "p_value": float(p), "n_pre": fit.n_pre, "n_post": fit.n_post, "model": MODEL_NAME[fit.kind],
-            "scale": SCALE[fit.kind], "baseline": fit.baseline}
+    return {
+        "site": fit.site,
+        "outcome": fit.outcome,
+        "parameter": parameter,
+        "horizon_weeks": horizon,
+        "estimate": float(est),
+        "se": float(se),
+        "ci_low": float(low),
+        "ci_high": float(high),
+        "p_value": float(p),
+        "n_pre": fit.n_pre,
+        "n_post": fit.n_post,
+        "model": MODEL_NAME[fit.kind],
+        "scale": SCALE[fit.kind],
+        "baseline": fit.baseline,
+    }
 
 
 def _tt(fit: SiteFit, r: np.ndarray, alpha: float):
     tt = fit.result.t_test(r)
     low, high = np.asarray(tt.conf_int(alpha=alpha)).ravel()
-    return float(np.squeeze(tt.effect)), float(np.squeeze(tt.sd)), low, high, float(np.squeeze(tt.pvalue))
+    return (
+        float(np.squeeze(tt.effect)),
+        float(np.squeeze(tt.sd)),
+        low,
+        high,
+        float(np.squeeze(tt.pvalue)),
+    )
 
 
 def estimates(fit: SiteFit, analysis: dict) -> list[dict]:
@@ -133,7 +173,9 @@ def estimates(fit: SiteFit, analysis: dict) -> list[dict]:
 def _relative(fit: SiteFit, h: float, effect, z: float):
     """Effect relative to the counterfactual at horizon h (seasonal terms at their mean)."""
     est, se, low, high, p = effect
-    if fit.kind == "quasi_poisson":  # exp(log rate ratio) − 1, CI transformed, SE by the delta method
+    if (
+        fit.kind == "quasi_poisson"
+    ):  # exp(log rate ratio) − 1, CI transformed, SE by the delta method
         return np.expm1(est), np.exp(est) * se, np.expm1(low), np.expm1(high), p
     X, beta, cov = fit.X, fit.result.params.to_numpy(), np.asarray(fit.result.cov_params())
     t_h = float(X.loc[X["post"] == 1, "time"].min()) + h
@@ -151,20 +193,32 @@ def _relative(fit: SiteFit, h: float, effect, z: float):
 def fitted_table(fit: SiteFit, small_cell: pd.Series | None) -> pd.DataFrame:
     """Observed, fitted and (post period) counterfactual values per period."""
     frame = fit.frame
-    out = pd.DataFrame({"site": fit.site, "outcome": fit.outcome, "week_start": frame["period_start"],
-                        "observed": frame[fit.outcome].to_numpy(dtype=float)})
+    out = pd.DataFrame(
+        {
+            "site": fit.site,
+            "outcome": fit.outcome,
+            "week_start": frame["period_start"],
+            "observed": frame[fit.outcome].to_numpy(dtype=float),
+        }
+    )
     out["n"] = np.nan if small_cell is None else small_cell.to_numpy(dtype=float)
     if fit.result is None:
         out["fitted"] = out["counterfactual"] = np.nan
         return out
-    out["fitted"] = np.asarray(fit.result.predict(fit.X, offset=fit.offset) if fit.kind == "quasi_poisson"
-                               else fit.result.predict(fit.X))
+    out["fitted"] = np.asarray(
+        fit.result.predict(fit.X, offset=fit.offset)
+        if fit.kind == "quasi_poisson"
+        else fit.result.predict(fit.X)
+    )
     out["counterfactual"] = np.nan
     if "post" in fit.X:
         Xc = fit.X.copy()
         Xc[["post", "since"]] = 0.0
-        cf = np.asarray(fit.result.predict(Xc, offset=fit.offset) if fit.kind == "quasi_poisson"
-                        else fit.result.predict(Xc))
+        cf = np.asarray(
+            fit.result.predict(Xc, offset=fit.offset)
+            if fit.kind == "quasi_poisson"
+            else fit.result.predict(Xc)
+        )
         post = fit.X["post"].to_numpy() == 1
         out.loc[post, "counterfactual"] = cf[post]
     return out
@@ -192,7 +246,9 @@ def crosscheck(fit: SiteFit) -> dict:
     ci = res.conf_int()
     for name, col in (("level_change", "post"), ("slope_change", "since")):
         out[f"crosscheck_{name}"] = float(res.params[col])
-        out[f"crosscheck_{name}_ci_low"], out[f"crosscheck_{name}_ci_high"] = map(float, ci.loc[col])
+        out[f"crosscheck_{name}_ci_low"], out[f"crosscheck_{name}_ci_high"] = map(
+            float, ci.loc[col]
+        )
         worst = max(worst, abs(res.params[col] - fit.result.params[col]) / fit.result.bse[col])
     out["crosscheck_diff_in_se"] = float(worst)
     out["crosscheck_agrees"] = bool(worst <= CROSSCHECK_TOLERANCE_SE)
@@ -200,8 +256,14 @@ def crosscheck(fit: SiteFit) -> dict:
 
 
 def diagnostics(fit: SiteFit, analysis: dict) -> dict:
-    row = {"site": fit.site, "outcome": fit.outcome, "model": MODEL_NAME[fit.kind], "n": len(fit.frame),
-           "baseline": fit.baseline, "hac_maxlags": None}
+    row = {
+        "site": fit.site,
+        "outcome": fit.outcome,
+        "model": MODEL_NAME[fit.kind],
+        "n": len(fit.frame),
+        "baseline": fit.baseline,
+        "hac_maxlags": None,
+    }
     if fit.result is None:
         return row
     resid = residuals(fit)
@@ -214,11 +276,16 @@ def diagnostics(fit: SiteFit, analysis: dict) -> dict:
     for lag in lags:
         row[f"ljung_box_p_lag{lag}"] = float(lb.loc[lag, "lb_pvalue"]) if lag in usable else np.nan
     if fit.kind == "ols_hac" and lags[0] < len(resid) - fit.X.shape[1]:
-        row["breusch_godfrey_p"] = float(acorr_breusch_godfrey(fit.result, nlags=lags[0], result_object=True).lmpval)
+        row["breusch_godfrey_p"] = float(
+            acorr_breusch_godfrey(fit.result, nlags=lags[0], result_object=True).lmpval
+        )
     else:
         row["breusch_godfrey_p"] = np.nan  # the auxiliary regression needs OLS residuals
-    row["dispersion"] = (float(fit.result.pearson_chi2 / fit.result.df_resid)
-                         if fit.kind == "quasi_poisson" else np.nan)
+    row["dispersion"] = (
+        float(fit.result.pearson_chi2 / fit.result.df_resid)
+        if fit.kind == "quasi_poisson"
+        else np.nan
+    )
     if "post" in fit.X:
         row.update(crosscheck(fit))
     return row
@@ -243,7 +310,8 @@ def pooled(fits: list[SiteFit], analysis: dict) -> SiteFit | None:
         # only the terms degenerate in the stacked frame.
         frequency = f.frame["frequency"].iloc[0]
         X = f.X[[c for c in ("const", "time", "post", "since") if c in f.X]].join(
-            season_terms(frequency, f.frame["period_start"], analysis).loc[f.X.index])
+            season_terms(frequency, f.frame["period_start"], analysis).loc[f.X.index]
+        )
         X["time"] = (f.frame["period_start"] - origin).dt.days.to_numpy() / DAYS_PER_WEEK
         if "post" not in X:
             X["post"] = X["since"] = 0.0
@@ -258,13 +326,17 @@ def pooled(fits: list[SiteFit], analysis: dict) -> SiteFit | None:
     X = pd.concat(parts, ignore_index=True)
     if X.isna().any().any():  # every part has the same columns now; a gap would be a bug
         raise ValueError(f"pooled design has missing values in {list(X.columns[X.isna().any()])}")
-    X = drop_degenerate(X, keep=("post", "since") + tuple(c for c in X if c.startswith(("site[", "trend["))))
+    X = drop_degenerate(
+        X, keep=("post", "since") + tuple(c for c in X if c.startswith(("site[", "trend[")))
+    )
     groups = np.repeat(np.arange(len(usable)), [len(p) for p in parts])
     y, offset = np.concatenate(ys), np.concatenate(offsets)
     lags = maxlags(analysis, usable[0].frame["frequency"].iloc[0])
     cov = {"maxlags": lags, "groups": groups}
     if kind == "quasi_poisson":
-        res = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit(cov_type="hac-panel", cov_kwds=cov)
+        res = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit(
+            cov_type="hac-panel", cov_kwds=cov
+        )
     else:
         res = sm.OLS(y, X).fit(cov_type="hac-panel", cov_kwds=cov)
     frame = pd.concat([f.frame for f in usable], ignore_index=True)
@@ -277,8 +349,10 @@ def pooled(fits: list[SiteFit], analysis: dict) -> SiteFit | None:
 
 def pooled_estimates(fit: SiteFit, analysis: dict) -> list[dict]:
     X, alpha = fit.X, analysis["alpha"]
-    rows = [_row(fit, "level_change", None, *_tt(fit, _contrast(X, post=1), alpha)),
-            _row(fit, "slope_change", None, *_tt(fit, _contrast(X, since=1), alpha))]
+    rows = [
+        _row(fit, "level_change", None, *_tt(fit, _contrast(X, post=1), alpha)),
+        _row(fit, "slope_change", None, *_tt(fit, _contrast(X, since=1), alpha)),
+    ]
     for h in analysis["horizons_weeks"]:
         effect = _tt(fit, _contrast(X, post=1, since=h), alpha)
         rows.append(_row(fit, "effect_at_horizon", h, *effect))

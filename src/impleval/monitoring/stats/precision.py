@@ -26,7 +26,9 @@ def _future_starts(fit: SiteFit, max_post_weeks: int) -> tuple[pd.Series, int]:
     frequency = frame["frequency"].iloc[0]
     pre = frame.loc[fit.X["post"].to_numpy() == 0, "period_start"]
     if frequency == "monthly":
-        post = pd.date_range(fit.post_start, periods=int(np.ceil(max_post_weeks / 4.348)), freq="MS")
+        post = pd.date_range(
+            fit.post_start, periods=int(np.ceil(max_post_weeks / 4.348)), freq="MS"
+        )
     else:
         post = pd.date_range(fit.post_start, periods=max_post_weeks, freq="7D")
     starts = pd.Series(pd.concat([pre, pd.Series(post)], ignore_index=True))
@@ -35,7 +37,15 @@ def _future_starts(fit: SiteFit, max_post_weeks: int) -> tuple[pd.Series, int]:
 
 def precision_curve(fit: SiteFit, analysis: dict) -> pd.DataFrame:
     """Rows: site, outcome, post_weeks, se_slope, slope_ci_width, min_detectable_slope, observed."""
-    cols = ["site", "outcome", "post_weeks", "se_slope", "slope_ci_width", "min_detectable_slope", "observed"]
+    cols = [
+        "site",
+        "outcome",
+        "post_weeks",
+        "se_slope",
+        "slope_ci_width",
+        "min_detectable_slope",
+        "observed",
+    ]
     if fit.result is None or "post" not in fit.X or fit.post_start is None:
         return pd.DataFrame(columns=cols)
     prec = analysis["precision"]
@@ -50,8 +60,11 @@ def precision_curve(fit: SiteFit, analysis: dict) -> pd.DataFrame:
     rho = float(np.clip(ar1(resid), -0.95, 0.95))
     if fit.kind == "quasi_poisson":
         beta = fit.result.params.to_numpy()
-        offset = np.log(np.where(starts.dt.days_in_month > 0, starts.dt.days_in_month, 7)) \
-            if frequency == "monthly" else np.zeros(len(starts))
+        offset = (
+            np.log(np.where(starts.dt.days_in_month > 0, starts.dt.days_in_month, 7))
+            if frequency == "monthly"
+            else np.zeros(len(starts))
+        )
         w = np.exp(X_all @ beta + offset)
         scale = float(fit.result.pearson_chi2 / fit.result.df_resid)
     else:
@@ -75,8 +88,17 @@ def precision_curve(fit: SiteFit, analysis: dict) -> pd.DataFrame:
         bread = np.linalg.pinv(bread_inv)
         se = float(np.sqrt(scale * (bread @ meat @ bread)[j, j]))
         weeks = (starts.iloc[t] - fit.post_start).days / 7 + (1 if frequency == "weekly" else 4.348)
-        rows.append((fit.site, fit.outcome, round(weeks, 1), se, 2 * z_a * se, (z_a + z_b) * se,
-                     k <= fit.n_post))
+        rows.append(
+            (
+                fit.site,
+                fit.outcome,
+                round(weeks, 1),
+                se,
+                2 * z_a * se,
+                (z_a + z_b) * se,
+                k <= fit.n_post,
+            )
+        )
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -92,11 +114,19 @@ def weeks_needed(curve: pd.DataFrame, fit: SiteFit, slope_estimate: float, targe
 
     to_target, to_estimate = first_below(target), first_below(abs(slope_estimate))
     return {
-        "site": fit.site, "outcome": fit.outcome, "post_weeks_now": now,
-        "min_detectable_slope_now": float(observed["min_detectable_slope"].iloc[-1]) if len(observed) else np.nan,
-        "target_slope_change": target, "weeks_to_target": to_target,
+        "site": fit.site,
+        "outcome": fit.outcome,
+        "post_weeks_now": now,
+        "min_detectable_slope_now": float(observed["min_detectable_slope"].iloc[-1])
+        if len(observed)
+        else np.nan,
+        "target_slope_change": target,
+        "weeks_to_target": to_target,
         "extra_weeks_to_target": max(0.0, to_target - now) if not np.isnan(to_target) else np.nan,
-        "slope_change_estimate": slope_estimate, "weeks_to_detect_estimate": to_estimate,
-        "extra_weeks_to_detect_estimate": max(0.0, to_estimate - now) if not np.isnan(to_estimate) else np.nan,
+        "slope_change_estimate": slope_estimate,
+        "weeks_to_detect_estimate": to_estimate,
+        "extra_weeks_to_detect_estimate": max(0.0, to_estimate - now)
+        if not np.isnan(to_estimate)
+        else np.nan,
         "max_post_weeks": float(curve["post_weeks"].max()) if len(curve) else np.nan,
     }

@@ -36,8 +36,12 @@ def canonical_schemas(sources: list[str]):
         unique=["respondent_id", "item"],
     )
     comments = pa.DataFrameSchema(
-        {"respondent_id": pa.Column(str), "region": pa.Column(str), "role": pa.Column(str),
-         "comment": pa.Column(str)},
+        {
+            "respondent_id": pa.Column(str),
+            "region": pa.Column(str),
+            "role": pa.Column(str),
+            "comment": pa.Column(str),
+        },
         strict=True,
         ordered=True,
     )

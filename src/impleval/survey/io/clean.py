@@ -20,7 +20,9 @@ def _test_submissions(sub: pd.DataFrame, instrument: Instrument) -> pd.Series:
 def _duplicates(sub: pd.DataFrame, instrument: Instrument) -> pd.Series:
     """Identical answers to every question: keep the earliest submission (ties: lowest id)."""
     answers = [c.name for c in instrument.columns]
-    order = sub.assign(_sid=sub["submission_id"].str.zfill(20)).sort_values(["created", "_sid"], kind="stable")
+    order = sub.assign(_sid=sub["submission_id"].str.zfill(20)).sort_values(
+        ["created", "_sid"], kind="stable"
+    )
     dup = order.duplicated(subset=answers, keep="first")
     return dup.reindex(sub.index)
 
@@ -28,18 +30,27 @@ def _duplicates(sub: pd.DataFrame, instrument: Instrument) -> pd.Series:
 def _out_of_scope_role(sub: pd.DataFrame, instrument: Instrument) -> pd.Series:
     """Roles outside the study (e.g. 'other'), no role given, or no trust given (no region)."""
     roles = instrument.cleaning.get("in_scope_roles") or [
-        c for c in instrument.by_name["role"].codes]
+        c for c in instrument.by_name["role"].codes
+    ]
     return ~sub["role"].isin(roles) | (sub["trust"] == "")
 
 
 def substantive_share(sub: pd.DataFrame, instrument: Instrument, questions: list[str]) -> pd.Series:
-    """Share of the listed questions' items answered with a scored option (not skipped, not NR/dk)."""
-    cols = [c for c in instrument.item_columns if c.question in questions] or instrument.item_columns
-    answered = pd.DataFrame({
-        c.name: (sub[c.name] != "") if c.kind == "linear"
-        else sub[c.name].isin([code for code, (score, _) in c.codes.items() if score is not None])
-        for c in cols
-    })
+    """Share of the listed questions' items answered with a scored option (not skipped, not
+    NR/dk)."""
+    cols = [
+        c for c in instrument.item_columns if c.question in questions
+    ] or instrument.item_columns
+    answered = pd.DataFrame(
+        {
+            c.name: (sub[c.name] != "")
+            if c.kind == "linear"
+            else sub[c.name].isin(
+                [code for code, (score, _) in c.codes.items() if score is not None]
+            )
+            for c in cols
+        }
+    )
     return answered.mean(axis=1)
 
 
@@ -74,4 +85,9 @@ def clean(submissions: pd.DataFrame, instrument: Instrument) -> tuple[pd.DataFra
 
 
 def not_relevant_codes(instrument: Instrument) -> set[str]:
-    return {code for c in instrument.item_columns for code, (_, miss) in c.codes.items() if miss == NOT_RELEVANT}
+    return {
+        code
+        for c in instrument.item_columns
+        for code, (_, miss) in c.codes.items()
+        if miss == NOT_RELEVANT
+    }

@@ -48,7 +48,9 @@ def parse_created(values: pd.Series, timezone: str) -> pd.Series:
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
     m = s.str.match(ISO_OFFSET)
     if m.any():
-        out[m] = pd.to_datetime(s[m].str.replace(" ", "T", n=1), format="ISO8601", utc=True, errors="coerce")
+        out[m] = pd.to_datetime(
+            s[m].str.replace(" ", "T", n=1), format="ISO8601", utc=True, errors="coerce"
+        )
     local = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
     m = s.str.match(ISO_LOCAL) & out.isna()
     if m.any():
@@ -64,15 +66,20 @@ def parse_created(values: pd.Series, timezone: str) -> pd.Series:
         local[m] = (EXCEL_EPOCH + pd.to_timedelta(days, unit="D")).dt.round("s")
     has_local = local.notna()
     if has_local.any():
-        out[has_local] = (local[has_local].dt.tz_localize(timezone, ambiguous="NaT", nonexistent="NaT")
-                          .dt.tz_convert("UTC"))
+        out[has_local] = (
+            local[has_local]
+            .dt.tz_localize(timezone, ambiguous="NaT", nonexistent="NaT")
+            .dt.tz_convert("UTC")
+        )
     return out
 
 
 def _numbers(s: pd.Series) -> pd.Series:
     """Decimal point or comma, spaces as thousands separators; '' → NaN; junk → NaN."""
     clean = s.str.strip().str.replace("\u00a0", "").str.replace(" ", "")
-    clean = clean.where(~(clean.str.contains(",") & ~clean.str.contains(r"\.")), clean.str.replace(",", "."))
+    clean = clean.where(
+        ~(clean.str.contains(",") & ~clean.str.contains(r"\.")), clean.str.replace(",", ".")
+    )
     return pd.to_numeric(clean.replace("", np.nan), errors="coerce")
 
 
@@ -84,12 +91,18 @@ def validate_export(export: SurveyExport, instrument: Instrument) -> pd.DataFram
     from impleval.privacy.deid import check_allowed_columns
 
     data, file = export.data, export.file
-    check_allowed_columns(data.columns, instrument.allowed_columns(), file=file)  # fail closed first
+    check_allowed_columns(
+        data.columns, instrument.allowed_columns(), file=file
+    )  # fail closed first
     problems = ProblemCollector()
     for col in [*SYSTEM_COLUMNS[:2], *[c.name for c in instrument.columns]]:
         if col not in data.columns:
-            problems.add(file, f"a column named '{col}' (from the codebook and the study's survey.yaml)",
-                         row=export.header_row or None, column=col)
+            problems.add(
+                file,
+                f"a column named '{col}' (from the codebook and the study's survey.yaml)",
+                row=export.header_row or None,
+                column=col,
+            )
     if problems:  # without the columns the values cannot be checked meaningfully
         problems.raise_if_any()
     rows = pd.Series(export.rows, index=data.index)
@@ -105,18 +118,31 @@ def validate_export(export: SurveyExport, instrument: Instrument) -> pd.DataFram
     dup = sid.duplicated(keep=False) & (sid != "")
     for value, group in rows[dup].groupby(sid[dup], sort=False):
         listed = ", ".join(str(r) for r in group)
-        problems.add(file, f"a unique submission id (the same id is on rows {listed})",
-                     int(group.iloc[-1]), "$submission_id", value)
+        problems.add(
+            file,
+            f"a unique submission id (the same id is on rows {listed})",
+            int(group.iloc[-1]),
+            "$submission_id",
+            value,
+        )
     out["submission_id"] = sid
     created = parse_created(data["$created"], tz)
-    report(created.isna(), "$created", data["$created"],
-           "a date-time like 2025-03-04T09:12:44+01:00, 04.03.2025 09:12 or an Excel date number")
+    report(
+        created.isna(),
+        "$created",
+        data["$created"],
+        "a date-time like 2025-03-04T09:12:44+01:00, 04.03.2025 09:12 or an Excel date number",
+    )
     out["created"] = created
     if "$answer_time_ms" in data.columns:
         raw_time = data["$answer_time_ms"]
         ms = _numbers(raw_time)
-        report((ms.isna() & (raw_time.str.strip() != "")) | (ms < 0), "$answer_time_ms", raw_time,
-               "a non-negative number of milliseconds")
+        report(
+            (ms.isna() & (raw_time.str.strip() != "")) | (ms < 0),
+            "$answer_time_ms",
+            raw_time,
+            "a non-negative number of milliseconds",
+        )
         out["answer_time_s"] = ms / 1000.0
     else:
         out["answer_time_s"] = np.nan
@@ -128,7 +154,12 @@ def validate_export(export: SurveyExport, instrument: Instrument) -> pd.DataFram
         s = data[col.name].fillna("").astype(str).str.strip()
         if col.kind == "choice":
             codes = list(col.codes)
-            report(~s.isin(codes + [""]), col.name, s, f"one of the option codes {', '.join(codes)} or empty")
+            report(
+                ~s.isin(codes + [""]),
+                col.name,
+                s,
+                f"one of the option codes {', '.join(codes)} or empty",
+            )
         elif col.kind == "checkbox":
             s = _integer_text(s)
             report(~s.isin(["", "0", "1"]), col.name, s, "0 or 1 (or empty) for a checkbox option")
@@ -143,7 +174,9 @@ def validate_export(export: SurveyExport, instrument: Instrument) -> pd.DataFram
     return out.reset_index(drop=True)
 
 
-def refuse_question_text_headers(columns, instrument: Instrument, file: str, header_row: int = 1) -> None:
+def refuse_question_text_headers(
+    columns, instrument: Instrument, file: str, header_row: int = 1
+) -> None:
     """Wide reports exported without a codebook carry question texts as headers: refuse them."""
     known = set(instrument.wide_columns())
     cols = [str(c) for c in columns if not str(c).startswith("$")]
@@ -151,15 +184,25 @@ def refuse_question_text_headers(columns, instrument: Instrument, file: str, hea
     for lang in ("nb", "en"):
         texts |= {t.strip().lower() for t in instrument.labels(lang).values()}
     unknown = [c for c in cols if c not in known]
-    wordy = [c for c in unknown if c.strip().lower() in texts or len(c.split()) >= 3
-             or any(c.strip().lower().startswith(t) for t in texts if len(t) > 12)]
+    wordy = [
+        c
+        for c in unknown
+        if c.strip().lower() in texts
+        or len(c.split()) >= 3
+        or any(c.strip().lower().startswith(t) for t in texts if len(t) > 12)
+    ]
     # Question texts instead of ids: refuse when the unknown headers look like texts, and when
     # few of the headers are ids at all.
     if wordy and (len(wordy) >= 3 or len(unknown) > len(cols) / 2):
-        raise InputError(Problem(
-            file,
-            "column headers that are the form's external ids (e.g. 'CO.CO1', 'trust'); these headers "
-            "look like question texts: download the report again with the codebook activated "
-            "(Nettskjema: 'Kodebok' on) and export the codebook JSON",
-            row=header_row, column=wordy[0], value=None,
-        ))
+        raise InputError(
+            Problem(
+                file,
+                "column headers that are the form's external ids (e.g. 'CO.CO1', 'trust'); these "
+                "headers "
+                "look like question texts: download the report again with the codebook activated "
+                "(Nettskjema: 'Kodebok' on) and export the codebook JSON",
+                row=header_row,
+                column=wordy[0],
+                value=None,
+            )
+        )

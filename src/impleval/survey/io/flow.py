@@ -1,4 +1,5 @@
-"""Participant flow: the cleaning counts as a results table and report values (the figure: survey.plots.flow).
+"""Participant flow: the cleaning counts as a results table and report values (the figure:
+survey.plots.flow).
 
 Flow counts are exact (as in a CONSORT diagram) and not small-cell suppressed: they count
 submissions removed by a rule over the whole sample, not people with an attribute in a group, so
@@ -32,6 +33,8 @@ DESCRIPTIONS = {
         "analysed": "Analysed",
     },
 }
+
+
 def _context(cleaning: dict, language: str) -> dict:
     start = cleaning.get("fielding_start") or ""
     if start:
@@ -48,11 +51,14 @@ def flow_table(counts: pd.DataFrame, cleaning: dict, language: str = "nb") -> pd
     ctx = _context(cleaning, language)
     text = DESCRIPTIONS[language]
     last = int(counts["n_remaining"].iloc[-1])
-    out = pd.concat([counts, pd.DataFrame([{"step": "analysed", "n_removed": 0, "n_remaining": last}])],
-                    ignore_index=True)
+    out = pd.concat(
+        [counts, pd.DataFrame([{"step": "analysed", "n_removed": 0, "n_remaining": last}])],
+        ignore_index=True,
+    )
     out.insert(1, "description", [text[s].format(**ctx) for s in out["step"]])
     return out[["step", "description", "n_removed", "n_remaining"]].astype(
-        {"n_removed": "int64", "n_remaining": "int64"})
+        {"n_removed": "int64", "n_remaining": "int64"}
+    )
 
 
 def flow_values(flow: pd.DataFrame, extra: dict, language: str = "nb") -> dict:
@@ -60,16 +66,26 @@ def flow_values(flow: pd.DataFrame, extra: dict, language: str = "nb") -> dict:
     received = int(flow["n_remaining"].iloc[0])
     analysed = int(flow["n_remaining"].iloc[-1])
     steps = {
-        row.step: {"n_removed": fmt.integer(row.n_removed, language),
-                   "n_remaining": fmt.integer(row.n_remaining, language)}
-        for row in flow.itertuples() if row.step not in ("received", "analysed")
+        row.step: {
+            "n_removed": fmt.integer(row.n_removed, language),
+            "n_remaining": fmt.integer(row.n_remaining, language),
+        }
+        for row in flow.itertuples()
+        if row.step not in ("received", "analysed")
     }
     values = {
         "n_received": fmt.integer(received, language),
         "n_analysed": fmt.integer(analysed, language),
         "n_removed": fmt.integer(received - analysed, language),
-        "share_analysed": fmt.percent(analysed / received if received else float("nan"), 0, language),
+        "share_analysed": fmt.percent(
+            analysed / received if received else float("nan"), 0, language
+        ),
         "steps": steps,
     }
-    values.update({k: (fmt.integer(v, language) if isinstance(v, (int, float)) else v) for k, v in extra.items()})
+    values.update(
+        {
+            k: (fmt.integer(v, language) if isinstance(v, (int, float)) else v)
+            for k, v in extra.items()
+        }
+    )
     return {"survey_flow": values}

@@ -22,7 +22,9 @@ def _read_sav(path: str) -> pd.DataFrame:
     try:
         df, _ = pyreadstat.read_sav(path)
     except Exception as err:  # pyreadstat raises its own ReadstatError/PyreadstatError types
-        raise InputError(Problem(path, f"a readable SPSS .sav file ({type(err).__name__}: {err})")) from None
+        raise InputError(
+            Problem(path, f"a readable SPSS .sav file ({type(err).__name__}: {err})")
+        ) from None
     # Numbers → text the same way a CSV would show them ('3', not '3.0'); missing → ''.
     text = df.astype(object).where(df.notna(), "").astype(str)
     return text.apply(_integer_text)
@@ -35,11 +37,19 @@ def read_generic(path: str | os.PathLike, instrument: Instrument) -> SurveyExpor
     if suffix == ".sav":
         data, header_row, warnings = _read_sav(path), 1, []
     else:
-        id_source = next((s for s, t in mapping["columns"].items() if t == "$submission_id"), "$submission_id")
-        table = read_xlsx(path, required=[id_source]) if suffix in {".xlsx", ".xlsm"} else read_delimited(path)
+        id_source = next(
+            (s for s, t in mapping["columns"].items() if t == "$submission_id"), "$submission_id"
+        )
+        table = (
+            read_xlsx(path, required=[id_source])
+            if suffix in {".xlsx", ".xlsm"}
+            else read_delimited(path)
+        )
         data, header_row, warnings = table.data, table.header_row, table.warnings
     if data.empty:
-        raise InputError(Problem(path, "at least one data row below the header", row=header_row + 1))
+        raise InputError(
+            Problem(path, "at least one data row below the header", row=header_row + 1)
+        )
     data = data.rename(columns=mapping["columns"]).reset_index(drop=True)
     recode = mapping["values"]
     for col in instrument.columns:
@@ -48,7 +58,7 @@ def read_generic(path: str | os.PathLike, instrument: Instrument) -> SurveyExpor
         table_map = recode.get(col.question) or recode.get(col.scale or "")
         if table_map:
             s = _integer_text(data[col.name].astype(str).str.strip())
-            data[col.name] = s.map(lambda v: table_map.get(v, v))
+            data[col.name] = s.map(lambda v, table_map=table_map: table_map.get(v, v))
     if "$created" in data.columns:
         data["$created"] = data["$created"].astype(str)
     rows = np.arange(len(data)) + header_row + 1

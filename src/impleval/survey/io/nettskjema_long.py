@@ -47,7 +47,10 @@ def read_long(path: str | os.PathLike, instrument: Instrument) -> SurveyExport:
     problems = ProblemCollector()
     cols = instrument.by_name
     matrix = {c.question for c in instrument.columns if c.kind == "choice" and "." in c.name}
-    checkbox = {c.question: [x for x in instrument.columns_of(c.question)] for c in instrument.sources_columns()}
+    checkbox = {
+        c.question: [x for x in instrument.columns_of(c.question)]
+        for c in instrument.sources_columns()
+    }
     cells: dict[str, dict[str, str]] = {}
     meta: dict[str, dict] = {}
     for line_no, line in enumerate(text.splitlines(), start=1):
@@ -56,26 +59,42 @@ def read_long(path: str | os.PathLike, instrument: Instrument) -> SurveyExport:
         try:
             rec = json.loads(line)
         except json.JSONDecodeError as err:
-            problems.add(path, f"one JSON object per line ({err.msg})", row=line_no, value=line[:60])
+            problems.add(
+                path, f"one JSON object per line ({err.msg})", row=line_no, value=line[:60]
+            )
             continue
         missing = [k for k in REQUIRED if rec.get(k) in (None, "")]
         if not isinstance(rec, dict) or missing:
-            problems.add(path, f"an answer record with {', '.join(REQUIRED)}", row=line_no,
-                         column=", ".join(missing) or None)
+            problems.add(
+                path,
+                f"an answer record with {', '.join(REQUIRED)}",
+                row=line_no,
+                column=", ".join(missing) or None,
+            )
             continue
         sid = str(rec["submissionId"]).strip()
         m = meta.setdefault(sid, {"row": line_no, "created": "", "time": ""})
         created = str(rec.get("createdDate") or "").strip()
         if created and m["created"] and created != m["created"]:
-            problems.add(path, f"the same createdDate on every record of submission {sid} ({m['created']})",
-                         row=line_no, column="createdDate", value=created)
+            problems.add(
+                path,
+                f"the same createdDate on every record of submission {sid} ({m['created']})",
+                row=line_no,
+                column="createdDate",
+                value=created,
+            )
         m["created"] = m["created"] or created
         seconds = str(rec.get("answerTimeSeconds") or "").strip()
         if seconds:
             value = _number(seconds)
             if value is None or value < 0:
-                problems.add(path, "a non-negative number of seconds (decimal comma or point)", row=line_no,
-                             column="answerTimeSeconds", value=seconds)
+                problems.add(
+                    path,
+                    "a non-negative number of seconds (decimal comma or point)",
+                    row=line_no,
+                    column="answerTimeSeconds",
+                    value=seconds,
+                )
             else:
                 m["time"] = str(int(round(value * 1000)))
         qid = str(rec["externalElementId"]).strip()
@@ -89,42 +108,74 @@ def read_long(path: str | os.PathLike, instrument: Instrument) -> SurveyExport:
             known = {c.option for c in checkbox[qid]}
             for o in options:
                 if o not in known:
-                    problems.add(path, f"one of the option codes {', '.join(sorted(known))}", row=line_no,
-                                 column=qid, value=o)
+                    problems.add(
+                        path,
+                        f"one of the option codes {', '.join(sorted(known))}",
+                        row=line_no,
+                        column=qid,
+                        value=o,
+                    )
             for c in checkbox[qid]:
                 row_cells[c.name] = "1" if c.option in options else "0"
             continue
         name = f"{qid}.{sub}" if qid in matrix else qid
         col = cols.get(name)
         if col is None:
-            problems.add(path, "a question (and matrix row) defined in the study's survey.yaml",
-                         row=line_no, column="externalElementId", value=name)
+            problems.add(
+                path,
+                "a question (and matrix row) defined in the study's survey.yaml",
+                row=line_no,
+                column="externalElementId",
+                value=name,
+            )
             continue
         if name in row_cells:
-            problems.add(path, f"one answer per question per submission ({name} answered twice in {sid})",
-                         row=line_no, column=name)
+            problems.add(
+                path,
+                f"one answer per question per submission ({name} answered twice in {sid})",
+                row=line_no,
+                column=name,
+            )
         if col.kind == "choice":
             if len(options) > 1:
-                problems.add(path, "a single option for a single-choice question", row=line_no, column=name,
-                             value=",".join(options))
+                problems.add(
+                    path,
+                    "a single option for a single-choice question",
+                    row=line_no,
+                    column=name,
+                    value=",".join(options),
+                )
             value = options[0] if options else ""
             if value and value not in col.codes:
-                problems.add(path, f"one of the option codes {', '.join(col.codes)}", row=line_no,
-                             column=name, value=value)
+                problems.add(
+                    path,
+                    f"one of the option codes {', '.join(col.codes)}",
+                    row=line_no,
+                    column=name,
+                    value=value,
+                )
         else:
             value = "" if answer is None else str(answer)
             if col.kind == "linear" and value.strip():
                 num = _number(value)
                 lo, hi = col.linear
                 if num is None or num % 1 != 0 or not lo <= num <= hi:
-                    problems.add(path, f"a whole number from {lo} to {hi}", row=line_no, column=name, value=value)
+                    problems.add(
+                        path,
+                        f"a whole number from {lo} to {hi}",
+                        row=line_no,
+                        column=name,
+                        value=value,
+                    )
         row_cells[name] = value
     problems.raise_if_any()
     if not meta:
         raise InputError(Problem(path, "at least one answer record"))
     order = sorted(meta, key=lambda s: (len(s), s))  # numeric ids in submission order
     names = [c.name for c in instrument.columns]
-    data = pd.DataFrame([[cells[s].get(n, "") for n in names] for s in order], columns=names, dtype=str)
+    data = pd.DataFrame(
+        [[cells[s].get(n, "") for n in names] for s in order], columns=names, dtype=str
+    )
     data.insert(0, "$submission_id", order)
     data.insert(1, "$created", [meta[s]["created"] for s in order])
     data["$answer_time_ms"] = [meta[s]["time"] for s in order]

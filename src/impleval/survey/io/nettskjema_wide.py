@@ -24,8 +24,10 @@ from impleval.tabular import read_delimited, read_xlsx
 log = logging.getLogger(__name__)
 
 ANSWERLESS = {"HEADING", "TEXT", "IMAGE", "PAGE_BREAK"}
-ASK_FOR_CODEBOOK = ("the form's codebook JSON (Nettskjema: activate the codebook and export it, or "
-                    "GET /api/v3/form/<id>/elements) next to the report")
+ASK_FOR_CODEBOOK = (
+    "the form's codebook JSON (Nettskjema: activate the codebook and export it, or "
+    "GET /api/v3/form/<id>/elements) next to the report"
+)
 
 
 def read_codebook(path: str | os.PathLike | None) -> list[dict]:
@@ -38,7 +40,9 @@ def read_codebook(path: str | os.PathLike | None) -> list[dict]:
         raise InputError(Problem(path, f"valid JSON ({err})")) from None
     elements = data.get("elements") if isinstance(data, dict) else data
     if not isinstance(elements, list) or not all(isinstance(e, dict) for e in elements):
-        raise InputError(Problem(path, "a Nettskjema codebook: a list of elements (or {'elements': [...]})"))
+        raise InputError(
+            Problem(path, "a Nettskjema codebook: a list of elements (or {'elements': [...]})")
+        )
     problems = ProblemCollector()
     for i, e in enumerate(elements, start=1):
         for key in ("elementType", "externalElementId"):
@@ -53,49 +57,82 @@ def check_codebook(elements: list[dict], instrument: Instrument, path: str) -> l
     (config codes that the form does not offer); raises InputError for unmapped data ids."""
     problems = ProblemCollector()
     warnings: list[str] = []
-    by_id = {str(e.get("externalElementId")): e for e in elements if e.get("elementType") not in ANSWERLESS}
+    by_id = {
+        str(e.get("externalElementId")): e
+        for e in elements
+        if e.get("elementType") not in ANSWERLESS
+    }
     config_ids = {q["id"] for q in instrument.questions}
     for eid, e in by_id.items():
         if eid not in config_ids:
-            problems.add(path, "a question defined in the study's survey.yaml (questions: id); add it there "
-                         "or remove it from the form", column=eid, value=e.get("elementType"))
+            problems.add(
+                path,
+                "a question defined in the study's survey.yaml (questions: id); add it there "
+                "or remove it from the form",
+                column=eid,
+                value=e.get("elementType"),
+            )
     for q in instrument.questions:
         e = by_id.get(q["id"])
         if e is None:
-            problems.add(path, f"a codebook element for the question '{q['id']}' defined in survey.yaml",
-                         column=q["id"])
+            problems.add(
+                path,
+                f"a codebook element for the question '{q['id']}' defined in survey.yaml",
+                column=q["id"],
+            )
             continue
         if e.get("elementType") != q["type"]:
-            problems.add(path, f"element type {q['type']} as in survey.yaml", column=q["id"],
-                         value=e.get("elementType"))
+            problems.add(
+                path,
+                f"element type {q['type']} as in survey.yaml",
+                column=q["id"],
+                value=e.get("elementType"),
+            )
         cols = instrument.columns_of(q["id"])
         if q["type"] == "MATRIX_RADIO":
             rows = {str(s.get("externalElementId")) for s in e.get("subElements") or []}
             want = {c.item for c in cols}
             for r in sorted(rows - want):
-                problems.add(path, f"a matrix row mapped in survey.yaml ({', '.join(sorted(want))})",
-                             column=q["id"], value=r)
+                problems.add(
+                    path,
+                    f"a matrix row mapped in survey.yaml ({', '.join(sorted(want))})",
+                    column=q["id"],
+                    value=r,
+                )
             for r in sorted(want - rows):
                 problems.add(path, f"the matrix row '{r}' defined in survey.yaml", column=q["id"])
         if q["type"] == "LINEAR_SCALE":
             lo, hi = cols[0].linear
             got = (e.get("minimumValue"), e.get("maximumValue"))
             if got != (None, None) and tuple(int(v) for v in got) != (lo, hi):
-                problems.add(path, f"a scale from {lo} to {hi} as in survey.yaml", column=q["id"], value=str(got))
+                problems.add(
+                    path,
+                    f"a scale from {lo} to {hi} as in survey.yaml",
+                    column=q["id"],
+                    value=str(got),
+                )
         if q["type"] in {"RADIO", "SELECT", "MATRIX_RADIO", "CHECKBOX"}:
             offered = {str(o.get("externalAnswerOptionId")) for o in e.get("answerOptions") or []}
             known = set(cols[0].codes) if q["type"] != "CHECKBOX" else {c.option for c in cols}
             for code in sorted(offered - known):
-                problems.add(path, f"an option code mapped in survey.yaml ({', '.join(sorted(known))})",
-                             column=q["id"], value=code)
+                problems.add(
+                    path,
+                    f"an option code mapped in survey.yaml ({', '.join(sorted(known))})",
+                    column=q["id"],
+                    value=code,
+                )
             for code in sorted(known - offered):
-                warnings.append(f"{Path(path).name}: option '{code}' of '{q['id']}' is in survey.yaml "
-                                "but not offered by the form")
+                warnings.append(
+                    f"{Path(path).name}: option '{code}' of '{q['id']}' is in survey.yaml "
+                    "but not offered by the form"
+                )
     problems.raise_if_any()
     return warnings
 
 
-def read_wide(report: str | os.PathLike, codebook: str | os.PathLike | None, instrument: Instrument) -> SurveyExport:
+def read_wide(
+    report: str | os.PathLike, codebook: str | os.PathLike | None, instrument: Instrument
+) -> SurveyExport:
     """The wide submissions report (CSV/TXT/TSV or XLSX) checked against its codebook."""
     report = str(report)
     if Path(report).suffix.lower() in {".xlsx", ".xlsm"}:
@@ -109,10 +146,17 @@ def read_wide(report: str | os.PathLike, codebook: str | os.PathLike | None, ins
     for w in codebook_warnings:
         log.warning(w)
     if table.data.empty:
-        raise InputError(Problem(report, "at least one submission below the header", row=table.header_row + 1))
+        raise InputError(
+            Problem(report, "at least one submission below the header", row=table.header_row + 1)
+        )
     rows = np.arange(len(table.data)) + table.header_row + 1
-    return SurveyExport(table.data.reset_index(drop=True), report, rows, table.header_row,
-                        table.warnings + codebook_warnings)
+    return SurveyExport(
+        table.data.reset_index(drop=True),
+        report,
+        rows,
+        table.header_row,
+        table.warnings + codebook_warnings,
+    )
 
 
 def check_field_counts(path: str, sep: str) -> None:
@@ -131,8 +175,14 @@ def check_field_counts(path: str, sep: str) -> None:
             width = len(fields)
             continue
         if fields and len(fields) != width:
-            others = [s for s in (";", ",", "\t") if s != sep and len(fields) == 1 and s in fields[0]]
+            others = [
+                s for s in (";", ",", "\t") if s != sep and len(fields) == 1 and s in fields[0]
+            ]
             hint = f" (this row seems to use {others[0]!r})" if others else ""
-            problems.add(path, f"{width} fields separated by {sep!r} like the header{hint}", row=line_no,
-                         value=f"{len(fields)} field(s)")
+            problems.add(
+                path,
+                f"{width} fields separated by {sep!r} like the header{hint}",
+                row=line_no,
+                value=f"{len(fields)} field(s)",
+            )
     problems.raise_if_any()

@@ -19,10 +19,10 @@ import pandas as pd
 
 from impleval import fmt
 from impleval.errors import InputError, Problem
-from impleval.survey.io.clean import clean
-from impleval.survey.io.flow import flow_table, flow_values
-from impleval.survey.io.export import SurveyExport, validate_export
 from impleval.survey.io.canonical import canonical_schemas
+from impleval.survey.io.clean import clean
+from impleval.survey.io.export import SurveyExport, validate_export
+from impleval.survey.io.flow import flow_table, flow_values
 from impleval.survey.settings import DONT_KNOW, NOT_RELEVANT, Instrument
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,9 @@ def read_export(inputs: dict, instrument: Instrument) -> SurveyExport:
         from impleval.survey.io.generic import read_generic
 
         return read_generic(inputs["report"], instrument)
-    raise InputError(Problem("config.yaml", f"inputs.survey.format one of {', '.join(FORMATS)}", value=str(fmt)))
+    raise InputError(
+        Problem("config.yaml", f"inputs.survey.format one of {', '.join(FORMATS)}", value=str(fmt))
+    )
 
 
 def canonical_responses(kept: pd.DataFrame, ids: pd.Series, instrument: Instrument) -> pd.DataFrame:
@@ -77,21 +79,31 @@ def canonical_responses(kept: pd.DataFrame, ids: pd.Series, instrument: Instrume
             scores[:, j] = score_u[index]
             continue
         info = [c.codes.get(u, (None, None)) for u in uniques]
-        scores[:, j] = np.array([np.nan if score is None else float(score) for score, _ in info])[index]
+        scores[:, j] = np.array([np.nan if score is None else float(score) for score, _ in info])[
+            index
+        ]
         nr[:, j] = np.array([miss == NOT_RELEVANT for _, miss in info])[index]
         dk[:, j] = np.array([miss == DONT_KNOW for _, miss in info])[index]
-    return pd.DataFrame({
-        "respondent_id": np.repeat(ids.to_numpy(dtype=object), k),
-        "item": np.tile(np.array([c.item for c in cols], dtype=object), n),
-        "code": codes.ravel(),
-        "score": scores.ravel(),
-        "not_relevant": nr.ravel(),
-        "dont_know": dk.ravel(),
-    }).astype({"respondent_id": str, "item": str, "code": str})
+    return pd.DataFrame(
+        {
+            "respondent_id": np.repeat(ids.to_numpy(dtype=object), k),
+            "item": np.tile(np.array([c.item for c in cols], dtype=object), n),
+            "code": codes.ravel(),
+            "score": scores.ravel(),
+            "not_relevant": nr.ravel(),
+            "dont_know": dk.ravel(),
+        }
+    ).astype({"respondent_id": str, "item": str, "code": str})
 
 
-def prepare(export: SurveyExport, instrument: Instrument, *, on_hit: str = "fail", names=(),
-            language: str = "nb") -> PreparedSurvey:
+def prepare(
+    export: SurveyExport,
+    instrument: Instrument,
+    *,
+    on_hit: str = "fail",
+    names=(),
+    language: str = "nb",
+) -> PreparedSurvey:
     from impleval.privacy.deid import gate_frame
 
     submissions = validate_export(export, instrument)
@@ -103,29 +115,46 @@ def prepare(export: SurveyExport, instrument: Instrument, *, on_hit: str = "fail
     ids = pd.Series([f"R{i:0{width}d}" for i in range(1, len(kept) + 1)])
     region = kept["trust"].map(instrument.trust_region)
     sources = instrument.sources_columns()
-    respondents = pd.DataFrame({
-        "respondent_id": ids,
-        "region": region.astype(str),
-        "trust": kept["trust"].astype(str),
-        "role": kept["role"].astype(str),
-        "TRAINING": kept["TRAINING"].astype(str) if "TRAINING" in kept else "",
-        # all-empty (skipped) and all-0 both mean "none ticked"
-        **{c.name.replace(".", "_"): (kept[c.name] == "1").astype("int64") for c in sources},
-        "answer_time_s": kept["answer_time_s"].astype(float),
-    })
+    respondents = pd.DataFrame(
+        {
+            "respondent_id": ids,
+            "region": region.astype(str),
+            "trust": kept["trust"].astype(str),
+            "role": kept["role"].astype(str),
+            "TRAINING": kept["TRAINING"].astype(str) if "TRAINING" in kept else "",
+            # all-empty (skipped) and all-0 both mean "none ticked"
+            **{c.name.replace(".", "_"): (kept[c.name] == "1").astype("int64") for c in sources},
+            "answer_time_s": kept["answer_time_s"].astype(float),
+        }
+    )
     responses = canonical_responses(kept, ids, instrument)
     comment_cols = [c.name for c in instrument.columns if c.use == "comment"]
-    has = kept[comment_cols].ne("").any(axis=1) if comment_cols else pd.Series(False, index=kept.index)
+    has = (
+        kept[comment_cols].ne("").any(axis=1)
+        if comment_cols
+        else pd.Series(False, index=kept.index)
+    )
     # The gate scans the export's own text columns so that a hit names the column the user sees.
     text = kept.loc[has, comment_cols].reset_index(drop=True)
-    text, deid = gate_frame(text, text_columns=comment_cols, source="survey_comments", file=export.file,
-                            on_hit=on_hit, names=names, rows=kept.loc[has, "row"].to_list())
-    comments = pd.DataFrame({
-        "respondent_id": ids[has].to_numpy(),
-        "region": region[has].to_numpy(),
-        "role": kept.loc[has, "role"].to_numpy(),
-        "comment": text.agg(lambda r: "\n".join(v for v in r if v), axis=1).to_numpy() if len(text) else [],
-    }).astype(str)
+    text, deid = gate_frame(
+        text,
+        text_columns=comment_cols,
+        source="survey_comments",
+        file=export.file,
+        on_hit=on_hit,
+        names=names,
+        rows=kept.loc[has, "row"].to_list(),
+    )
+    comments = pd.DataFrame(
+        {
+            "respondent_id": ids[has].to_numpy(),
+            "region": region[has].to_numpy(),
+            "role": kept.loc[has, "role"].to_numpy(),
+            "comment": text.agg(lambda r: "\n".join(v for v in r if v), axis=1).to_numpy()
+            if len(text)
+            else [],
+        }
+    ).astype(str)
     flow = flow_table(counts, instrument.cleaning, language)
     extra = {
         "n_trusts": int(respondents["trust"].nunique()),
@@ -135,8 +164,14 @@ def prepare(export: SurveyExport, instrument: Instrument, *, on_hit: str = "fail
         "min_items_share": fmt.percent(instrument.cleaning["min_items_share"], 0, language),
     }
     schema_r, schema_l, schema_c = canonical_schemas([c.name.replace(".", "_") for c in sources])
-    return PreparedSurvey(schema_r.validate(respondents), schema_l.validate(responses), schema_c.validate(comments),
-                          flow, deid, flow_values(flow, extra, language))
+    return PreparedSurvey(
+        schema_r.validate(respondents),
+        schema_l.validate(responses),
+        schema_c.validate(comments),
+        flow,
+        deid,
+        flow_values(flow, extra, language),
+    )
 
 
 def write_parquet(df: pd.DataFrame, path) -> None:
@@ -170,8 +205,13 @@ def run_prepare(inputs: dict, study: dict, params: dict, out: dict) -> PreparedS
     instrument = load_study(study["survey"], study["organisation"], study["schema"])
     export = read_export(inputs, instrument)
     names = read_names(params["names_file"]) if params.get("names_file") else []
-    result = prepare(export, instrument, on_hit=params.get("on_hit", "fail"), names=names,
-                     language=params.get("language", "nb"))
+    result = prepare(
+        export,
+        instrument,
+        on_hit=params.get("on_hit", "fail"),
+        names=names,
+        language=params.get("language", "nb"),
+    )
     write_outputs(result, out)
     flow = result.flow.set_index("step")["n_remaining"]
     log.info("survey: %d received, %d analysed", flow.iloc[0], flow.iloc[-1])
@@ -179,11 +219,18 @@ def run_prepare(inputs: dict, study: dict, params: dict, out: dict) -> PreparedS
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Prepare the survey data (import, validate, clean, de-identify).")
+    parser = argparse.ArgumentParser(
+        description="Prepare the survey data (import, validate, clean, de-identify)."
+    )
     parser.add_argument("--config", default="config/config.yaml")
-    parser.add_argument("--out", default="results", help="results folder (interim/, tables/, values/ below it)")
-    parser.add_argument("--schema", default="config/schema/survey.schema.yaml",
-                        help="JSON schema of the survey definition")
+    parser.add_argument(
+        "--out", default="results", help="results folder (interim/, tables/, values/ below it)"
+    )
+    parser.add_argument(
+        "--schema",
+        default="config/schema/survey.schema.yaml",
+        help="JSON schema of the survey definition",
+    )
     args = parser.parse_args(argv)
     from impleval.config import load_yaml
     from impleval.runner import setup_logging
@@ -194,10 +241,16 @@ def main(argv: list[str] | None = None) -> int:
         out = Path(args.out)
         run_prepare(
             cfg["inputs"]["survey"],
-            {"survey": cfg["study"]["survey"], "organisation": cfg["study"]["organisation"],
-             "schema": args.schema},
-            {"on_hit": cfg.get("deid", {}).get("on_hit", "fail"), "names_file": cfg.get("deid", {}).get("names_file"),
-             "language": cfg.get("report", {}).get("language", "nb")},
+            {
+                "survey": cfg["study"]["survey"],
+                "organisation": cfg["study"]["organisation"],
+                "schema": args.schema,
+            },
+            {
+                "on_hit": cfg.get("deid", {}).get("on_hit", "fail"),
+                "names_file": cfg.get("deid", {}).get("names_file"),
+                "language": cfg.get("report", {}).get("language", "nb"),
+            },
             output_paths(out),
         )
     except InputError as err:

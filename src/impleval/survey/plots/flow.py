@@ -11,16 +11,20 @@ from impleval.figures import OKABE_ITO
 FIGURE_TEXT = {
     "nb": {
         "caption": "Deltakerflyt i spørreundersøkelsen: gjenværende svar etter hvert rensetrinn "
-                   "(tall i parentes: fjernet i trinnet).",
-        "alt": "Liggende stolper, én per rensetrinn. {received} svar kom inn; {analysed} gjensto til analyse "
-               "etter at {removed} ble fjernet.",
+        "(tall i parentes: fjernet i trinnet).",
+        "alt": (
+            "Liggende stolper, én per rensetrinn. {received} svar kom inn; {analysed} gjensto til "
+            "analyse etter at {removed} ble fjernet."
+        ),
         "xlabel": "Gjenværende svar",
     },
     "en": {
         "caption": "Survey participant flow: submissions remaining after each cleaning step "
-                   "(in brackets: removed at that step).",
-        "alt": "Horizontal bars, one per cleaning step. {received} submissions were received; {analysed} "
-               "remained for analysis after {removed} were removed.",
+        "(in brackets: removed at that step).",
+        "alt": (
+            "Horizontal bars, one per cleaning step. {received} submissions were received; "
+            "{analysed} remained for analysis after {removed} were removed."
+        ),
         "xlabel": "Submissions remaining",
     },
 }
@@ -36,7 +40,7 @@ def plot_flow(flow: pd.DataFrame, language: str = "nb"):
     y = range(len(flow))[::-1]
     colours = [OKABE_ITO[0]] + [OKABE_ITO[4]] * (len(flow) - 2) + [OKABE_ITO[2]]
     ax.barh(list(y), remaining, color=colours[: len(flow)], height=0.6)
-    for yi, row in zip(y, flow.itertuples()):
+    for yi, row in zip(y, flow.itertuples(), strict=True):
         note = fmt.integer(row.n_remaining, language)
         if row.step not in ("received", "analysed"):
             note += f" (−{fmt.integer(row.n_removed, language)})"
@@ -46,6 +50,9 @@ def plot_flow(flow: pd.DataFrame, language: str = "nb"):
     text = FIGURE_TEXT[language]
     ax.set_xlabel(text["xlabel"])
     received, analysed = int(remaining[0]), int(remaining[-1])
-    alt = text["alt"].format(received=fmt.integer(received, language), analysed=fmt.integer(analysed, language),
-                             removed=fmt.integer(received - analysed, language))
+    alt = text["alt"].format(
+        received=fmt.integer(received, language),
+        analysed=fmt.integer(analysed, language),
+        removed=fmt.integer(received - analysed, language),
+    )
     return fig, text["caption"], alt

@@ -11,13 +11,19 @@ from impleval.privacy.suppress import visible_groups
 from impleval.survey.plots.common import TEXT
 
 
-def likert_shares(responses: pd.DataFrame, respondents: pd.DataFrame, blocks: dict[str, list[str]],
-                  group_var: str, min_cell: int) -> pd.DataFrame:
+def likert_shares(
+    responses: pd.DataFrame,
+    respondents: pd.DataFrame,
+    blocks: dict[str, list[str]],
+    group_var: str,
+    min_cell: int,
+) -> pd.DataFrame:
     """Per block × group: share of each score 1..5 among substantive answers, and the share of
     not relevant/don't know among all answers given; groups with < min_cell respondents dropped."""
     item_block = {i: b for b, items in blocks.items() for i in items}
     df = responses[responses["item"].isin(item_block)].merge(
-        respondents[["respondent_id", group_var]], on="respondent_id")
+        respondents[["respondent_id", group_var]], on="respondent_id"
+    )
     df["block"] = df["item"].map(item_block)
     df["nr"] = df["not_relevant"].astype(bool) | df["dont_know"].astype(bool)
     df = df[df["score"].notna() | df["nr"]]
@@ -34,15 +40,26 @@ def likert_shares(responses: pd.DataFrame, respondents: pd.DataFrame, blocks: di
     return pd.DataFrame(rows)
 
 
-def likert_bars(shares: pd.DataFrame, blocks: list[str], block_labels: dict, groups: list[str],
-                group_labels: dict, language: str):
+def likert_bars(
+    shares: pd.DataFrame,
+    blocks: list[str],
+    block_labels: dict,
+    groups: list[str],
+    group_labels: dict,
+    language: str,
+):
     """Diverging stacked bars centred on the neutral midpoint; not relevant in its own panel."""
     use_report_style()
     import matplotlib.pyplot as plt
 
     t = TEXT[language]
-    fig, (ax, ax_nr) = plt.subplots(1, 2, figsize=(9, 0.32 * len(blocks) * (len(groups) + 1) + 1),
-                                    gridspec_kw={"width_ratios": [4, 1]}, sharey=True)
+    fig, (ax, ax_nr) = plt.subplots(
+        1,
+        2,
+        figsize=(9, 0.32 * len(blocks) * (len(groups) + 1) + 1),
+        gridspec_kw={"width_ratios": [4, 1]},
+        sharey=True,
+    )
     y, ticks, labels = 0.0, [], []
     for block in blocks:
         for group in groups:
@@ -69,7 +86,16 @@ def likert_bars(shares: pd.DataFrame, blocks: list[str], block_labels: dict, gro
     ax_nr.set_xlim(0, max(20, float(np.ceil(100 * shares["nr_share"].max() / 10) * 10)))
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in DIVERGING_5]
     names = ["1", "2", "3", "4", "5"]
-    ax.legend(handles, names, ncol=5, loc="upper center", bbox_to_anchor=(0.5, 1.06 if len(blocks) > 3 else 1.15),
-              frameon=False, fontsize=8, title=f"{t['disagree']} ← → {t['agree']}", title_fontsize=8)
+    ax.legend(
+        handles,
+        names,
+        ncol=5,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 1.06 if len(blocks) > 3 else 1.15),
+        frameon=False,
+        fontsize=8,
+        title=f"{t['disagree']} ← → {t['agree']}",
+        title_fontsize=8,
+    )
     fig.tight_layout()
     return fig

@@ -13,25 +13,73 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from impleval.survey.settings import GroupVar, cut_points, group_vars, screen_items
 from impleval.survey.stats import compare as cmp
 from impleval.survey.stats import ordinal as ordm
 from impleval.survey.stats.descriptives import group_summary
 from impleval.survey.stats.multiplicity import adjust
 from impleval.survey.stats.reliability import scale_reliability
 from impleval.survey.stats.scores import scale_scores, wide_not_substantive, wide_scores
-from impleval.survey.settings import GroupVar, cut_points, group_vars, screen_items
 
 log = logging.getLogger(__name__)
 
-OMNIBUS_COLS = ["outcome", "outcome_type", "group_var", "test", "statistic", "df1", "df2",
-                "p_value", "p_adjusted", "adjust_method", "effect_size", "effect_size_name",
-                "es_ci_low", "es_ci_high", "n", "n_groups", "family"]
-PAIRWISE_COLS = ["outcome", "outcome_type", "group_var", "group_a", "group_b", "test", "statistic",
-                 "p_value", "p_adjusted", "adjust_method", "effect_size", "effect_size_name",
-                 "es_ci_low", "es_ci_high", "n_a", "n_b", "mean_diff", "df"]
-ORDINAL_COLS = ["outcome", "model", "term", "variable", "level", "reference", "odds_ratio",
-                "ci_low", "ci_high", "p_value", "po_test_p", "po_test_all_p", "joint_p",
-                "joint_p_adjusted", "adjust_method", "n"]
+OMNIBUS_COLS = [
+    "outcome",
+    "outcome_type",
+    "group_var",
+    "test",
+    "statistic",
+    "df1",
+    "df2",
+    "p_value",
+    "p_adjusted",
+    "adjust_method",
+    "effect_size",
+    "effect_size_name",
+    "es_ci_low",
+    "es_ci_high",
+    "n",
+    "n_groups",
+    "family",
+]
+PAIRWISE_COLS = [
+    "outcome",
+    "outcome_type",
+    "group_var",
+    "group_a",
+    "group_b",
+    "test",
+    "statistic",
+    "p_value",
+    "p_adjusted",
+    "adjust_method",
+    "effect_size",
+    "effect_size_name",
+    "es_ci_low",
+    "es_ci_high",
+    "n_a",
+    "n_b",
+    "mean_diff",
+    "df",
+]
+ORDINAL_COLS = [
+    "outcome",
+    "model",
+    "term",
+    "variable",
+    "level",
+    "reference",
+    "odds_ratio",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "po_test_p",
+    "po_test_all_p",
+    "joint_p",
+    "joint_p_adjusted",
+    "adjust_method",
+    "n",
+]
 
 
 @dataclass
@@ -41,7 +89,9 @@ class SurveyResults:
     omnibus: pd.DataFrame
     pairwise: pd.DataFrame
     ordinal: pd.DataFrame
-    scores: pd.DataFrame  # respondent-level group variables + scale scores (for figures, not results)
+    scores: (
+        pd.DataFrame
+    )  # respondent-level group variables + scale scores (for figures, not results)
 
 
 def stream(seed: int, *keys: str) -> np.random.Generator:
@@ -52,8 +102,9 @@ def stream(seed: int, *keys: str) -> np.random.Generator:
 def respondent_frame(respondents: pd.DataFrame, responses: pd.DataFrame, settings: dict):
     """Respondent-level frame (group variables, categorical items, item and scale scores)."""
     wide = wide_scores(responses)
-    flags = wide_not_substantive(responses).reindex(index=wide.index, columns=wide.columns,
-                                                    fill_value=False)
+    flags = wide_not_substantive(responses).reindex(
+        index=wide.index, columns=wide.columns, fill_value=False
+    )
     scales = scale_scores(wide, settings["scales"], settings["min_answered_share"])
     people = respondents.set_index("respondent_id")
     people = people.rename(columns={g.name: g.column for g in group_vars(settings)})
@@ -62,8 +113,9 @@ def respondent_frame(respondents: pd.DataFrame, responses: pd.DataFrame, setting
     return data, flags, wide.reindex(data.index)
 
 
-def analyse_survey(respondents: pd.DataFrame, responses: pd.DataFrame, settings: dict, *,
-                   min_cell: int, seed: int) -> SurveyResults:
+def analyse_survey(
+    respondents: pd.DataFrame, responses: pd.DataFrame, settings: dict, *, min_cell: int, seed: int
+) -> SurveyResults:
     gvs = group_vars(settings)
     items = [i for i in screen_items(settings) if i in responses["item"].unique()]
     scales = list(settings["scales"])
@@ -77,25 +129,49 @@ def analyse_survey(respondents: pd.DataFrame, responses: pd.DataFrame, settings:
     outcomes += [(s, "scale", cut_points(settings, s)) for s in scales]
     summary = group_summary(data, flags, outcomes, gvs, min_cell=min_cell)
 
-    reliability = scale_reliability(wide, settings["scales"], n_boot=boot["n_boot_omega"],
-                                    ci_level=ci, seed=seed)
+    reliability = scale_reliability(
+        wide, settings["scales"], n_boot=boot["n_boot_omega"], ci_level=ci, seed=seed
+    )
 
     omnibus, pairwise = [], []
     for gv in gvs:
         for item in items:
-            omnibus.append(cmp.kruskal_item(data, item, gv, min_cell=min_cell,
-                                            n_boot=boot["n_boot"], ci_level=ci,
-                                            rng=stream(seed, "kw", gv.name, item)))
-            omnibus.append(cmp.not_relevant_item(data, flags, item, gv, min_cell=min_cell,
-                                                 n_resamples=boot["n_boot"],
-                                                 rng=stream(seed, "nr", gv.name, item)))
+            omnibus.append(
+                cmp.kruskal_item(
+                    data,
+                    item,
+                    gv,
+                    min_cell=min_cell,
+                    n_boot=boot["n_boot"],
+                    ci_level=ci,
+                    rng=stream(seed, "kw", gv.name, item),
+                )
+            )
+            omnibus.append(
+                cmp.not_relevant_item(
+                    data,
+                    flags,
+                    item,
+                    gv,
+                    min_cell=min_cell,
+                    n_resamples=boot["n_boot"],
+                    rng=stream(seed, "nr", gv.name, item),
+                )
+            )
             if gv.pairwise:
                 pairwise += cmp.dunn_item(data, item, gv, min_cell=min_cell, ci_level=ci)
         for item in settings.get("categorical_items", []):
             if item in data:
-                omnibus.append(cmp.categorical_item(data, item, gv, min_cell=min_cell,
-                                                    n_resamples=boot["n_boot"],
-                                                    rng=stream(seed, "cat", gv.name, item)))
+                omnibus.append(
+                    cmp.categorical_item(
+                        data,
+                        item,
+                        gv,
+                        min_cell=min_cell,
+                        n_resamples=boot["n_boot"],
+                        rng=stream(seed, "cat", gv.name, item),
+                    )
+                )
         for scale in scales:
             omnibus.append(cmp.welch_scale(data, scale, gv, min_cell=min_cell, ci_level=ci))
             if gv.pairwise:
@@ -103,8 +179,12 @@ def analyse_survey(respondents: pd.DataFrame, responses: pd.DataFrame, settings:
 
     omnibus = pd.DataFrame([r for r in omnibus if r is not None])
     is_scale = omnibus["outcome_type"] == "scale"
-    omnibus = pd.concat([adjust(omnibus[~is_scale], mult["item_screen"]),
-                         adjust(omnibus[is_scale], mult["scale_omnibus"])]).sort_index()
+    omnibus = pd.concat(
+        [
+            adjust(omnibus[~is_scale], mult["item_screen"]),
+            adjust(omnibus[is_scale], mult["scale_omnibus"]),
+        ]
+    ).sort_index()
     pairwise = pd.DataFrame(pairwise)
     if not pairwise.empty:
         dunn = pairwise["test"] == "dunn"
@@ -121,7 +201,8 @@ def analyse_survey(respondents: pd.DataFrame, responses: pd.DataFrame, settings:
         pairwise=pairwise.reindex(columns=PAIRWISE_COLS),
         ordinal=ordinal.reindex(columns=ORDINAL_COLS),
         scores=data[[g.column for g in gvs] + scales]
-        .rename(columns={g.column: g.name for g in gvs}).reset_index(),
+        .rename(columns={g.column: g.name for g in gvs})
+        .reset_index(),
     )
 
 
@@ -145,19 +226,32 @@ def ordinal_models(data: pd.DataFrame, settings: dict, gvs, *, min_cell: int) ->
             changed = False
             for var in left_out:
                 counts = sub[var].astype(str).value_counts()
-                keep = cmp.kept_groups(counts, gv_of.get(var, GroupVar(var, references[var])),
-                                       min_cell, prior=left_out[var])
+                keep = cmp.kept_groups(
+                    counts,
+                    gv_of.get(var, GroupVar(var, references[var])),
+                    min_cell,
+                    prior=left_out[var],
+                )
                 if len(keep) < len(counts):
                     out = counts.drop(keep)
-                    left_out[var] = (left_out[var][0] + len(out), left_out[var][1] + float(out.sum()))
+                    left_out[var] = (
+                        left_out[var][0] + len(out),
+                        left_out[var][1] + float(out.sum()),
+                    )
                     sub = sub[sub[var].astype(str).isin(keep)]
                     changed = True
         if any(references[v] not in set(sub[v]) for v in [group_var, *covariates]):
             log.warning("ordinal model for %s skipped: a reference group is below min_cell", item)
             continue
-        rows += ordm.ordinal_item(sub, item, group_var, covariates, references,
-                                  ci_level=settings["ci_level"],
-                                  po_test=model.get("po_test", "brant"))
+        rows += ordm.ordinal_item(
+            sub,
+            item,
+            group_var,
+            covariates,
+            references,
+            ci_level=settings["ci_level"],
+            po_test=model.get("po_test", "brant"),
+        )
     ordinal = pd.DataFrame(rows)
     if ordinal.empty:
         return ordinal
@@ -165,8 +259,12 @@ def ordinal_models(data: pd.DataFrame, settings: dict, gvs, *, min_cell: int) ->
     # item's group-variable rows (covariate rows carry no joint test).
     key = ["outcome", "model"]
     firsts = ordinal[ordinal["variable"] == group_var].drop_duplicates(key)
-    firsts = adjust(firsts, settings["multiplicity"]["ordinal_region"], p_col="joint_p",
-                    out_col="joint_p_adjusted")
+    firsts = adjust(
+        firsts,
+        settings["multiplicity"]["ordinal_region"],
+        p_col="joint_p",
+        out_col="joint_p_adjusted",
+    )
     ordinal = ordinal.merge(firsts[key + ["joint_p_adjusted", "adjust_method"]], on=key, how="left")
     ordinal.loc[ordinal["variable"] != group_var, ["joint_p_adjusted", "adjust_method"]] = np.nan
     return ordinal

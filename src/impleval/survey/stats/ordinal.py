@@ -82,14 +82,17 @@ def null_loglike(agg: pd.DataFrame, outcome: str) -> float:
     return float((counts * np.log(counts / counts.sum())).sum())
 
 
-def brant_test(agg: pd.DataFrame, outcome: str, variables: list[str], references: dict,
-               terms: list[str]) -> dict:
+def brant_test(
+    agg: pd.DataFrame, outcome: str, variables: list[str], references: dict, terms: list[str]
+) -> dict:
     """Brant's Wald test of proportional odds: slopes of the cut-point binary logits equal.
 
     statsmodels fits each binary logit (GLM, frequency weights); the covariance *between* cut
     points (Brant 1990, eq. 2.4) is not in any library, so it is computed here. Returns the p-value
     for all slopes ("__all__") and per variable; NaN where a binary logit separates."""
-    x = sm.add_constant(design(agg, variables, references)[terms], has_constant="add").to_numpy(float)
+    x = sm.add_constant(design(agg, variables, references)[terms], has_constant="add").to_numpy(
+        float
+    )
     w = agg["weight"].to_numpy(float)
     y = agg[outcome].to_numpy(float)
     cuts = np.unique(y)[:-1]
@@ -98,8 +101,9 @@ def brant_test(agg: pd.DataFrame, outcome: str, variables: list[str], references
     for c in cuts:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            res = sm.GLM((y > c).astype(float), x, family=sm.families.Binomial(),
-                         freq_weights=w).fit()
+            res = sm.GLM(
+                (y > c).astype(float), x, family=sm.families.Binomial(), freq_weights=w
+            ).fit()
         if not np.all(np.isfinite(res.params)) or np.abs(res.params).max() > 20:
             return {}
         pi = res.fittedvalues
@@ -111,12 +115,12 @@ def brant_test(agg: pd.DataFrame, outcome: str, variables: list[str], references
         return {}
     cov = np.zeros((m * p, m * p))
     for j in range(m):
-        for l in range(j, m):
-            # P(Y > c_j and Y > c_l) = pi_l for l ≥ j, so the cross weight is pi_l (1 − pi_j).
-            wjl = w * (probs[l] - probs[j] * probs[l])
-            block = infos[j] @ (x.T @ (x * wjl[:, None])) @ infos[l]
-            cov[j * p:(j + 1) * p, l * p:(l + 1) * p] = block[1:, 1:]
-            cov[l * p:(l + 1) * p, j * p:(j + 1) * p] = block[1:, 1:].T
+        for k in range(j, m):
+            # P(Y > c_j and Y > c_k) = pi_k for k ≥ j, so the cross weight is pi_k (1 − pi_j).
+            wjl = w * (probs[k] - probs[j] * probs[k])
+            block = infos[j] @ (x.T @ (x * wjl[:, None])) @ infos[k]
+            cov[j * p : (j + 1) * p, k * p : (k + 1) * p] = block[1:, 1:]
+            cov[k * p : (k + 1) * p, j * p : (j + 1) * p] = block[1:, 1:].T
     slopes = np.concatenate([b[1:] for b in betas])
 
     def wald(columns: list[int]) -> float:
@@ -136,8 +140,16 @@ def brant_test(agg: pd.DataFrame, outcome: str, variables: list[str], references
     return out
 
 
-def ordinal_item(df: pd.DataFrame, item: str, group_var: str, covariates: list[str],
-                 references: dict, *, ci_level: float, po_test: str = "brant") -> list[dict]:
+def ordinal_item(
+    df: pd.DataFrame,
+    item: str,
+    group_var: str,
+    covariates: list[str],
+    references: dict,
+    *,
+    ci_level: float,
+    po_test: str = "brant",
+) -> list[dict]:
     """Unadjusted (group only) and adjusted (group + covariates) models of one item.
 
     Each row: one odds ratio (level vs reference; OR > 1 = higher answers) with its Wald CI and
@@ -159,18 +171,32 @@ def ordinal_item(df: pd.DataFrame, item: str, group_var: str, covariates: list[s
         df_lr = sum(t.startswith(f"{group_var}[") for t in terms)
         joint_p = float(stats.chi2.sf(2 * (res.llf - llf_without), df_lr))
         # Covariates as a whole (adjusted vs group-only model): is the profession mix informative?
-        cov_p = (float(stats.chi2.sf(2 * (res.llf - llf_group_only), len(terms) - df_lr))
-                 if model == "adjusted" else np.nan)
+        cov_p = (
+            float(stats.chi2.sf(2 * (res.llf - llf_group_only), len(terms) - df_lr))
+            if model == "adjusted"
+            else np.nan
+        )
         llf_group_only = res.llf
         po = brant_test(agg, item, vars_, references, terms) if po_test == "brant" else {}
         for term in terms:
             var, level = term[:-1].split("[", 1)
             b, se = float(res.params[term]), float(res.bse[term])
-            rows.append({"outcome": item, "model": model, "term": term, "variable": var,
-                         "level": level, "reference": references[var], "odds_ratio": np.exp(b),
-                         "ci_low": np.exp(b - z * se), "ci_high": np.exp(b + z * se),
-                         "p_value": float(res.pvalues[term]), "po_test_p": po.get(var, np.nan),
-                         "po_test_all_p": po.get("__all__", np.nan),
-                         "joint_p": joint_p if var == group_var else cov_p,
-                         "n": int(agg["weight"].sum())})
+            rows.append(
+                {
+                    "outcome": item,
+                    "model": model,
+                    "term": term,
+                    "variable": var,
+                    "level": level,
+                    "reference": references[var],
+                    "odds_ratio": np.exp(b),
+                    "ci_low": np.exp(b - z * se),
+                    "ci_high": np.exp(b + z * se),
+                    "p_value": float(res.pvalues[term]),
+                    "po_test_p": po.get(var, np.nan),
+                    "po_test_all_p": po.get("__all__", np.nan),
+                    "joint_p": joint_p if var == group_var else cov_p,
+                    "n": int(agg["weight"].sum()),
+                }
+            )
     return rows
