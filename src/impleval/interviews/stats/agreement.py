@@ -43,9 +43,24 @@ def double_coded_presence(
     """Two interview × code 0/1 tables (one per coder) over the interviews both coders coded.
 
     The units are the interviews in which each of the two configured coders applied at least one
-    code: `documents.double_coded` only says that some two coders did, so an interview coded by
+    code: ``documents.double_coded`` only says that some two coders did, so an interview coded by
     the primary and a third coder would otherwise enter as an all-zero unit for the second coder
-    and count as agreement on "not applied"."""
+    and count as agreement on "not applied".
+
+    Parameters
+    ----------
+    segments, documents : pandas.DataFrame
+        The canonical interview tables.
+    codes : list of str
+        Code paths (columns of the result, in this order).
+    coders : (str, str)
+        The primary and the second coder.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        Presence tables of the first and the second coder, same index and columns.
+    """
     by_both = set.intersection(
         *(set(segments.loc[segments["coder"] == c, "interview_id"]) for c in coders)
     )
@@ -93,11 +108,30 @@ def _alpha(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def alpha_binary(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Krippendorff's nominal α for two coders, binary values, no missing, vectorised over rows.
+    r"""Krippendorff's nominal alpha for two coders, binary values, no missing; one alpha per row.
 
-    Written by hand only for the bootstrap (thousands of resamples); `krippendorff.alpha` gives
-    the point estimate and a unit test checks that the two agree. With n = 2·units pairable
-    values, n_0/n_1 the value totals and d the disagreeing units: α = 1 − (n − 1)·2d / (2·n_0·n_1).
+    Written by hand only for the bootstrap (thousands of resamples); ``krippendorff.alpha`` gives
+    the point estimate and a unit test checks that the two agree.
+
+    Parameters
+    ----------
+    a, b : numpy.ndarray
+        (resamples × units) 0/1 codings of the two coders.
+
+    Returns
+    -------
+    numpy.ndarray
+        Alpha per row (NaN where every value is the same).
+
+    Notes
+    -----
+    With :math:`n = 2 \cdot` units pairable values, :math:`n_0, n_1` the value totals and
+    :math:`d` the disagreeing units, :math:`\alpha = 1 - (n - 1)\, 2d / (2 n_0 n_1)`.
+
+    References
+    ----------
+    .. [1] Krippendorff, K. (2019). Content Analysis: An Introduction to Its Methodology (4th ed.).
+       SAGE.
     """
     a = np.atleast_2d(a).astype(float)
     b = np.atleast_2d(b).astype(float)
@@ -131,7 +165,39 @@ def _alpha_boot(
 def agreement_row(
     a: np.ndarray, b: np.ndarray, *, level: float, n_boot: int, rng: np.random.Generator
 ) -> dict:
-    """Agreement of two coders; a/b are units (× codes for the pooled row) of 0/1."""
+    r"""Agreement of two coders on binary codings.
+
+    Parameters
+    ----------
+    a, b : numpy.ndarray
+        Units (× codes for the pooled row) of 0/1, one array per coder.
+    level : float
+        Confidence level.
+    n_boot : int
+        Bootstrap resamples of units for alpha's interval.
+    rng : numpy.random.Generator
+        Random stream of this code.
+
+    Returns
+    -------
+    dict
+        n_units, prevalence, pct_agreement, kappa with its asymptotic CI (statsmodels
+        ``cohens_kappa``), PABAK, Krippendorff's alpha with its percentile bootstrap CI.
+
+    Notes
+    -----
+    :math:`\kappa = (p_o - p_e)/(1 - p_e)`; PABAK :math:`= 2 p_o - 1`, reported beside κ because
+    κ's prevalence paradox makes rare codes look unreliable.
+
+    References
+    ----------
+    .. [1] Cohen, J. (1960). A coefficient of agreement for nominal scales. Educational and
+       Psychological Measurement, 20(1), 37-46.
+    .. [2] Byrt, T., Bishop, J., & Carlin, J. B. (1993). Bias, prevalence and kappa. Journal of
+       Clinical Epidemiology, 46(5), 423-429.
+    .. [3] Krippendorff, K. (2019). Content Analysis: An Introduction to Its Methodology (4th ed.).
+       SAGE.
+    """
     boot_a, boot_b = a, b
     a, b = a.ravel(), b.ravel()
     n = len(a)
@@ -156,12 +222,29 @@ def agreement_row(
 
 
 def kappa_flag(kappa: float, target: float) -> str:
+    """Flag of Cohen's κ against the configured target.
+
+    Returns
+    -------
+    str
+        "meets_target", "below_target", or "undefined" for a NaN κ.
+    """
     if not math.isfinite(kappa):
         return "undefined"
     return "meets_target" if kappa >= target else "below_target"
 
 
 def alpha_flag(alpha: float, reliable: float, tentative: float) -> str:
+    """Flag of Krippendorff's α against the configured bounds.
+
+    Krippendorff's recommendation: rely on variables with α ≥ 0.800, draw tentative conclusions
+    from α ≥ 0.667.
+
+    Returns
+    -------
+    str
+        "reliable", "tentative", "unreliable", or "undefined" for a NaN α.
+    """
     if not math.isfinite(alpha):
         return "undefined"
     return "reliable" if alpha >= reliable else "tentative" if alpha >= tentative else "unreliable"
@@ -180,7 +263,38 @@ def intercoder_agreement(
     alpha_reliable: float = 0.80,
     alpha_tentative: float = 0.667,
 ) -> pd.DataFrame:
-    """One row per code (columns of `first`/`second`), then a pooled row with code "all"."""
+    """Agreement per code on the double-coded interviews, then a pooled row with code "all".
+
+    Parameters
+    ----------
+    first, second : pandas.DataFrame
+        Interview × code presence of the two coders (:func:`double_coded_presence`).
+    code_theme : dict
+        Code path → theme.
+    unit : str
+        The agreement unit recorded in the table (config: agreement.unit).
+    level : float
+        Confidence level.
+    n_boot : int
+        Bootstrap resamples for alpha's interval.
+    seed : int
+        Seed; one stream per code.
+    kappa_target, alpha_reliable, alpha_tentative : float
+        Thresholds of the flags (:func:`kappa_flag`, :func:`alpha_flag`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The intercoder_agreement table (columns ``AGREEMENT_COLUMNS``); the pooled row treats every
+        code × interview as a unit.
+
+    References
+    ----------
+    .. [1] O'Connor, C., & Joffe, H. (2020). Intercoder reliability in qualitative research:
+       debates and practical guidelines. International Journal of Qualitative Methods, 19.
+    .. [2] Krippendorff, K. (2019). Content Analysis: An Introduction to Its Methodology (4th ed.).
+       SAGE.
+    """
     rows = []
     for i, code in enumerate(first.columns):
         # A generator per code (seed + position): a code's CI does not depend on the other codes.

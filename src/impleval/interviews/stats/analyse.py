@@ -61,8 +61,35 @@ def analyse(
 ) -> dict[str, pd.DataFrame]:
     """All interview result tables, suppressed and gated, keyed by table name.
 
-    Label columns (`theme_label`, ...) in the report language sit beside the ids so that the
+    Label columns (``theme_label``, ...) in the report language sit beside the ids so that the
     report only formats tables and never reads the study definitions.
+
+    Parameters
+    ----------
+    segments, documents : pandas.DataFrame
+        The canonical interview tables (docs/data/interviews.md).
+    defs : StudyDefs
+        The study definitions (:func:`impleval.interviews.settings.study_defs`).
+    settings : dict
+        The validated interviews-analysis.yaml.
+    min_cell : int
+        Small-cell threshold.
+    seed : int
+        Seed of every resampling and of the quote tie-break.
+    on_hit : str
+        De-identification gate policy for the quotes ("fail" or "redact").
+    names : iterable of str
+        Listed names the gate looks for.
+    quotes_file : str
+        File name the gate's messages point at.
+    language : str
+        Report language of the label columns.
+
+    Returns
+    -------
+    dict of pandas.DataFrame
+        code_prevalence, theme_stage_tests, theme_cooccurrence, intercoder_agreement,
+        stakeholder_benefits, quotes and deid_quotes (the gate's summary).
     """
     from impleval.privacy.deid import gate_frame
 

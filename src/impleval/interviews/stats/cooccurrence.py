@@ -14,7 +14,30 @@ COOCCURRENCE_COLUMNS = ["theme_a", "theme_b", "n_interviews", "n_either", "jacca
 
 
 def theme_cooccurrence(present: pd.DataFrame, themes: list[str]) -> pd.DataFrame:
-    """One row per unordered pair of `themes` (a before b in the given order)."""
+    r"""Co-occurrence of themes within interviews: one row per unordered pair (a before b in the
+    given order).
+
+    Parameters
+    ----------
+    present : pandas.DataFrame
+        Interview × theme 0/1.
+    themes : list of str
+        Themes to pair.
+
+    Returns
+    -------
+    pandas.DataFrame
+        theme_a, theme_b, n_interviews (both), n_either, jaccard.
+
+    Notes
+    -----
+    :math:`J(A, B) = |A \cap B| / |A \cup B|` over the sets of interviews mentioning each theme.
+
+    References
+    ----------
+    .. [1] Jaccard, P. (1912). The distribution of the flora in the alpine zone. New Phytologist,
+       11(2), 37-50.
+    """
     x = present.reindex(columns=themes, fill_value=0).astype(bool)
     rows = []
     for a, b in combinations(themes, 2):
@@ -33,6 +56,24 @@ def theme_cooccurrence(present: pd.DataFrame, themes: list[str]) -> pd.DataFrame
 
 
 def suppress_cooccurrence(table: pd.DataFrame, min_cell: int) -> pd.DataFrame:
+    """Small-cell rule on the union (``n_either``, the interviews a cell is about).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`theme_cooccurrence`.
+    min_cell : int
+        Smallest union shown.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table with suppressed cells NA and ``suppressed`` set.
+
+    References
+    ----------
+    .. [1] Hundepool, A., et al. (2012). Statistical Disclosure Control. Wiley.
+    """
     from impleval.privacy.suppress import apply_small_cell_rule
 
     out = apply_small_cell_rule(

@@ -27,11 +27,25 @@ PREVALENCE_COLUMNS = [
 
 
 def primary_segments(segments: pd.DataFrame, coder: str) -> pd.DataFrame:
+    """The segments coded by `coder` (the primary coder carries every count)."""
     return segments[segments["coder"] == coder]
 
 
 def presence(segments: pd.DataFrame, documents: pd.DataFrame, key: str) -> pd.DataFrame:
-    """Interview × `key` (code_path or theme) table of 0/1, one row per document (all documents)."""
+    """Interview × `key` table of 0/1: does the interview mention the code (or theme)?
+
+    Parameters
+    ----------
+    segments, documents : pandas.DataFrame
+        The canonical interview tables (segments of one coder).
+    key : str
+        ``"code_path"`` or ``"theme"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per document (interviews without coded segments included, all zeros).
+    """
     hit = segments.drop_duplicates(["interview_id", key]).assign(_one=1)
     wide = hit.pivot_table(
         index="interview_id", columns=key, values="_one", aggfunc="max", fill_value=0
@@ -53,9 +67,37 @@ def code_prevalence(
     coder: str,
     breakdowns: list[list[str]],
 ) -> pd.DataFrame:
-    """Counts per code (and per theme, with code "all") for each breakdown; margins are "all".
+    r"""How many interviews mention each code and theme, per breakdown, with segment counts beside.
 
-    Not yet suppressed: `suppress_prevalence` applies the small-cell rule.
+    Not yet suppressed: :func:`suppress_prevalence` applies the small-cell rule.
+
+    Parameters
+    ----------
+    segments, documents : pandas.DataFrame
+        The canonical interview tables.
+    defs : StudyDefs
+        Stages, codes and themes of the study.
+    coder : str
+        The primary coder.
+    breakdowns : list of list of str
+        Column sets (of stage, region, role) to break the counts down by; margins are "all".
+
+    Returns
+    -------
+    pandas.DataFrame
+        The code_prevalence table (``PREVALENCE_COLUMNS``): per code (and per theme with code
+        "all") and group, ``n_interviews`` mentioning it, ``n_interviews_total`` in the group,
+        ``share`` and ``n_segments``.
+
+    Notes
+    -----
+    A code's weight is :math:`\mathrm{share} = n_{mention} / n_{total}`, interviews rather than
+    segments: raw segment counts reward talkative participants. The denominator is every interview
+    of the group, also those without any coded segment.
+
+    References
+    ----------
+    .. [1] Braun, V., & Clarke, V. (2021). Thematic Analysis: A Practical Guide. SAGE.
     """
     segs = primary_segments(segments, coder)
     docs = documents[["interview_id", *GROUP_VARS]].copy()
@@ -122,6 +164,22 @@ def suppress_prevalence(table: pd.DataFrame, min_cell: int) -> pd.DataFrame:
 
     Each secondary group holds one breakdown's cells plus the margin ("all") row they sum to, so
     a suppressed group's counts cannot be recovered as margin minus the visible cells.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`code_prevalence`.
+    min_cell : int
+        Smallest denominator shown.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table with suppressed cells NA and ``suppressed`` set.
+
+    References
+    ----------
+    .. [1] Hundepool, A., et al. (2012). Statistical Disclosure Control. Wiley.
     """
     from impleval.privacy.suppress import apply_small_cell_rule
 

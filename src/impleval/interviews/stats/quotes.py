@@ -39,6 +39,35 @@ def select_quotes(
     one_per_interview: bool,
     seed: int,
 ) -> pd.DataFrame:
+    """A few short quotes per theme, chosen by a rule nobody can tweak after the fact.
+
+    Among the coder's segments of a theme whose text length lies in [min_chars, max_chars], take
+    the shortest; ties are broken by a SHA-256 hash of (seed, interview, position); with
+    `one_per_interview` a theme never quotes the same interview twice, and never the same words
+    twice.
+
+    Parameters
+    ----------
+    segments : pandas.DataFrame
+        Canonical segments.
+    themes : list of str
+        Themes to quote, in order.
+    coder : str
+        The primary coder.
+    per_theme : int
+        Quotes per theme.
+    min_chars, max_chars : int
+        Length bounds (whitespace collapsed).
+    one_per_interview : bool
+        At most one quote per interview and theme.
+    seed : int
+        Seed of the tie-break hash.
+
+    Returns
+    -------
+    pandas.DataFrame
+        interview_id, theme, quote, role, region.
+    """
     s = segments[segments["coder"] == coder].copy()
     s["quote"] = s["text"].astype(str).str.strip().str.split().str.join(" ")
     s["length"] = s["quote"].str.len()
@@ -76,6 +105,20 @@ def coarsen_attribution(
     among the quotes) has at least `min_cell` interviews; otherwise all its quotes lose the region.
     A role with fewer than `min_cell` interviews in total is shown as "all" as well. Never the
     region alone: a region without role would again mark the quote as coming from a small cell.
+
+    Parameters
+    ----------
+    quotes : pandas.DataFrame
+        Output of :func:`select_quotes`.
+    documents : pandas.DataFrame
+        Canonical documents (the cells are counted there).
+    min_cell : int
+        Smallest cell an attribution may point to.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The quotes with coarsened role and region.
     """
     combo = documents.groupby(["role", "region"]).size()
     by_role = documents["role"].value_counts().to_dict()
@@ -101,7 +144,28 @@ def quote_bank(
     seed: int,
     min_cell: int,
 ) -> pd.DataFrame:
-    """Selected, attribution-coarsened quotes (not yet through the de-identification gate)."""
+    """Selected, attribution-coarsened quotes (not yet through the de-identification gate).
+
+    Parameters
+    ----------
+    segments, documents : pandas.DataFrame
+        The canonical interview tables.
+    themes : list of str
+        Themes to quote.
+    coder : str
+        The primary coder.
+    settings : dict
+        interviews-analysis.yaml → quotes (per_theme, min_chars, max_chars, one_per_interview).
+    seed : int
+        Seed of the tie-break.
+    min_cell : int
+        Smallest cell an attribution may point to.
+
+    Returns
+    -------
+    pandas.DataFrame
+        theme, quote, role, region (``QUOTE_COLUMNS``).
+    """
     q = select_quotes(
         segments,
         themes,

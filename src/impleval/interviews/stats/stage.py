@@ -34,19 +34,55 @@ STAGE_TEST_COLUMNS = [
 
 
 def stage_table(present: pd.Series, stage: pd.Series, stages: list[str]) -> np.ndarray:
-    """2 × k table: row 0 mentions, row 1 does not; columns the stages in order."""
+    """2 × k table of one theme: row 0 interviews mentioning it, row 1 not; columns the stages.
+
+    Parameters
+    ----------
+    present : pandas.Series
+        0/1 per interview.
+    stage : pandas.Series
+        Stage per interview (same index).
+    stages : list of str
+        Stages in their order.
+
+    Returns
+    -------
+    numpy.ndarray
+        Integer table of shape (2, k).
+    """
     yes = present.groupby(stage).sum().reindex(stages, fill_value=0).to_numpy()
     n = stage.value_counts().reindex(stages, fill_value=0).to_numpy()
     return np.vstack([yes, n - yes]).astype(int)
 
 
 def trend_test(table: np.ndarray) -> dict:
-    """Cochran–Armitage test for a trend in proportions across ordered columns (scores 0..k-1).
+    r"""Cochran–Armitage test for a trend in proportions across ordered stages (scores 0..k-1).
 
-    statsmodels has no function of that name; `Table.test_ordinal_association` is the
+    statsmodels has no function of that name; ``Table.test_ordinal_association`` is the
     linear-by-linear (Mantel) association test, which for a 2 × k table is the Cochran–Armitage
-    test with the permutation variance: statistic (N−1)·r² instead of N·r². We report its z and
-    the signed correlation r between stage score and mention as the effect size.
+    test with the permutation variance.
+
+    Parameters
+    ----------
+    table : numpy.ndarray
+        2 × k table (:func:`stage_table`).
+
+    Returns
+    -------
+    dict
+        statistic (z), p_value (two-sided), effect_size (r, signed: > 0 rising), df (NaN).
+
+    Notes
+    -----
+    With stage scores :math:`s` and mention indicator :math:`y` over :math:`N` interviews, the
+    statistic is :math:`M^2 = (N - 1) r^2` (not :math:`N r^2`), :math:`r` the Pearson correlation
+    of :math:`s` and :math:`y`; :math:`z = \mathrm{sign}(r)\sqrt{M^2}`.
+
+    References
+    ----------
+    .. [1] Armitage, P. (1955). Tests for linear trends in proportions and frequencies.
+       Biometrics, 11(3), 375-386.
+    .. [2] Agresti, A. (2013). Categorical Data Analysis (3rd ed.). Wiley. (Section 3.4.6)
     """
     table = table[:, table.sum(axis=0) > 0]  # stages without interviews carry no information
     n = table.sum()
@@ -60,7 +96,30 @@ def trend_test(table: np.ndarray) -> dict:
 
 
 def chi_square_test(table: np.ndarray, *, resamples: int, seed: int) -> dict:
-    """Pearson chi-square on 2 × k; Fisher–Freeman–Halton (seeded Monte Carlo) when sparse."""
+    """Pearson chi-square test of a 2 × k table; the Fisher–Freeman–Halton exact test (seeded Monte
+    Carlo) when expected counts are sparse.
+
+    Parameters
+    ----------
+    table : numpy.ndarray
+        2 × k table (:func:`stage_table`).
+    resamples : int
+        Monte Carlo samples of the exact test.
+    seed : int
+        Seed of the Monte Carlo test.
+
+    Returns
+    -------
+    dict
+        statistic, df, p_value and bias-corrected Cramér's V (``impleval.effect_sizes``).
+
+    References
+    ----------
+    .. [1] Freeman, G. H., & Halton, J. H. (1951). Note on an exact treatment of contingency,
+       goodness of fit and other problems of significance. Biometrika, 38(1/2), 141-149.
+    .. [2] Bergsma, W. (2013). A bias-correction for Cramér's V and Tschuprow's T. Journal of the
+       Korean Statistical Society, 42(3), 323-328.
+    """
     table = table[:, table.sum(axis=0) > 0]
     if table.shape[1] < 2 or min(table.sum(axis=1)) == 0:
         return {
@@ -86,8 +145,20 @@ def chi_square_test(table: np.ndarray, *, resamples: int, seed: int) -> dict:
 
 
 def shape_of(shares: np.ndarray) -> str:
-    """Descriptive shape of the stage profile: up, down, flat, or peak (an interior stage stands
-    out more above both ends than the ends differ: a rise-and-fall a linear trend test misses)."""
+    """Descriptive shape of a stage profile: "up", "down", "flat" or "peak".
+
+    "peak" when an interior stage stands out more above both ends than the ends differ: a
+    rise-and-fall that a linear trend test misses.
+
+    Parameters
+    ----------
+    shares : numpy.ndarray
+        Share of interviews mentioning the theme, per stage.
+
+    Returns
+    -------
+    str
+    """
     first, last = shares[0], shares[-1]
     top = int(np.argmax(shares))
     if 0 < top < len(shares) - 1 and shares[top] - max(first, last) > abs(last - first):
@@ -96,6 +167,20 @@ def shape_of(shares: np.ndarray) -> str:
 
 
 def adjust(p: pd.Series, method: str) -> pd.Series:
+    """Adjusted p-values of one family (statsmodels ``multipletests``); NaN p-values stay NaN.
+
+    Parameters
+    ----------
+    p : pandas.Series
+        Unadjusted p-values.
+    method : str
+        A ``multipletests`` method (config: stage_tests.adjust).
+
+    Returns
+    -------
+    pandas.Series
+        Adjusted p-values, same index.
+    """
     ok = p.notna()
     out = pd.Series(np.nan, index=p.index)
     if method == "none":
@@ -118,10 +203,36 @@ def theme_stage_tests(
     seed: int,
     groups: dict[str, str] | None = None,
 ) -> pd.DataFrame:
-    """One row per theme and test. `present`: interview × theme 0/1; `stage`: same index.
+    """Change of each theme across the ordered stages: one row per theme and test.
 
-    `groups` (theme -> group, e.g. process/stakeholder): p values are adjusted within each test
-    kind × group. None: one family per test kind across all themes."""
+    Parameters
+    ----------
+    present : pandas.DataFrame
+        Interview × theme 0/1 (primary coder).
+    stage : pandas.Series
+        Stage per interview (same index).
+    stages : list of str
+        Stages in order.
+    themes : list of str
+        Themes to test.
+    tests : list of str
+        "trend" (:func:`trend_test`) and/or "chi_square" (:func:`chi_square_test`).
+    adjust_method : str
+        Multiplicity method (:func:`adjust`).
+    alpha : float
+        Significance level of the ``significant`` column (adjusted p).
+    resamples, seed : int
+        Monte Carlo settings of the exact test.
+    groups : dict or None
+        Theme → family (e.g. process/stakeholder): p-values are adjusted within each test kind ×
+        group. None: one family per test kind across all themes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The theme_stage_tests table (``STAGE_TEST_COLUMNS``) with the descriptive ``direction``
+        (:func:`shape_of`).
+    """
     rows = []
     for ti, theme in enumerate(themes):
         col = present[theme] if theme in present else pd.Series(0, index=present.index)

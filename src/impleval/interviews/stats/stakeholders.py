@@ -27,6 +27,24 @@ STAKEHOLDER_COLUMNS = [
 def stakeholder_benefits(
     segments: pd.DataFrame, documents: pd.DataFrame, defs: StudyDefs, *, coder: str
 ) -> pd.DataFrame:
+    """Benefits and challenges per stakeholder group: interviews raising each effect, per stage.
+
+    Parameters
+    ----------
+    segments, documents : pandas.DataFrame
+        The canonical interview tables.
+    defs : StudyDefs
+        Stages and the stakeholder map (code path → stakeholder and kind).
+    coder : str
+        The primary coder.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The stakeholder_benefits table (``STAKEHOLDER_COLUMNS``): per group and effect and per
+        stage (and "all"), ``n_interviews`` raising it out of ``n_interviews_total`` and
+        ``share``; a row with theme "all" per group counts interviews raising any of its effects.
+    """
     segs = segments[(segments["coder"] == coder) & segments["code_path"].isin(defs.stakeholders)]
     mentioned = segs.groupby("code_path")["interview_id"].agg(set).to_dict()
     stage_of = documents.set_index("interview_id")["stage"]
@@ -66,6 +84,24 @@ def stakeholder_benefits(
 
 
 def suppress_stakeholders(table: pd.DataFrame, min_cell: int) -> pd.DataFrame:
+    """Small-cell rule on the stage denominators, with complements within each stakeholder group.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`stakeholder_benefits`.
+    min_cell : int
+        Smallest denominator shown.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table with suppressed cells NA and ``suppressed`` set.
+
+    References
+    ----------
+    .. [1] Hundepool, A., et al. (2012). Statistical Disclosure Control. Wiley.
+    """
     from impleval.privacy.suppress import apply_small_cell_rule
 
     out = apply_small_cell_rule(

@@ -95,12 +95,39 @@ class SurveyResults:
 
 
 def stream(seed: int, *keys: str) -> np.random.Generator:
-    """An independent, reproducible random stream per test, so that adding one leaves others."""
+    """An independent, reproducible random stream per test, so that adding one test leaves the
+    others' streams unchanged.
+
+    Parameters
+    ----------
+    seed : int
+        The run's seed (config → seed).
+    *keys : str
+        What the stream is for (test kind, group variable, outcome).
+
+    Returns
+    -------
+    numpy.random.Generator
+        Seeded with ``[seed, crc32("|".join(keys))]``.
+    """
     return np.random.default_rng([seed, zlib.crc32("|".join(keys).encode())])
 
 
 def respondent_frame(respondents: pd.DataFrame, responses: pd.DataFrame, settings: dict):
-    """Respondent-level frame (group variables, categorical items, item and scale scores)."""
+    """Respondent-level frame of group variables, categorical items, item and scale scores.
+
+    Parameters
+    ----------
+    respondents, responses : pandas.DataFrame
+        The canonical survey tables (docs/data/survey.md).
+    settings : dict
+        The validated analysis settings.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame, pandas.DataFrame)
+        The frame, the item non-substantive flags and the item scores, all on the same index.
+    """
     wide = wide_scores(responses)
     flags = wide_not_substantive(responses).reindex(
         index=wide.index, columns=wide.columns, fill_value=False
@@ -116,6 +143,26 @@ def respondent_frame(respondents: pd.DataFrame, responses: pd.DataFrame, setting
 def analyse_survey(
     respondents: pd.DataFrame, responses: pd.DataFrame, settings: dict, *, min_cell: int, seed: int
 ) -> SurveyResults:
+    """The whole survey analysis: descriptives, reliability, omnibus and pairwise tests, ordinal
+    models, multiplicity within the declared families.
+
+    Parameters
+    ----------
+    respondents, responses : pandas.DataFrame
+        The canonical survey tables.
+    settings : dict
+        The validated analysis settings (survey-analysis.yaml).
+    min_cell : int
+        Small-cell threshold (tables suppressed, small groups left out of tests).
+    seed : int
+        Seed of every bootstrap and permutation (one stream per test, :func:`stream`).
+
+    Returns
+    -------
+    SurveyResults
+        group_summary, reliability, omnibus, pairwise, ordinal (the result tables) and the
+        respondent-level scores for the figures.
+    """
     gvs = group_vars(settings)
     items = [i for i in screen_items(settings) if i in responses["item"].unique()]
     scales = list(settings["scales"])
@@ -207,6 +254,25 @@ def analyse_survey(
 
 
 def ordinal_models(data: pd.DataFrame, settings: dict, gvs, *, min_cell: int) -> pd.DataFrame:
+    """Proportional-odds models of the configured items; small groups left out, joint p adjusted.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Respondent-level frame.
+    settings : dict
+        The validated analysis settings (``ordinal_items``, ``adjusted_model``, ``multiplicity``).
+    gvs : list of GroupVar
+        The group variables.
+    min_cell : int
+        Levels below it are left out (with a complement, ``compare.kept_groups``), repeated until
+        stable.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The survey_ordinal rows (``ordinal.ordinal_item``) with ``joint_p_adjusted``.
+    """
     model = settings["adjusted_model"]
     group_var, covariates = model["group_var"], list(model.get("covariates", []))
     references = {g.name: g.reference for g in gvs}

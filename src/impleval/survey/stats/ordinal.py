@@ -47,7 +47,23 @@ class WeightedOrderedModel(OrderedModel):
 
 
 def design(df: pd.DataFrame, variables: list[str], references: dict) -> pd.DataFrame:
-    """Treatment-coded dummies (reference level dropped), no constant (thresholds replace it)."""
+    """Treatment-coded dummies of categorical predictors, reference level dropped, no constant (the
+    model's thresholds replace it).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Predictor columns.
+    variables : list of str
+        Predictors to code.
+    references : dict
+        Predictor → reference level.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One 0/1 column ``var[level]`` per non-reference level.
+    """
     parts = []
     for var in variables:
         levels = [references[var]] + sorted(set(df[var]) - {references[var]})
@@ -59,11 +75,49 @@ def design(df: pd.DataFrame, variables: list[str], references: dict) -> pd.DataF
 
 
 def aggregate(df: pd.DataFrame, outcome: str, variables: list[str]) -> pd.DataFrame:
-    """One row per (covariate pattern, response) with its count in `weight`."""
+    """One row per (covariate pattern, response) with its count in ``weight``.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Respondent rows.
+    outcome : str
+        Response column.
+    variables : list of str
+        Predictor columns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The frequency table the weighted model is fitted on.
+    """
     return df.groupby(variables + [outcome], observed=True).size().rename("weight").reset_index()
 
 
 def fit(agg: pd.DataFrame, outcome: str, variables: list[str], references: dict):
+    """Fit the frequency-weighted proportional-odds (cumulative logit) model.
+
+    Parameters
+    ----------
+    agg : pandas.DataFrame
+        Pattern × response frequency table (:func:`aggregate`).
+    outcome : str
+        Ordered response column.
+    variables : list of str
+        Predictors.
+    references : dict
+        Predictor → reference level.
+
+    Returns
+    -------
+    (statsmodels results, list of str)
+        The fit (BFGS; a warning is logged when it did not converge) and the term names.
+
+    References
+    ----------
+    .. [1] McCullagh, P. (1980). Regression models for ordinal data. Journal of the Royal
+       Statistical Society B, 42(2), 109-142.
+    """
     endog = pd.Series(pd.Categorical(agg[outcome], ordered=True), index=agg.index)
     endog = endog.cat.remove_unused_categories()
     exog = design(agg, variables, references)
@@ -77,7 +131,21 @@ def fit(agg: pd.DataFrame, outcome: str, variables: list[str], references: dict)
 
 
 def null_loglike(agg: pd.DataFrame, outcome: str) -> float:
-    """Thresholds-only model: the maximum is the multinomial log-likelihood of the margins."""
+    r"""Log-likelihood of the thresholds-only model.
+
+    Parameters
+    ----------
+    agg : pandas.DataFrame
+        Pattern × response frequency table.
+    outcome : str
+        Response column.
+
+    Returns
+    -------
+    float
+        :math:`\sum_c n_c \log(n_c / n)`: the maximum is the multinomial log-likelihood of the
+        margins.
+    """
     counts = agg.groupby(outcome)["weight"].sum().to_numpy(float)
     return float((counts * np.log(counts / counts.sum())).sum())
 
@@ -85,11 +153,44 @@ def null_loglike(agg: pd.DataFrame, outcome: str) -> float:
 def brant_test(
     agg: pd.DataFrame, outcome: str, variables: list[str], references: dict, terms: list[str]
 ) -> dict:
-    """Brant's Wald test of proportional odds: slopes of the cut-point binary logits equal.
+    r"""Brant's Wald test of proportional odds: the slopes of the cut-point binary logits are equal.
 
     statsmodels fits each binary logit (GLM, frequency weights); the covariance *between* cut
-    points (Brant 1990, eq. 2.4) is not in any library, so it is computed here. Returns the p-value
-    for all slopes ("__all__") and per variable; NaN where a binary logit separates."""
+    points is not in any library, so it is computed here.
+
+    Parameters
+    ----------
+    agg : pandas.DataFrame
+        Pattern × response frequency table.
+    outcome : str
+        Response column (numeric, ordered).
+    variables : list of str
+        Predictors.
+    references : dict
+        Predictor → reference level.
+    terms : list of str
+        Term names of the ordinal fit (dummy columns).
+
+    Returns
+    -------
+    dict
+        p-value for all slopes (``"__all__"``) and per variable; empty where a binary logit
+        separates (non-finite or |β| > 20) or with fewer than two cut points.
+
+    Notes
+    -----
+    For cut points :math:`c_j`, binary logits :math:`Y > c_j` give slopes :math:`\hat\beta_j`.
+    With fitted :math:`\pi_j` and :math:`I_j^{-1}` the inverse information of logit :math:`j`,
+    :math:`\mathrm{Cov}(\hat\beta_j, \hat\beta_l) = I_j^{-1} X^\top W_{jl} X I_l^{-1}` with
+    :math:`W_{jl} = \mathrm{diag}(w\,(\pi_l - \pi_j\pi_l))` for :math:`l \ge j`. The Wald statistic
+    of :math:`D\hat\beta = 0` (successive differences) is
+    :math:`(D\hat\beta)^\top (D V D^\top)^{-1} D\hat\beta \sim \chi^2_{\mathrm{rank}\,D}`.
+
+    References
+    ----------
+    .. [1] Brant, R. (1990). Assessing proportionality in the proportional odds model for ordinal
+       logistic regression. Biometrics, 46(4), 1171-1178. (eq. 2.4)
+    """
     x = sm.add_constant(design(agg, variables, references)[terms], has_constant="add").to_numpy(
         float
     )
@@ -150,12 +251,46 @@ def ordinal_item(
     ci_level: float,
     po_test: str = "brant",
 ) -> list[dict]:
-    """Unadjusted (group only) and adjusted (group + covariates) models of one item.
+    r"""Unadjusted (group only) and adjusted (group + covariates) ordinal models of one item.
 
-    Each row: one odds ratio (level vs reference; OR > 1 = higher answers) with its Wald CI and
-    p, the model's proportional-odds test p for that variable, and the likelihood-ratio test of
-    the group variable as a whole in that model (`joint_p`; on covariate rows: the LR test of all
-    covariates, adjusted vs group-only model)."""
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Respondent rows with the item and the predictors.
+    item : str
+        Ordered response (at least three levels).
+    group_var : str
+        The group variable of interest.
+    covariates : list of str
+        Adjustment variables.
+    references : dict
+        Predictor → reference level.
+    ci_level : float
+        Confidence level of the odds ratios.
+    po_test : str
+        ``"brant"`` for :func:`brant_test`, anything else for none.
+
+    Returns
+    -------
+    list of dict
+        One row per model and term: odds ratio (level vs reference; > 1 = higher answers) with
+        its Wald CI and p, the proportional-odds test p of the variable and of all slopes, and
+        ``joint_p``: the likelihood-ratio test of the group variable as a whole in that model (on
+        covariate rows: of all covariates, adjusted vs group-only model).
+
+    Notes
+    -----
+    :math:`\mathrm{logit}\, P(Y \le c_k) = \theta_k - x^\top\beta`; OR :math:`= e^{\beta}`, CI
+    :math:`e^{\beta \pm z\,SE}`. Fitted on the (pattern, response) frequency table: with
+    categorical predictors only this gives the same estimates and standard errors as the
+    respondent rows (checked in tests).
+
+    References
+    ----------
+    .. [1] McCullagh, P. (1980). Regression models for ordinal data. Journal of the Royal
+       Statistical Society B, 42(2), 109-142.
+    .. [2] Agresti, A. (2010). Analysis of Ordinal Categorical Data (2nd ed.). Wiley.
+    """
     variables = [group_var] + covariates
     sub = df.loc[df[item].notna(), variables + [item]].dropna()
     if sub[item].nunique() < 3 or sub[group_var].nunique() < 2:
