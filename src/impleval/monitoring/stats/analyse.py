@@ -25,6 +25,7 @@ from impleval.privacy.suppress import apply_small_cell_rule
 
 
 def site_catalogue(organisation: dict) -> pd.DataFrame:
+    """Every site of the organisation with its trust and region."""
     trusts = {t["id"]: t for t in organisation["trusts"]}
     return pd.DataFrame(
         [
@@ -37,7 +38,7 @@ def site_catalogue(organisation: dict) -> pd.DataFrame:
 def fit_all(
     series: pd.DataFrame, milestones: pd.DataFrame, definition: dict
 ) -> dict[str, list[SiteFit]]:
-    """Per outcome, one fit per site with data (sorted by site id)."""
+    """Per outcome, one fit per site with data (sorted by site id); see ``models.fit_site``."""
     analysis, go_live = definition["analysis"], go_live_dates(milestones)
     fits: dict[str, list[SiteFit]] = {}
     for outcome, spec in definition["outcomes"].items():
@@ -59,6 +60,27 @@ def analyse(
     min_cell: int,
     language: str = "nb",
 ) -> dict[str, pd.DataFrame]:
+    """The monitoring analysis: canonical series and milestones → every result table of the branch.
+
+    Parameters
+    ----------
+    series, milestones : pandas.DataFrame
+        The canonical monitoring tables (docs/data/monitoring.md).
+    definition : dict
+        The validated monitoring.yaml.
+    organisation : dict
+        organisation.yaml (sites, trusts, regions).
+    min_cell : int
+        Small-cell threshold of the observed values (examinations per period).
+    language : str
+        Report language of the label columns.
+
+    Returns
+    -------
+    dict of pandas.DataFrame
+        its_estimates, its_fitted, its_diagnostics, monitoring_precision, monitoring_weeks_needed,
+        monitoring_sites.
+    """
     analysis = definition["analysis"]
     fits = fit_all(series, milestones, definition)
     est_rows, diag_rows, fitted, curves, needed = [], [], [], [], []

@@ -19,12 +19,14 @@ DAYS_PER_WEEK = 7.0
 
 
 def period_days(frequency: str, starts: pd.Series) -> np.ndarray:
+    """Days per period: the month's length for monthly series, 7 for weekly ones."""
     if frequency == "monthly":
         return starts.dt.days_in_month.to_numpy(dtype=float)
     return np.full(len(starts), DAYS_PER_WEEK)
 
 
 def midpoints(frequency: str, starts: pd.Series) -> pd.Series:
+    """Midpoint of each period (a period is post when its midpoint is on or after go-live)."""
     return starts + pd.to_timedelta(period_days(frequency, starts) / 2, unit="D")
 
 
@@ -37,6 +39,8 @@ def _easter_span(year: int) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 
 def easter_indicator(frequency: str, starts: pd.Series) -> np.ndarray:
+    """1 for periods overlapping Maundy Thursday..Easter Monday (Norwegian public holidays),
+    else 0."""
     ends = starts + pd.to_timedelta(period_days(frequency, starts), unit="D")
     out = np.zeros(len(starts))
     for i, (s, e) in enumerate(zip(starts, ends, strict=True)):
@@ -48,12 +52,28 @@ def easter_indicator(frequency: str, starts: pd.Series) -> np.ndarray:
 def first_post_start(
     frequency: str, starts: pd.Series, go_live: pd.Timestamp
 ) -> pd.Timestamp | None:
+    """Start of the first period whose midpoint falls on or after `go_live` (None: no such
+    period)."""
     mids = midpoints(frequency, starts)
     post = starts[mids >= go_live]
     return None if post.empty else post.min()
 
 
 def season_terms(frequency: str, starts: pd.Series, analysis: dict) -> pd.DataFrame:
+    r"""Seasonal terms of the design (config: analysis.seasonality): Fourier pairs of the year
+    plus a July holiday indicator, or month dummies; and an Easter indicator.
+
+    Notes
+    -----
+    For harmonics :math:`h = 1..H` and the day of year :math:`d` of the period's midpoint,
+    :math:`\sin(2\pi h d / 365.25)` and :math:`\cos(2\pi h d / 365.25)`.
+
+    References
+    ----------
+    .. [1] Bernal, J. L., Cummins, S., & Gasparrini, A. (2017). Interrupted time series
+       regression for the evaluation of public health interventions: a tutorial. International
+       Journal of Epidemiology, 46(1), 348-355.
+    """
     mids = midpoints(frequency, starts)
     terms = {}
     if analysis.get("seasonality", "fourier") == "months":
@@ -79,7 +99,38 @@ def build_design(
     origin: pd.Timestamp,
     post_start: pd.Timestamp | None,
 ) -> pd.DataFrame:
-    """Columns: const, time, [post, since], seasonal terms. `origin` fixes time = 0."""
+    r"""Segmented-regression design matrix.
+
+    Parameters
+    ----------
+    starts : pandas.Series
+        Period starts.
+    frequency : str
+        "weekly" or "monthly".
+    analysis : dict
+        monitoring.yaml → analysis (season, phase-in).
+    origin : pandas.Timestamp
+        The date of time = 0.
+    post_start : pandas.Timestamp or None
+        First post period (None: comparison series, no post/since columns).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns const, time, [post, since], seasonal terms.
+
+    Notes
+    -----
+    :math:`Y_t = \beta_0 + \beta_1\,\mathrm{time}_t + \beta_2\,\mathrm{post}_t
+    + \beta_3\,\mathrm{since}_t + \mathrm{season}_t + \varepsilon_t`, with time and since in
+    weeks whatever the frequency, so slopes are per week; since is 0 in the first post period.
+
+    References
+    ----------
+    .. [1] Wagner, A. K., Soumerai, S. B., Zhang, F., & Ross-Degnan, D. (2002). Segmented
+       regression analysis of interrupted time series studies in medication use research. Journal
+       of Clinical Pharmacy and Therapeutics, 27(4), 299-309.
+    """
     X = pd.DataFrame(
         {"const": 1.0, "time": (starts - origin).dt.days.to_numpy() / DAYS_PER_WEEK},
         index=starts.index,
@@ -131,5 +182,6 @@ def site_frame(
 
 
 def go_live_dates(milestones: pd.DataFrame) -> dict[str, pd.Timestamp]:
+    """Site → go-live date from the canonical milestones table."""
     rows = milestones[milestones["milestone"] == "go_live"]
     return dict(zip(rows["site"], rows["date"], strict=True))

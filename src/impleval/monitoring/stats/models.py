@@ -57,11 +57,32 @@ class SiteFit:
 
 
 def maxlags(analysis: dict, frequency: str) -> int:
+    """Newey–West lags for a series: config analysis.hac_maxlags (weekly), a quarter of it
+    (at least 1) for monthly series."""
     lags = int(analysis.get("hac_maxlags", 4))
     return max(1, round(lags / 4)) if frequency == "monthly" else lags
 
 
 def baseline_status(n_pre: int, n_post: int, baseline: dict) -> tuple[str, str]:
+    """Whether a site's series is long enough on both sides of go-live.
+
+    Parameters
+    ----------
+    n_pre, n_post : int
+        Periods before and after go-live.
+    baseline : dict
+        analysis.baseline (refuse_below, warn_below).
+
+    Returns
+    -------
+    (str, str)
+        "ok", "warn" or "refused", and the message shown in the sites table.
+
+    References
+    ----------
+    .. [1] Penfold, R. B., & Zhang, F. (2013). Use of interrupted time series analysis in
+       evaluating health care quality improvements. Academic Pediatrics, 13(6), S38-S44.
+    """
     short = min(n_pre, n_post)
     if short < baseline["refuse_below"]:
         return "refused", (
@@ -84,7 +105,39 @@ def _fit(y: np.ndarray, X: pd.DataFrame, kind: str, offset, lags: int):
 
 
 def fit_site(series: pd.DataFrame, outcome: str, kind: str, go_live, analysis: dict) -> SiteFit:
-    """Fit one site's series. Comparison sites (no go-live) get a trend + season model only."""
+    """Fit one site's segmented regression; comparison sites (no go-live) get trend + season only.
+
+    Parameters
+    ----------
+    series : pandas.DataFrame
+        The site's canonical series.
+    outcome : str
+        Outcome column.
+    kind : str
+        "ols_hac" (OLS, Newey–West errors) or "quasi_poisson" (Poisson GLM with HAC errors, a
+        log(days) offset for monthly series).
+    go_live : pandas.Timestamp or None
+        The site's go-live date.
+    analysis : dict
+        monitoring.yaml → analysis.
+
+    Returns
+    -------
+    SiteFit
+        Data, design, result (None when the baseline is refused) and baseline status.
+
+    References
+    ----------
+    .. [1] Wagner, A. K., Soumerai, S. B., Zhang, F., & Ross-Degnan, D. (2002). Segmented
+       regression analysis of interrupted time series studies in medication use research. Journal
+       of Clinical Pharmacy and Therapeutics, 27(4), 299-309.
+    .. [2] Bernal, J. L., Cummins, S., & Gasparrini, A. (2017). Interrupted time series
+       regression for the evaluation of public health interventions: a tutorial. International
+       Journal of Epidemiology, 46(1), 348-355.
+    .. [3] Newey, W. K., & West, K. D. (1987). A simple, positive semi-definite,
+       heteroskedasticity and autocorrelation consistent covariance matrix. Econometrica, 55(3),
+       703-708.
+    """
     site = series["site"].iloc[0]
     frame, X, post_start = site_frame(series, outcome, go_live, analysis)
     fit = SiteFit(site, outcome, kind, frame, X, post_start)
@@ -152,7 +205,34 @@ def _tt(fit: SiteFit, r: np.ndarray, alpha: float):
 
 
 def estimates(fit: SiteFit, analysis: dict) -> list[dict]:
-    """Level and slope change, pre/post slope, effect and relative effect at each horizon."""
+    r"""Level and slope change, pre/post slope, effect and relative effect at each horizon.
+
+    Parameters
+    ----------
+    fit : SiteFit
+        A fitted site.
+    analysis : dict
+        monitoring.yaml → analysis (alpha, horizons).
+
+    Returns
+    -------
+    list of dict
+        its_estimates rows (estimate, se, CI, p per parameter and horizon).
+
+    Notes
+    -----
+    Effects are linear contrasts of the coefficients (``res.t_test``): at :math:`h` weeks after
+    go-live the effect is :math:`\beta_2 + \beta_3 h` (a difference, or a log rate ratio for
+    counts). The relative effect is :math:`e^{\hat\theta} - 1` for counts; for continuous outcomes
+    the effect divided by the counterfactual level at that horizon (seasonal terms at their mean),
+    with its SE by the delta method.
+
+    References
+    ----------
+    .. [1] Wagner, A. K., Soumerai, S. B., Zhang, F., & Ross-Degnan, D. (2002). Segmented
+       regression analysis of interrupted time series studies in medication use research. Journal
+       of Clinical Pharmacy and Therapeutics, 27(4), 299-309.
+    """
     if fit.result is None or "post" not in fit.X:
         return []
     X, alpha = fit.X, analysis["alpha"]
@@ -191,7 +271,9 @@ def _relative(fit: SiteFit, h: float, effect, z: float):
 
 
 def fitted_table(fit: SiteFit, small_cell: pd.Series | None) -> pd.DataFrame:
-    """Observed, fitted and (post period) counterfactual values per period."""
+    """Observed, fitted and (post period) counterfactual values per period, with the small-cell
+    count `n` beside them for suppression.
+    """
     frame = fit.frame
     out = pd.DataFrame(
         {
@@ -225,17 +307,28 @@ def fitted_table(fit: SiteFit, small_cell: pd.Series | None) -> pd.DataFrame:
 
 
 def residuals(fit: SiteFit) -> np.ndarray:
+    """Residuals of a fit: Pearson residuals for the Poisson model, raw residuals for OLS."""
     res = fit.result
     return np.asarray(res.resid_pearson if fit.kind == "quasi_poisson" else res.resid)
 
 
 def ar1(resid: np.ndarray) -> float:
+    r"""Lag-1 autocorrelation of residuals, :math:`\sum_t r_t r_{t-1} / \sum_t r_t^2` (centred)."""
     r = resid - resid.mean()
     return float(np.sum(r[1:] * r[:-1]) / np.sum(r * r))
 
 
 def crosscheck(fit: SiteFit) -> dict:
-    """GLSAR (feasible GLS, iterated AR(1)) point estimates; log scale for counts (approximate)."""
+    """GLSAR (feasible GLS with iterated AR(1) errors) point estimates, an independent estimator
+    that must agree with the OLS point estimates within a couple of standard errors (log scale
+    for counts, approximate).
+
+    References
+    ----------
+    .. [1] Cochrane, D., & Orcutt, G. H. (1949). Application of least squares regression to
+       relationships containing auto-correlated error terms. Journal of the American Statistical
+       Association, 44(245), 32-61.
+    """
     y = fit.frame[fit.outcome].to_numpy(dtype=float)
     method = "GLSAR AR(1)"
     if fit.kind == "quasi_poisson":
@@ -256,6 +349,16 @@ def crosscheck(fit: SiteFit) -> dict:
 
 
 def diagnostics(fit: SiteFit, analysis: dict) -> dict:
+    """Residual diagnostics of one fit: AR(1) ρ, Durbin–Watson, Ljung–Box at the configured lags,
+    Breusch–Godfrey (OLS), Pearson dispersion (Poisson) and the GLSAR cross-check.
+
+    References
+    ----------
+    .. [1] Ljung, G. M., & Box, G. E. P. (1978). On a measure of lack of fit in time series models.
+       Biometrika, 65(2), 297-303.
+    .. [2] Breusch, T. S. (1978). Testing for autocorrelation in dynamic linear models. Australian
+       Economic Papers, 17(31), 334-355.
+    """
     row = {
         "site": fit.site,
         "outcome": fit.outcome,
@@ -292,10 +395,24 @@ def diagnostics(fit: SiteFit, analysis: dict) -> dict:
 
 
 def pooled(fits: list[SiteFit], analysis: dict) -> SiteFit | None:
-    """Stacked model: site intercepts and trends, common season, common level and slope change.
+    """Stacked model across sites: site intercepts and trends, common season, common level and slope
+    change.
 
     Staggered go-live: each site's own post/since columns are stacked; comparison sites add
-    information on season (post = since = 0). HAC errors within site ('hac-panel')."""
+    information on season (post = since = 0). HAC errors within site ("hac-panel").
+
+    Parameters
+    ----------
+    fits : list of SiteFit
+        Fitted sites of one outcome (refused baselines excluded by the caller).
+    analysis : dict
+        monitoring.yaml → analysis.
+
+    Returns
+    -------
+    SiteFit or None
+        The pooled fit (site "pooled"); None when no intervention site was fitted.
+    """
     usable = [f for f in fits if f.result is not None]
     treated = [f for f in usable if "post" in f.X]
     if not treated:
@@ -348,6 +465,7 @@ def pooled(fits: list[SiteFit], analysis: dict) -> SiteFit | None:
 
 
 def pooled_estimates(fit: SiteFit, analysis: dict) -> list[dict]:
+    """Level and slope change of the pooled model (its_estimates rows with site "pooled")."""
     X, alpha = fit.X, analysis["alpha"]
     rows = [
         _row(fit, "level_change", None, *_tt(fit, _contrast(X, post=1), alpha)),

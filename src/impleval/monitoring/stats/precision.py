@@ -36,7 +36,35 @@ def _future_starts(fit: SiteFit, max_post_weeks: int) -> tuple[pd.Series, int]:
 
 
 def precision_curve(fit: SiteFit, analysis: dict) -> pd.DataFrame:
-    """Rows: site, outcome, post_weeks, se_slope, slope_ci_width, min_detectable_slope, observed."""
+    r"""How the precision of the slope change grows as post-go-live weeks accumulate.
+
+    Parameters
+    ----------
+    fit : SiteFit
+        A fitted intervention site.
+    analysis : dict
+        monitoring.yaml → analysis (alpha, precision.power, precision.max_post_weeks).
+
+    Returns
+    -------
+    pandas.DataFrame
+        site, outcome, post_weeks, se_slope, slope_ci_width, min_detectable_slope, observed.
+
+    Notes
+    -----
+    The site's observed pre-period design is extended with k post periods; the variance of the
+    slope-change estimator is the sandwich :math:`(X^\top W X)^{-1} X^\top W^{1/2} \Sigma
+    W^{1/2} X (X^\top W X)^{-1}` with :math:`\Sigma_{ij} = \sigma^2 \rho^{|i-j|}` (AR(1) from the
+    residuals; :math:`W = I` for OLS, the fitted means for Poisson with :math:`\Sigma` scaled by
+    the dispersion). The minimal detectable slope change is
+    :math:`(z_{1-\alpha/2} + z_{power})\, SE`.
+
+    References
+    ----------
+    .. [1] Zhang, F., Wagner, A. K., & Ross-Degnan, D. (2011). Simulation-based power calculation
+       for designing interrupted time series analyses of health policy interventions. Journal of
+       Clinical Epidemiology, 64(11), 1252-1261.
+    """
     cols = [
         "site",
         "outcome",
@@ -104,7 +132,24 @@ def precision_curve(fit: SiteFit, analysis: dict) -> pd.DataFrame:
 
 def weeks_needed(curve: pd.DataFrame, fit: SiteFit, slope_estimate: float, target: float) -> dict:
     """Post-go-live weeks at which the minimal detectable slope change reaches the configured
-    target, and reaches the size of the current estimate; and how many more weeks that is."""
+    target, and reaches the size of the current estimate; and how many more weeks that is.
+
+    Parameters
+    ----------
+    curve : pandas.DataFrame
+        The site's :func:`precision_curve`.
+    fit : SiteFit
+        The fitted site.
+    slope_estimate : float
+        The current slope-change estimate.
+    target : float
+        monitoring.yaml → outcomes → target_slope_change.
+
+    Returns
+    -------
+    dict
+        One monitoring_weeks_needed row.
+    """
     observed = curve[curve["observed"]]
     now = float(observed["post_weeks"].max()) if len(observed) else 0.0
 
