@@ -21,7 +21,7 @@ import ast
 import json
 import os
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 PACKAGE = "impleval"
@@ -66,6 +66,17 @@ def _imports(nodes, package: str | None) -> list[tuple[str, tuple[str, ...]]]:
     return found
 
 
+@lru_cache(maxsize=1024)
+def _parse(path: str, mtime_ns: int) -> ast.Module:
+    """A module's syntax tree; cached per file version (Snakemake asks for many rules at once)."""
+    return ast.parse(Path(path).read_text(encoding="utf-8"), filename=path)
+
+
+@lru_cache(maxsize=1024)
+def _all_imports(path: str, mtime_ns: int, package: str) -> list[tuple[str, tuple[str, ...]]]:
+    return _imports(_parse(path, mtime_ns).body, package)
+
+
 class _Graph:
     def __init__(self, src: Path):
         self.src = src
@@ -92,7 +103,12 @@ class _Graph:
 
     def parsed(self, module: str) -> ast.Module:
         path = self.file_of(module)
-        return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        return _parse(str(path), path.stat().st_mtime_ns)
+
+    def imports_of(self, module: str) -> list[tuple[str, tuple[str, ...]]]:
+        """Every import statement of a module, top level and inside functions alike."""
+        path = self.file_of(module)
+        return _all_imports(str(path), path.stat().st_mtime_ns, self.package_of(module))
 
     def package_of(self, module: str) -> str:
         return module if self.file_of(module).name == "__init__.py" else module.rpartition(".")[0]
@@ -130,10 +146,7 @@ def code_inputs(entry: str | os.PathLike, root: str | os.PathLike = ".") -> list
         if module in seen:
             continue
         seen.add(module)
-        package = graph.package_of(module)
-        todo.extend(
-            t for m, n in _imports(graph.parsed(module).body, package) for t in graph.targets(m, n)
-        )
+        todo.extend(t for m, n in graph.imports_of(module) for t in graph.targets(m, n))
     files = {graph.file_of(m) for m in seen}
     return sorted(os.path.relpath(f, root).replace(os.sep, "/") for f in files)
 
