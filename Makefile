@@ -27,7 +27,10 @@ report: $(STAMP)
 test: $(STAMP)
 	$(BIN)/pytest
 
+# The same four checks run in the test suite (tests/unit/test_workflow_static.py), so CI runs them.
 lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/snakemake --lint
 	$(BIN)/snakefmt --check Snakefile workflow/rules/
 

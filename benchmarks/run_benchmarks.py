@@ -51,8 +51,14 @@ PEAK_WRAPPER = (
 def timed(cmd: list[str], cwd: Path) -> tuple[float, int]:
     """Wall seconds and peak RSS (MiB) of the largest process the command ran."""
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", PEAK_WRAPPER, *cmd], cwd=cwd, env=pipeline_env(),
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", PEAK_WRAPPER, *cmd],
+        cwd=cwd,
+        env=pipeline_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"benchmark command failed: {' '.join(cmd)}\n{proc.stderr[-3000:]}")
@@ -92,24 +98,39 @@ def main() -> None:
             cold.append(snakemake(work))
         rows.append(("cold full build", median(cold), f"≤ {TARGETS['cold']}×"))
 
-        rows.append(("no-op rerun", median([snakemake(work) for _ in range(args.repeats)]), f"≤ {TARGETS['noop']}×"))
+        rows.append(
+            (
+                "no-op rerun",
+                median([snakemake(work) for _ in range(args.repeats)]),
+                f"≤ {TARGETS['noop']}×",
+            )
+        )
 
         prose_times = []
         prose = work / PROSE_FILE
         original = prose.read_text(encoding="utf-8")
         for i in range(args.repeats):
-            prose.write_text(original + f"\nEn ekstra setning for måling nummer {i}.\n", encoding="utf-8")
+            prose.write_text(
+                original + f"\nEn ekstra setning for måling nummer {i}.\n", encoding="utf-8"
+            )
             prose_times.append(snakemake(work))
         prose.write_text(original, encoding="utf-8")
         snakemake(work)
-        rows.append(("rerun after a prose-only edit", median(prose_times), f"≤ {TARGETS['prose']}×"))
+        rows.append(
+            ("rerun after a prose-only edit", median(prose_times), f"≤ {TARGETS['prose']}×")
+        )
 
         touch_times = []
         for _ in range(args.repeats):
             os.utime(work / RAW_SURVEY)
             touch_times.append(snakemake(work))
-        rows.append(("rerun after touching one raw survey file (mtime only)", median(touch_times),
-                     "nothing reruns: content unchanged"))
+        rows.append(
+            (
+                "rerun after touching one raw survey file (mtime only)",
+                median(touch_times),
+                "nothing reruns: content unchanged",
+            )
+        )
 
         edit_times = []
         raw = work / RAW_SURVEY
@@ -119,21 +140,48 @@ def main() -> None:
             edit_times.append(snakemake(work))
         raw.write_bytes(original_raw)
         snakemake(work)
-        rows.append(("rerun after editing one raw survey file", median(edit_times), "survey branch + report"))
+        rows.append(
+            (
+                "rerun after editing one raw survey file",
+                median(edit_times),
+                "survey branch + report",
+            )
+        )
 
         clean(work)
         t1, mem1 = timed([str(BIN / "snakemake"), "--cores", "4", *SURVEY_TARGETS], work)
         rows.append((f"survey branch, demo study (peak {mem1} MiB)", t1, ""))
         if not args.skip_large:
             large = copy_repo(Path(tmp) / "large")
-            subprocess.run([sys.executable, "-m", "impleval.demo", "--only", "survey", "--survey-scale", "100"],
-                           cwd=large, env=pipeline_env(), check=True, capture_output=True)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "impleval.demo",
+                    "--only",
+                    "survey",
+                    "--survey-scale",
+                    "100",
+                ],
+                cwd=large,
+                env=pipeline_env(),
+                check=True,
+                capture_output=True,
+            )
             t100, mem100 = timed([str(BIN / "snakemake"), "--cores", "4", *SURVEY_TARGETS], large)
-            rows.append((f"survey branch, 100× respondents (peak {mem100} MiB)", t100, f"{t100 / t1:.1f}× the 1× run"))
+            rows.append(
+                (
+                    f"survey branch, 100× respondents (peak {mem100} MiB)",
+                    t100,
+                    f"{t100 / t1:.1f}× the 1× run",
+                )
+            )
 
     lines = [
-        f"Benchmarks on {date.today().isoformat()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"{platform.machine()}; medians of {args.repeats} runs ({args.cold_repeats} for cold builds).",
+        f"Benchmarks on {date.today().isoformat()}: {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, "
+        f"{platform.machine()}; medians of {args.repeats} runs ({args.cold_repeats} for cold "
+        "builds).",
         "",
         "| what | seconds | × bare import | budget |",
         "|---|---:|---:|---|",

@@ -2,9 +2,12 @@
 # jupyter:
 #   jupytext:
 #     formats: py.ipynb,py:percent
+#     notebook_metadata_filter: language_info
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -56,13 +59,8 @@ print(f"{len(respondents)} respondents, {responses['item'].nunique()} items")
 merged = responses.merge(respondents[["respondent_id", "role"]], on="respondent_id")
 role_n = respondents["role"].value_counts()
 shown = role_n[role_n >= min_cell].index
-share = (
-    merged[merged["role"].isin(shown)]
-    .groupby("role")["not_relevant"]
-    .mean()
-    .sort_values()
-)
-share
+share = merged[merged["role"].isin(shown)].groupby("role")["not_relevant"].mean().sort_values()
+share  # noqa: B018 (the cell shows the table)
 
 # %%
 fig, ax = plt.subplots(figsize=(6, 3))

@@ -12,13 +12,17 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+IMPORTS = ".imports"  # where demo_run's jobs record what they imported
 
 
 def repo_files(repo: Path = REPO) -> list[str]:
-    """Tracked plus untracked-but-not-ignored files: what a clean clone (plus work in progress) holds."""
+    """Tracked plus untracked-but-not-ignored files: what a clean clone (plus work in progress)
+    holds."""
     out = subprocess.run(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=repo, check=True, capture_output=True,
+        cwd=repo,
+        check=True,
+        capture_output=True,
     ).stdout.decode()
     return sorted({f for f in out.split("\0") if f and (repo / f).is_file()})
 
@@ -31,15 +35,25 @@ def copy_repo(dest: Path) -> Path:
     return dest
 
 
-def pipeline_env() -> dict[str, str]:
+def pipeline_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    env.update(extra)
     return env
 
 
-def run_snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+def run_snakemake(
+    workdir: Path, *args: str, check: bool = True, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     cmd = [str(BIN / "snakemake"), "--cores", "2", *args]
-    proc = subprocess.run(cmd, cwd=workdir, env=pipeline_env(), capture_output=True, text=True)
+    proc = subprocess.run(
+        cmd,
+        cwd=workdir,
+        env=pipeline_env(**(env or {})),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if check and proc.returncode != 0:
         raise AssertionError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr[-6000:]}")
     return proc
@@ -47,7 +61,8 @@ def run_snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.C
 
 @pytest.fixture(scope="session")
 def demo_run(tmp_path_factory) -> Path:
-    """A temporary copy of the repository with the whole demo pipeline run once."""
+    """A temporary copy of the repository with the whole demo pipeline run once. Each script job
+    records the library files it imported in `.imports/<rule>.txt` (impleval.runner)."""
     work = copy_repo(tmp_path_factory.mktemp("demo_run"))
-    run_snakemake(work)
+    run_snakemake(work, env={"IMPLEVAL_RECORD_IMPORTS": str(work / IMPORTS)})
     return work

@@ -1,7 +1,13 @@
-"""Reading the study's definition files (YAML) that `config/config.yaml` points to."""
+"""Reading the study's definition files (YAML) that `config/config.yaml` points to.
+
+One validator for every study-definition file: `load_validated(path, schema_path)` reads the YAML,
+checks it against its JSON schema (Draft 2020-12) and fills the schema's `default`s. The schema
+path always comes from the caller (a rule's `schema=` input), never from this package's location.
+"""
 
 from __future__ import annotations
 
+import copy
 import os
 from pathlib import Path
 
@@ -11,6 +17,8 @@ from impleval.errors import InputError, Problem
 
 
 def load_yaml(path: str | os.PathLike) -> dict:
+    """A YAML file whose top level is a mapping; InputError naming the file (and the line and
+    column of a syntax error) otherwise."""
     p = Path(path)
     try:
         with p.open(encoding="utf-8") as fh:
@@ -18,10 +26,57 @@ def load_yaml(path: str | os.PathLike) -> dict:
     except FileNotFoundError:
         raise InputError(Problem(str(p), "an existing YAML file")) from None
     except yaml.YAMLError as err:
-        raise InputError(Problem(str(p), f"valid YAML ({err})")) from None
+        mark = getattr(err, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(err, "problem", None) or str(err)
+        raise InputError(Problem(str(p), f"valid YAML ({problem}{where})")) from None
     if not isinstance(data, dict):
         raise InputError(Problem(str(p), "a YAML mapping at the top level"))
     return data
+
+
+def _default_filling_validator():
+    """Draft 2020-12 validator that also fills `default`s (the jsonschema docs' recipe for
+    extending a validator: the `properties` keyword sets missing defaults before validating)."""
+    from jsonschema import Draft202012Validator, validators
+
+    validate_properties = Draft202012Validator.VALIDATORS["properties"]
+
+    def set_defaults(validator, properties, instance, schema):
+        if isinstance(instance, dict):
+            for name, sub in properties.items():
+                if isinstance(sub, dict) and "default" in sub and name not in instance:
+                    instance[name] = copy.deepcopy(sub["default"])
+        yield from validate_properties(validator, properties, instance, schema)
+
+    return validators.extend(Draft202012Validator, {"properties": set_defaults})
+
+
+def validate(data: dict, schema_path: str | os.PathLike, *, file: str | os.PathLike) -> dict:
+    """`data` (a copy) validated against the schema at `schema_path`, defaults filled in.
+
+    Raises InputError with one problem per schema error, each naming `file` and the key path."""
+    data = copy.deepcopy(data)
+    schema = load_yaml(schema_path)
+    validator = _default_filling_validator()(schema)
+    errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    if errors:
+        raise InputError(
+            [
+                Problem(
+                    str(file),
+                    f"a definition matching {Path(schema_path).name} ({e.message})",
+                    column="/".join(map(str, e.absolute_path)) or None,
+                )
+                for e in errors
+            ]
+        )
+    return data
+
+
+def load_validated(path: str | os.PathLike, schema_path: str | os.PathLike) -> dict:
+    """Read the YAML file at `path`, validate it against `schema_path` and fill defaults."""
+    return validate(load_yaml(path), schema_path, file=path)
 
 
 def label(labels: dict, key: str, language: str) -> str:

@@ -48,8 +48,15 @@ def use_report_style() -> None:
     )
 
 
-def save_figure(fig, svg: str | os.PathLike, png: str | os.PathLike, meta: str | os.PathLike,
-                *, caption: str, alt: str) -> None:
+def save_figure(
+    fig,
+    svg: str | os.PathLike,
+    png: str | os.PathLike,
+    meta: str | os.PathLike,
+    *,
+    caption: str,
+    alt: str,
+) -> None:
     """Write one figure as SVG and PNG plus `{caption, alt}` JSON beside them."""
     import matplotlib.pyplot as plt
 
@@ -61,3 +68,16 @@ def save_figure(fig, svg: str | os.PathLike, png: str | os.PathLike, meta: str |
         fig.savefig(tmp, format="png", metadata={"Software": None})
     write_json({"caption": caption, "alt": alt, "svg": Path(svg).name, "png": Path(png).name}, meta)
     plt.close(fig)
+
+
+def save_named(fig, output, name: str, *, caption: str, alt: str) -> None:
+    """Save figure `name` to the rule's named outputs `<name>_svg`, `<name>_png`, `<name>_json`
+    (the names `figure_paths()` in workflow/rules/common.smk gives them)."""
+    save_figure(
+        fig,
+        output[f"{name}_svg"],
+        output[f"{name}_png"],
+        output[f"{name}_json"],
+        caption=caption,
+        alt=alt,
+    )

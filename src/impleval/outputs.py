@@ -15,9 +15,12 @@ from pathlib import Path
 
 import pandas as pd
 
+# Enough precision for every reported statistic; stable text across runs.
 FLOAT_FORMAT = "%.10g"
+# The process umask (read by setting and restoring it): results get the permissions any file
+# written by this user would get, not mkstemp's 0600.
 _UMASK = os.umask(0)
-os.umask(_UMASK)  # enough precision for every reported statistic; stable text across runs
+os.umask(_UMASK)
 
 
 @contextmanager

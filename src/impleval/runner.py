@@ -8,8 +8,10 @@ exits non-zero so Snakemake removes its outputs.
 from __future__ import annotations
 
 import logging
+import os
 import sys
-from typing import Callable
+from collections.abc import Callable
+from pathlib import Path
 
 from impleval.errors import InputError
 
@@ -36,3 +38,20 @@ def run(smk, main: Callable) -> None:
     except InputError as err:
         log.error("%s", err)
         sys.exit(1)
+    finally:
+        record_imports(getattr(smk, "rule", None) or getattr(main, "__name__", "job"))
+
+
+def record_imports(job: str) -> None:
+    """With IMPLEVAL_RECORD_IMPORTS=<folder> set, write the impleval files this process imported to
+    <folder>/<job>.txt (tests/unit/test_code_inputs.py checks them against the rule's inputs)."""
+    folder = os.environ.get("IMPLEVAL_RECORD_IMPORTS")
+    if not folder:
+        return
+    files = sorted(
+        str(Path(m.__file__).resolve())
+        for name, m in list(sys.modules.items())
+        if (name == "impleval" or name.startswith("impleval.")) and getattr(m, "__file__", None)
+    )
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    (Path(folder) / f"{job}.txt").write_text("\n".join(files) + "\n", encoding="utf-8")

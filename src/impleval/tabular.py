@@ -82,11 +82,18 @@ def read_delimited(path: str | os.PathLike) -> Table:
     sep = sniff_separator(text, path)
     try:
         df = pd.read_csv(
-            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False,
-            quotechar='"', skipinitialspace=False,
+            io.StringIO(text),
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            quotechar='"',
+            skipinitialspace=False,
         )
     except pd.errors.ParserError as err:
-        raise InputError(Problem(path, f"a consistent number of '{sep}'-separated fields per row ({err})")) from None
+        raise InputError(
+            Problem(path, f"a consistent number of '{sep}'-separated fields per row ({err})")
+        ) from None
     _check_consistent_columns(df, path, sep)
     df.columns = [_nfc(str(c)).strip() for c in df.columns]
     return Table(df, path, 1, enc, sep, warnings)
@@ -105,7 +112,9 @@ def read_xlsx(path: str | os.PathLike, *, required: list[str] | None = None, she
     try:
         raw = pd.read_excel(path, sheet_name=sheet, header=None, dtype=str, engine="openpyxl")
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
-        raise InputError(Problem(path, f"a readable .xlsx workbook ({type(err).__name__}: {err})")) from None
+        raise InputError(
+            Problem(path, f"a readable .xlsx workbook ({type(err).__name__}: {err})")
+        ) from None
     raw = raw.fillna("")
     if raw.empty:
         raise InputError(Problem(path, "a non-empty sheet with a header row and data rows"))
@@ -126,13 +135,18 @@ def read_xlsx(path: str | os.PathLike, *, required: list[str] | None = None, she
 
 
 def read_table(path: str | os.PathLike, *, required: list[str] | None = None) -> Table:
-    """CSV/TXT/TSV or XLSX by extension; checks required columns (case-insensitive) and data rows."""
+    """CSV/TXT/TSV or XLSX by extension; checks required columns (case-insensitive) and data
+    rows."""
     suffix = Path(path).suffix.lower()
-    table = read_xlsx(path, required=required) if suffix in {".xlsx", ".xlsm"} else read_delimited(path)
+    table = (
+        read_xlsx(path, required=required) if suffix in {".xlsx", ".xlsm"} else read_delimited(path)
+    )
     if required:
         table.data = rename_case_insensitive(table, required)
     if table.data.empty:
-        raise InputError(Problem(str(path), "at least one data row below the header", row=table.header_row + 1))
+        raise InputError(
+            Problem(str(path), "at least one data row below the header", row=table.header_row + 1)
+        )
     return table
 
 
@@ -144,16 +158,27 @@ def rename_case_insensitive(table: Table, required: list[str]) -> pd.DataFrame:
     for name in required:
         found = lookup.get(name.lower())
         if found is None:
-            problems.add(table.path, f"a column named '{name}' (columns found: {', '.join(map(str, table.data.columns))})",
-                         row=table.header_row, column=name)
+            problems.add(
+                table.path,
+                f"a column named '{name}' (columns found: "
+                f"{', '.join(map(str, table.data.columns))})",
+                row=table.header_row,
+                column=name,
+            )
         else:
             mapping[found] = name
     problems.raise_if_any()
     return table.data.rename(columns=mapping)
 
 
-def parse_decimal(values: pd.Series, table: Table, column: str, problems: ProblemCollector,
-                  *, allow_empty: bool = True) -> pd.Series:
+def parse_decimal(
+    values: pd.Series,
+    table: Table,
+    column: str,
+    problems: ProblemCollector,
+    *,
+    allow_empty: bool = True,
+) -> pd.Series:
     """Numbers with decimal point or comma ('4,5'), thousands spaces removed; '' → NaN."""
     out = []
     for i, raw in enumerate(values.astype(str)):
@@ -168,7 +193,9 @@ def parse_decimal(values: pd.Series, table: Table, column: str, problems: Proble
         try:
             out.append(float(s))
         except ValueError:
-            problems.add(table.path, "a number (decimal point or comma)", table.row_number(i), column, raw)
+            problems.add(
+                table.path, "a number (decimal point or comma)", table.row_number(i), column, raw
+            )
             out.append(float("nan"))
     return pd.Series(out, index=values.index, dtype="float64")
 
@@ -176,15 +203,22 @@ def parse_decimal(values: pd.Series, table: Table, column: str, problems: Proble
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 
-def parse_date(values: pd.Series, table: Table, column: str, problems: ProblemCollector) -> pd.Series:
+def parse_date(
+    values: pd.Series, table: Table, column: str, problems: ProblemCollector
+) -> pd.Series:
     """ISO (`2025-06-01`), Norwegian (`01.06.2025`) or Excel serial (`45809`) dates → Timestamp."""
     out = []
     for i, raw in enumerate(values.astype(str)):
         s = raw.strip()
         ts = _parse_one_date(s)
         if ts is None:
-            problems.add(table.path, "a date as YYYY-MM-DD, DD.MM.YYYY or an Excel date number",
-                         table.row_number(i), column, raw)
+            problems.add(
+                table.path,
+                "a date as YYYY-MM-DD, DD.MM.YYYY or an Excel date number",
+                table.row_number(i),
+                column,
+                raw,
+            )
             ts = pd.NaT
         out.append(ts)
     return pd.Series(pd.to_datetime(out), index=values.index)

@@ -34,7 +34,9 @@ def test_report_exists_and_embeds_every_figure(demo_run: Path):
     for meta in (demo_run / "results/figures").glob("*.json"):
         alt = json.loads(meta.read_text())["alt"]
         assert alt.strip()
-    assert not re.search(r"(src|href)=\"https?://", html), "the report loads something from the network"
+    assert not re.search(r"(src|href)=\"https?://", html), (
+        "the report loads something from the network"
+    )
 
 
 def test_raw_data_untouched_by_the_pipeline(demo_run: Path):

@@ -29,8 +29,12 @@ def _norm(value: str) -> str:
 
 
 def test_every_quoted_value_appears_in_the_report(demo_run: Path, page_text: str):
-    variables = yaml.safe_load((demo_run / "results/report/variables.yml").read_text(encoding="utf-8"))
-    sources = "".join(p.read_text(encoding="utf-8") for p in (demo_run / "report/chapters/nb").glob("*.qmd"))
+    variables = yaml.safe_load(
+        (demo_run / "results/report/variables.yml").read_text(encoding="utf-8")
+    )
+    sources = "".join(
+        p.read_text(encoding="utf-8") for p in (demo_run / "report/chapters/nb").glob("*.qmd")
+    )
     missing = []
     for key in keys_used(sources):
         node = variables
@@ -50,8 +54,11 @@ def test_participant_flow_matches_its_table(demo_run: Path, page_text: str):
 
 def test_pooled_waiting_time_change_matches_its_estimates(demo_run: Path, page_text: str):
     est = pd.read_csv(demo_run / "results/tables/its_estimates.csv")
-    row = est[(est["site"] == "pooled") & (est["outcome"] == "median_wait_minutes")
-              & (est["parameter"] == "level_change")].iloc[0]
+    row = est[
+        (est["site"] == "pooled")
+        & (est["outcome"] == "median_wait_minutes")
+        & (est["parameter"] == "level_change")
+    ].iloc[0]
     shown = _norm(fmt.number(row["estimate"], 1))
     assert shown in page_text and _norm(fmt.interval(row["ci_low"], row["ci_high"], 1)) in page_text
 

@@ -15,8 +15,9 @@ from tests.slurm.daemons import SLURM_CONF, SlurmCluster, missing_binaries
 def slurm_cluster(tmp_path_factory) -> SlurmCluster:
     missing = missing_binaries()
     if missing:
-        pytest.skip(f"Slurm not installed (missing {', '.join(missing)}): "
-                    "run scripts/ci/install_slurm.sh")
+        pytest.skip(
+            f"Slurm not installed (missing {', '.join(missing)}): run scripts/ci/install_slurm.sh"
+        )
     if os.geteuid() != 0:
         pytest.skip(f"starting slurmctld/slurmd and writing {SLURM_CONF} needs root")
 

@@ -23,7 +23,15 @@ TEMPLATE = Path(__file__).with_name("slurm.conf.in")
 MARKER = "impleval-test-cluster"
 PARTITION = "impleval"
 BINARIES = (
-    "munged", "mungekey", "slurmctld", "slurmd", "sbatch", "srun", "squeue", "sinfo", "scancel",
+    "munged",
+    "mungekey",
+    "slurmctld",
+    "slurmd",
+    "sbatch",
+    "srun",
+    "squeue",
+    "sinfo",
+    "scancel",
     "scontrol",
 )
 
@@ -58,8 +66,13 @@ def free_port() -> int:
 def render_conf(state: Path, *, cpus: int, memory_mb: int, partition: str = PARTITION) -> str:
     """slurm.conf for one node named after this host, daemons' files under `state`."""
     return Template(TEMPLATE.read_text()).substitute(
-        host=socket.gethostname().split(".")[0], state=state, cpus=cpus, memory_mb=memory_mb,
-        partition=partition, ctld_port=free_port(), d_port=free_port(),
+        host=socket.gethostname().split(".")[0],
+        state=state,
+        cpus=cpus,
+        memory_mb=memory_mb,
+        partition=partition,
+        ctld_port=free_port(),
+        d_port=free_port(),
     )
 
 
@@ -82,13 +95,20 @@ class SlurmCluster:
         self._write_conf()
         key = self.state / "munge.key"
         subprocess.run([which("mungekey"), "--create", "--force", f"--keyfile={key}"], check=True)
-        self._spawn("munged", [
-            which("munged"), "--foreground", "--force",
-            f"--socket={self.state}/munge.socket", f"--key-file={key}",
-            f"--pid-file={self.state}/munged.pid", f"--log-file={self.state}/munged.log",
-            f"--seed-file={self.state}/munged.seed",
-        ])
-        self._wait(lambda: (self.state / "munge.socket").exists(), timeout, "munged socket")
+        self._spawn(
+            "munged",
+            [
+                which("munged"),
+                "--foreground",
+                "--force",
+                f"--socket={self.state}/munge.socket",
+                f"--key-file={key}",
+                f"--pid-file={self.state}/munged.pid",
+                f"--log-file={self.state}/munged.log",
+                f"--seed-file={self.state}/munged.seed",
+            ],
+        )
+        self._wait((self.state / "munge.socket").exists, timeout, "munged socket")
         # -i: ignore state left by an earlier run; -D: foreground, so the PID is ours.
         self._spawn("slurmctld", [which("slurmctld"), "-D", "-i"])
         self._wait(lambda: self._ok(["scontrol", "ping"], "UP"), timeout, "slurmctld up")
@@ -105,8 +125,12 @@ class SlurmCluster:
         self._stopped = True
         try:
             if "slurmctld" in self.procs and self.procs["slurmctld"].poll() is None:
-                subprocess.run(["scancel", "--full", f"--partition={self.partition}"],
-                               capture_output=True, timeout=30)
+                subprocess.run(
+                    ["scancel", "--full", f"--partition={self.partition}"],
+                    capture_output=True,
+                    timeout=30,
+                    check=False,
+                )
         except Exception:  # noqa: BLE001 (best effort; the daemons are stopped below anyway)
             pass
         finally:
@@ -127,7 +151,7 @@ class SlurmCluster:
             proc.kill()
             proc.wait(timeout=grace)
 
-    def __enter__(self) -> "SlurmCluster":
+    def __enter__(self) -> SlurmCluster:
         try:
             self.start()
         except BaseException:
@@ -154,8 +178,9 @@ class SlurmCluster:
     def _write_conf(self) -> None:
         if not self.cpus or not self.memory_mb:
             self.cpus, self.memory_mb = machine_resources()
-        text = render_conf(self.state, cpus=self.cpus, memory_mb=self.memory_mb,
-                           partition=self.partition)
+        text = render_conf(
+            self.state, cpus=self.cpus, memory_mb=self.memory_mb, partition=self.partition
+        )
         SLURM_CONF.parent.mkdir(parents=True, exist_ok=True)
         if SLURM_CONF.exists() and MARKER not in SLURM_CONF.read_text(errors="replace"):
             self._saved_conf = self.state / "slurm.conf.saved"
@@ -172,8 +197,13 @@ class SlurmCluster:
 
     def _spawn(self, name: str, cmd: list[str]) -> None:
         out = open(self.state / f"{name}.out", "w")  # noqa: SIM115 (kept open for the daemon)
-        self.procs[name] = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT,
-                                            stdin=subprocess.DEVNULL, start_new_session=True)
+        self.procs[name] = subprocess.Popen(
+            cmd,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
 
     def _wait(self, ready, timeout: float, what: str) -> None:
         deadline = time.monotonic() + timeout
@@ -189,15 +219,20 @@ class SlurmCluster:
     @staticmethod
     def _ok(cmd: list[str], expect: str) -> bool:
         try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=10)
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=10, check=False)
         except subprocess.TimeoutExpired:
             return False
         return proc.returncode == 0 and expect in proc.stdout
 
     def _node_idle(self) -> bool:
         try:
-            proc = subprocess.run(["sinfo", "-h", "-N", "-o", "%T"], capture_output=True,
-                                  text=True, timeout=10)
+            proc = subprocess.run(
+                ["sinfo", "-h", "-N", "-o", "%T"],
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=False,
+            )
         except subprocess.TimeoutExpired:
             return False
         return proc.stdout.strip() == "idle"

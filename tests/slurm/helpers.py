@@ -24,8 +24,13 @@ def _tail(text: str, n: int = 60) -> str:
 
 def _hopeless_jobs() -> list[str]:
     try:
-        out = subprocess.run(["squeue", "-h", "-t", "PENDING", "-o", "%i %r"],
-                             capture_output=True, text=True, timeout=10).stdout
+        out = subprocess.run(
+            ["squeue", "-h", "-t", "PENDING", "-o", "%i %r"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        ).stdout
     except subprocess.TimeoutExpired:
         return []
     return [line for line in out.splitlines() if line.split()[-1:] and line.split()[-1] in HOPELESS]
@@ -41,8 +46,9 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
-def run_timed(cluster: SlurmCluster, workdir: Path, *args: str, timeout: float,
-                 slurm_logs: Path | None = None) -> float:
+def run_timed(
+    cluster: SlurmCluster, workdir: Path, *args: str, timeout: float, slurm_logs: Path | None = None
+) -> float:
     """Run snakemake in `workdir` with `args`; return wall seconds. On failure, timeout or a job
     the node can never run, the assertion carries Snakemake's output, the queue, the Slurm job
     logs and the daemons' logs."""
@@ -51,8 +57,14 @@ def run_timed(cluster: SlurmCluster, workdir: Path, *args: str, timeout: float,
     start = time.perf_counter()
     failure = None
     with open(output_file, "w") as out:
-        proc = subprocess.Popen(cmd, cwd=workdir, env=pipeline_env(), stdout=out,
-                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=workdir,
+            env=pipeline_env(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
         try:
             hopeless_since = None
             while proc.poll() is None:
@@ -76,7 +88,7 @@ def run_timed(cluster: SlurmCluster, workdir: Path, *args: str, timeout: float,
     if failure is None and proc.returncode != 0:
         failure = f"exit status {proc.returncode}"
     if failure:
-        queue = subprocess.run(["squeue"], capture_output=True, text=True).stdout
+        queue = subprocess.run(["squeue"], capture_output=True, text=True, check=False).stdout
         job_logs = "\n".join(
             f"--- {p} ---\n{_tail(p.read_text(errors='replace'), 30)}"
             for p in slurm_job_logs(slurm_logs or workdir / "slurm_logs")

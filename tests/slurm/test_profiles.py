@@ -12,7 +12,7 @@ import yaml
 
 from tests.conftest import REPO
 
-PROFILES = REPO / "workflow/profiles"
+PROFILES = REPO / "profiles"
 LOCAL_ONLY = {"all"}  # rules without an action never reach Slurm
 
 
@@ -28,15 +28,20 @@ def _profile(name: str) -> dict:
 
 def test_slurm_profile_names_only_existing_rules():
     profile, rules = _profile("slurm"), _rules()
-    named = set(profile["groups"]) | set(profile.get("set-resources", {})) \
+    named = (
+        set(profile["groups"])
+        | set(profile.get("set-resources", {}))
         | set(profile.get("set-threads", {}) or {})
+    )
     assert named <= rules, f"the Slurm profile names unknown rules: {sorted(named - rules)}"
 
 
 def test_every_working_rule_is_grouped_on_slurm():
     ungrouped = _rules() - LOCAL_ONLY - set(_profile("slurm")["groups"])
-    assert not ungrouped, (f"add {sorted(ungrouped)} to `groups:` in workflow/profiles/slurm/"
-                           "config.yaml (one Slurm job per rule is mostly overhead)")
+    assert not ungrouped, (
+        f"add {sorted(ungrouped)} to `groups:` in profiles/slurm/"
+        "config.yaml (one Slurm job per rule is mostly overhead)"
+    )
 
 
 def test_slurm_profile_uses_the_executor_plugin_without_a_home_made_launcher():

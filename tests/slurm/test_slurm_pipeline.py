@@ -1,4 +1,4 @@
-"""The demo pipeline through Slurm (workflow/profiles/slurm) gives the same tables as a local run.
+"""The demo pipeline through Slurm (profiles/slurm) gives the same tables as a local run.
 
 Two clean copies of the repository: one run locally, one through the Slurm executor plugin on
 the single-node test cluster. Both wall times are printed (pytest -s, or the report's
@@ -17,7 +17,7 @@ from tests.conftest import copy_repo
 from tests.slurm.helpers import run_timed, slurm_job_logs
 
 pytestmark = pytest.mark.slurm
-GROUPS = {"survey", "interviews", "monitoring", "report"}  # as in workflow/profiles/slurm
+GROUPS = {"survey", "interviews", "monitoring", "report"}  # as in profiles/slurm
 
 
 def _table_digests(work: Path) -> dict[str, str]:
@@ -34,23 +34,39 @@ def test_pipeline_on_slurm_matches_local_run(slurm_cluster, tmp_path, record_pro
 
     cluster = copy_repo(tmp_path / "slurm")
     slurm_s = run_timed(
-        slurm_cluster, cluster,
-        "--workflow-profile", "workflow/profiles/slurm",
+        slurm_cluster,
+        cluster,
+        "--workflow-profile",
+        "profiles/slurm",
         # The test node is small: cap what a group job asks for (cores and memory), else it
         # would wait in the queue forever. A real cluster needs neither.
-        "--cores", cores, "--resources", f"mem_mb={slurm_cluster.memory_mb}",
-        timeout=1200, slurm_logs=cluster / "logs/slurm",
+        "--cores",
+        cores,
+        "--resources",
+        f"mem_mb={slurm_cluster.memory_mb}",
+        timeout=1200,
+        slurm_logs=cluster / "logs/slurm",
     )
     record_property("wall_seconds_local", round(local_s, 1))
     record_property("wall_seconds_slurm", round(slurm_s, 1))
     timings = os.environ.get("IMPLEVAL_SLURM_TIMINGS")  # for the benchmark notes
     if timings:
-        Path(timings).write_text(json.dumps({
-            "local_seconds": round(local_s, 1), "slurm_seconds": round(slurm_s, 1),
-            "node_cpus": slurm_cluster.cpus, "node_memory_mb": slurm_cluster.memory_mb,
-        }, indent=2) + "\n")
-    print(f"\ndemo pipeline wall time: local {local_s:.1f} s, Slurm {slurm_s:.1f} s "
-          f"({slurm_cluster.cpus} CPUs, {slurm_cluster.memory_mb} MB node)")
+        Path(timings).write_text(
+            json.dumps(
+                {
+                    "local_seconds": round(local_s, 1),
+                    "slurm_seconds": round(slurm_s, 1),
+                    "node_cpus": slurm_cluster.cpus,
+                    "node_memory_mb": slurm_cluster.memory_mb,
+                },
+                indent=2,
+            )
+            + "\n"
+        )
+    print(
+        f"\ndemo pipeline wall time: local {local_s:.1f} s, Slurm {slurm_s:.1f} s "
+        f"({slurm_cluster.cpus} CPUs, {slurm_cluster.memory_mb} MB node)"
+    )
 
     # Every job ran inside one Slurm job per profile group: the plugin names each log folder
     # group_<group>_<its rules>; an ungrouped rule would show up as rule_<rule>.

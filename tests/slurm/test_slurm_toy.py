@@ -18,15 +18,26 @@ TOY = Path(__file__).with_name("toy")
 def test_toy_workflow_runs_through_slurm_with_grouping(slurm_cluster, tmp_path):
     work = shutil.copytree(TOY, tmp_path / "toy")
     run_timed(
-        slurm_cluster, work,
-        "--executor", "slurm", "--jobs", "4",
+        slurm_cluster,
+        work,
+        "--executor",
+        "slurm",
+        "--jobs",
+        "4",
         # Caps what a group job asks for: four parallel 1-core jobs would ask for more cores
         # than the node has, and wait in the queue forever.
-        "--cores", str(slurm_cluster.cpus),
-        "--slurm-no-account", "--slurm-status-command", "squeue",
-        "--slurm-init-seconds-before-status-checks", "2",
-        "--slurm-logdir", "slurm_logs", "--slurm-keep-successful-logs",
-        "--group-components", "parts=4",
+        "--cores",
+        str(slurm_cluster.cpus),
+        "--slurm-no-account",
+        "--slurm-status-command",
+        "squeue",
+        "--slurm-init-seconds-before-status-checks",
+        "2",
+        "--slurm-logdir",
+        "slurm_logs",
+        "--slurm-keep-successful-logs",
+        "--group-components",
+        "parts=4",
         timeout=240,
     )
     lines = (work / "out/summary.txt").read_text().split("\n")

@@ -27,8 +27,10 @@ from impleval.report.text import load_phrases
 REPO = Path(__file__).resolve().parents[2]
 PHRASES = REPO / "report" / "phrases"
 ORGANISATION = {
-    "regions": [{"id": "rg_north", "label": {"nb": "Nordregionen", "en": "North region"}},
-                {"id": "rg_south", "label": {"nb": "Sørregionen", "en": "South region"}}],
+    "regions": [
+        {"id": "rg_north", "label": {"nb": "Nordregionen", "en": "North region"}},
+        {"id": "rg_south", "label": {"nb": "Sørregionen", "en": "South region"}},
+    ],
     "trusts": [{"id": "tr_one", "label": {"nb": "Foretak én", "en": "Trust one"}}],
     "sites": [{"id": "si_one", "label": {"nb": "Sted én", "en": "Site one"}}],
 }
@@ -37,11 +39,17 @@ ORGANISATION = {
 class FrameResults(Results):
     """Results held in memory: tables as frames, figures as names, values as dicts."""
 
-    def __init__(self, tables: Mapping[str, pd.DataFrame] | None = None,
-                 values: Mapping[str, dict] | None = None,
-                 figures: Iterable[str] | Mapping[str, dict] | None = None):
-        super().__init__(tables=REPO / "no-such-tables", values=dict(values or {}),
-                         figures=REPO / "no-such-figures")
+    def __init__(
+        self,
+        tables: Mapping[str, pd.DataFrame] | None = None,
+        values: Mapping[str, dict] | None = None,
+        figures: Iterable[str] | Mapping[str, dict] | None = None,
+    ):
+        super().__init__(
+            tables=REPO / "no-such-tables",
+            values=dict(values or {}),
+            figures=REPO / "no-such-figures",
+        )
         self._tables.update({k: v.copy() for k, v in (tables or {}).items()})
         if isinstance(figures, Mapping):
             self._figures = dict(figures)
@@ -58,9 +66,11 @@ class FrameResults(Results):
         if name not in self._figures:
             return None
         meta = self._figures[name]
-        return {"caption": meta.get("caption", f"Caption of {name}."),
-                "alt": meta.get("alt", f"Alt text of {name}."),
-                "path": f"{self.figure_prefix}/{name}.png"}
+        return {
+            "caption": meta.get("caption", f"Caption of {name}."),
+            "alt": meta.get("alt", f"Alt text of {name}."),
+            "path": f"{self.figure_prefix}/{name}.png",
+        }
 
 
 class DictProse(Prose):
@@ -77,28 +87,58 @@ class DictProse(Prose):
         return self.texts.get(topic)
 
 
-def make_context(*, language: str = "nb", organisation: dict | None = None,
-                 report: dict | None = None, survey: dict | None = None,
-                 survey_analysis: dict | None = None, interviews: dict | None = None,
-                 interviews_analysis: dict | None = None, monitoring: dict | None = None,
-                 settings: dict | None = None, tables: Mapping[str, pd.DataFrame] | None = None,
-                 values: Mapping[str, dict] | None = None,
-                 figures: Iterable[str] | Mapping[str, dict] | None = None,
-                 prose: Mapping[str, str] | None = None) -> ReportContext:
+def make_context(
+    *,
+    language: str = "nb",
+    organisation: dict | None = None,
+    report: dict | None = None,
+    survey: dict | None = None,
+    survey_analysis: dict | None = None,
+    interviews: dict | None = None,
+    interviews_analysis: dict | None = None,
+    monitoring: dict | None = None,
+    settings: dict | None = None,
+    tables: Mapping[str, pd.DataFrame] | None = None,
+    values: Mapping[str, dict] | None = None,
+    figures: Iterable[str] | Mapping[str, dict] | None = None,
+    prose: Mapping[str, str] | None = None,
+) -> ReportContext:
     """A context of one report language; strands are collected iff their dict is given."""
-    study = Study(organisation=organisation if organisation is not None else ORGANISATION,
-                  report=report or {}, survey=survey, survey_analysis=survey_analysis,
-                  interviews=interviews, interviews_analysis=interviews_analysis,
-                  monitoring=monitoring, settings={"min_cell": 5, **(settings or {})})
-    return ReportContext(language=language, phrases=load_phrases(PHRASES, language), study=study,
-                         results=FrameResults(tables, values, figures),
-                         prose=DictProse(prose, language))
+    study = Study(
+        organisation=organisation if organisation is not None else ORGANISATION,
+        report=report or {},
+        survey=survey,
+        survey_analysis=survey_analysis,
+        interviews=interviews,
+        interviews_analysis=interviews_analysis,
+        monitoring=monitoring,
+        settings={"min_cell": 5, **(settings or {})},
+    )
+    return ReportContext(
+        language=language,
+        phrases=load_phrases(PHRASES, language),
+        study=study,
+        results=FrameResults(tables, values, figures),
+        prose=DictProse(prose, language),
+    )
 
 
 # Codes that must never reach the reader (ids of tests, flags, states) and pandas' missing values.
-RAW_CODES = ("cochran_armitage", "fisher_freeman_halton", "meets_target", "below_target",
-             "no_change", "untested", "level_change", "log_rate_ratio", "nan", "NaN", "None",
-             "<NA>", "NaT")
+RAW_CODES = (
+    "cochran_armitage",
+    "fisher_freeman_halton",
+    "meets_target",
+    "below_target",
+    "no_change",
+    "untested",
+    "level_change",
+    "log_rate_ratio",
+    "nan",
+    "NaN",
+    "None",
+    "<NA>",
+    "NaT",
+)
 
 
 def _visible(markdown: str) -> str:
@@ -116,4 +156,5 @@ def assert_clean(markdown: str, ids: Iterable[str] = (), codes: Iterable[str] = 
     for token in [*ids, *codes]:
         assert not re.search(rf"(?<![\w-]){re.escape(token)}(?![\w-])", text), (
             f"{token!r} printed in the report text:\n"
-            + "\n".join(line for line in text.splitlines() if token in line)[:2000])
+            + "\n".join(line for line in text.splitlines() if token in line)[:2000]
+        )

@@ -54,7 +54,9 @@ def test_orgnr_checksum():
 # --- scan_text -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", [f"fnr {FNR}.", "fnr 311299 56715 i journalen", "fnr 311299-56715"])
+@pytest.mark.parametrize(
+    "text", [f"fnr {FNR}.", "fnr 311299 56715 i journalen", "fnr 311299-56715"]
+)
 def test_fnr_with_and_without_separators(text):
     assert kinds(text) == [("fnr", "high")]
 
@@ -79,7 +81,15 @@ def test_checksum_failing_11_digits_is_low_confidence_not_ignored():
 
 @pytest.mark.parametrize(
     "text",
-    ["+47 412 34 567", "0047 41234567", "41234567", "22 33 44 55", "412 34 567", "4123 4567", "+4741234567"],
+    [
+        "+47 412 34 567",
+        "0047 41234567",
+        "41234567",
+        "22 33 44 55",
+        "412 34 567",
+        "4123 4567",
+        "+4741234567",
+    ],
 )
 def test_phone_shapes(text):
     assert kinds(f"ring {text} i morgen") == [("phone", "high")]
@@ -173,7 +183,9 @@ def test_gate_redact_replaces_and_counts():
     assert pd.isna(comments[1])
     assert comments[0::2] == ["mitt fnr er [FNR]", "ring [PHONE] eller [FNR]"]
     assert clean["other"].tolist() == ["ingenting", "[NAME] var her", ""]
-    rows = summary[["column", "kind", "confidence", "n_hits", "action", "n_values_scanned"]].values.tolist()
+    rows = summary[
+        ["column", "kind", "confidence", "n_hits", "action", "n_values_scanned"]
+    ].values.tolist()
     assert rows == [
         ["comment", "fnr", "high", 1, "redacted", 2],
         ["comment", "fnr", "low", 1, "redacted", 2],
@@ -229,7 +241,9 @@ def test_allowed_columns_fail_closed_with_patterns():
 def test_combine_summaries_keeps_order_and_marks_sources_without_free_text():
     from impleval.privacy.deid import combine_summaries, empty_summary
 
-    _, survey = gate_frame(frame(), text_columns=["comment"], source="survey", file="s.csv", on_hit="redact")
+    _, survey = gate_frame(
+        frame(), text_columns=["comment"], source="survey", file="s.csv", on_hit="redact"
+    )
     as_read = survey.astype(str).replace({"nan": ""})  # what the script reads back from CSV
     table = combine_summaries({"survey": as_read, "monitoring": empty_summary()})
     assert table["source"].tolist() == ["survey"] * 3 + ["monitoring"]
@@ -249,7 +263,13 @@ def test_error_messages_mask_identifiers_in_offending_values():
     """Validation runs before the gate: a fødselsnummer typed into a number column is masked."""
     from impleval.errors import InputError, Problem
 
-    message = str(InputError([Problem("survey.csv", "a number", 4, "age", "31129956715"),
-                              Problem("survey.csv", "a number", 5, "age", "4x")]))
+    message = str(
+        InputError(
+            [
+                Problem("survey.csv", "a number", 4, "age", "31129956715"),
+                Problem("survey.csv", "a number", 5, "age", "4x"),
+            ]
+        )
+    )
     assert "31129956715" not in message and "[FNR]" in message
     assert "'4x'" in message

@@ -14,8 +14,8 @@ def _norm(name: str) -> str:
 
 def lock_pins() -> dict[str, str]:
     pins = {}
-    for line in (REPO / "requirements.lock").read_text().splitlines():
-        line = line.split("#")[0].strip()
+    for raw in (REPO / "requirements.lock").read_text().splitlines():
+        line = raw.split("#")[0].strip()
         if line:
             name, version = line.split("==")
             pins[_norm(name)] = version.strip()
@@ -37,7 +37,11 @@ def environment_pins() -> dict[str, str]:
 
 def top_level() -> list[str]:
     lines = (REPO / "requirements.in").read_text().splitlines()
-    return [_norm(re.split(r"[=<>\[ ]", line)[0]) for line in lines if line.strip() and not line.startswith("#")]
+    return [
+        _norm(re.split(r"[=<>\[ ]", line)[0])
+        for line in lines
+        if line.strip() and not line.startswith("#")
+    ]
 
 
 def test_every_top_level_package_is_locked_and_in_environment():
@@ -45,7 +49,9 @@ def test_every_top_level_package_is_locked_and_in_environment():
     for name in top_level():
         assert name in lock, f"{name} missing from requirements.lock"
         assert name in env, f"{name} missing from environment.yml"
-        assert env[name] == lock[name], f"{name}: environment.yml {env[name]} != requirements.lock {lock[name]}"
+        assert env[name] == lock[name], (
+            f"{name}: environment.yml {env[name]} != requirements.lock {lock[name]}"
+        )
 
 
 def test_environment_has_quarto_and_python_311():

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from impleval.interviews.agreement import (
+from impleval.interviews.stats.agreement import (
     agreement_row,
     alpha_binary,
     alpha_flag,
@@ -45,7 +45,9 @@ def test_alpha_closed_form_matches_krippendorff(seed):
     rng = np.random.default_rng(100 + seed)
     a = rng.integers(0, 2, 25)
     b = np.where(rng.random(25) < 0.75, a, 1 - a)
-    expected = krippendorff.alpha(reliability_data=np.vstack([a, b]), level_of_measurement="nominal")
+    expected = krippendorff.alpha(
+        reliability_data=np.vstack([a, b]), level_of_measurement="nominal"
+    )
     assert alpha_binary(a, b)[0] == pytest.approx(expected)
 
 
@@ -84,11 +86,13 @@ def test_flags():
 
 
 def test_double_coded_presence_and_table():
-    segs = pd.DataFrame({
-        "interview_id": ["I1", "I1", "I2", "I2", "I3"],
-        "code_path": ["x", "x", "x", "y", "y"],
-        "coder": ["c1", "c2", "c1", "c2", "c1"],
-    })
+    segs = pd.DataFrame(
+        {
+            "interview_id": ["I1", "I1", "I2", "I2", "I3"],
+            "code_path": ["x", "x", "x", "y", "y"],
+            "coder": ["c1", "c2", "c1", "c2", "c1"],
+        }
+    )
     docs = pd.DataFrame({"interview_id": ["I1", "I2", "I3"], "double_coded": [True, True, False]})
     first, second = double_coded_presence(segs, docs, ["x", "y"], ("c1", "c2"))
     assert first.index.tolist() == ["I1", "I2"]  # only double-coded interviews are units
@@ -101,12 +105,15 @@ def test_double_coded_presence_and_table():
 
 
 def test_third_coder_does_not_create_units():
-    """Units are interviews coded by both configured coders; a third coder's interview is no unit."""
-    segs = pd.DataFrame({
-        "interview_id": ["I1", "I1", "I2", "I2", "I3", "I3"],
-        "code_path": ["x", "x", "y", "y", "x", "y"],
-        "coder": ["c1", "c2", "c1", "c2", "c1", "c3"],
-    })
+    """Units are interviews coded by both configured coders; a third coder's interview is no
+    unit."""
+    segs = pd.DataFrame(
+        {
+            "interview_id": ["I1", "I1", "I2", "I2", "I3", "I3"],
+            "code_path": ["x", "x", "y", "y", "x", "y"],
+            "coder": ["c1", "c2", "c1", "c2", "c1", "c3"],
+        }
+    )
     docs = pd.DataFrame({"interview_id": ["I1", "I2", "I3"], "double_coded": [True, True, True]})
     first, second = double_coded_presence(segs, docs, ["x", "y"], ("c1", "c2"))
     assert first.index.tolist() == second.index.tolist() == ["I1", "I2"]

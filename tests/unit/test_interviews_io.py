@@ -1,10 +1,11 @@
-"""Interview importers on small fixture files (tests/fixtures/interviews, built by build.py there)."""
+"""Interview importers on small fixture files (tests/fixtures/interviews, built by build.py
+there)."""
 
 from __future__ import annotations
 
 import shutil
-import unicodedata
 import sqlite3
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -12,8 +13,14 @@ import pytest
 
 from impleval.config import load_yaml
 from impleval.errors import InputError
-from impleval.interviews.canonical import DOCUMENT_COLUMNS, SEGMENT_COLUMNS, build_canonical, paragraph_span
-from impleval.interviews.prepare import load_study, prepare_interviews, read_coding
+from impleval.interviews.io.canonical import (
+    DOCUMENT_COLUMNS,
+    SEGMENT_COLUMNS,
+    build_canonical,
+    paragraph_span,
+)
+from impleval.interviews.io.prepare import prepare_interviews, read_coding
+from impleval.interviews.settings import load_study
 
 REPO = Path(__file__).resolve().parents[2]
 FIX = REPO / "tests/fixtures/interviews"
@@ -29,9 +36,11 @@ FORMATS = ["maxqda", "qualcoder", "qualcoder_xlsx", "refi_qda"]
 
 @pytest.fixture(scope="module")
 def study():
-    interviews, organisation = load_study(REPO / "config/demo-study/interviews.yaml",
-                                          REPO / "config/schema/interviews.schema.yaml",
-                                          REPO / "config/demo-study/organisation.yaml")
+    interviews, organisation = load_study(
+        REPO / "config/demo-study/interviews.yaml",
+        REPO / "config/schema/interviews.schema.yaml",
+        REPO / "config/demo-study/organisation.yaml",
+    )
     return interviews, organisation
 
 
@@ -59,9 +68,13 @@ def test_canonical_columns_and_pseudonyms(tables, fmt):
     assert set(segments["coder"]) == {"coder_1", "coder_2"}
     assert set(segments.loc[segments["coder"] == "coder_2", "interview_id"]) == {"I002"}
     # Document and user names never leave the importers.
-    flat = " ".join(segments.map(str).agg(" ".join, axis=1)) + " ".join(documents.map(str).agg(" ".join, axis=1))
+    flat = " ".join(segments.map(str).agg(" ".join, axis=1)) + " ".join(
+        documents.map(str).agg(" ".join, axis=1)
+    )
     assert "VV-ANS" not in flat and "ingrid" not in flat and "jonas" not in flat
-    assert summary["kind"].tolist() == ["none"] and summary["n_values_scanned"].iloc[0] == len(segments)
+    assert summary["kind"].tolist() == ["none"] and summary["n_values_scanned"].iloc[0] == len(
+        segments
+    )
     assert segments["theme"].notna().all() and (segments["theme"] != "unmapped").all()
 
 
@@ -73,7 +86,12 @@ def test_all_formats_give_the_same_canonical_tables(tables, fmt):
 
 def test_qualcoder_xlsx_report_equal_except_positions(tables):
     keys = ["interview_id", "coder", "code_path", "text"]
-    a = tables["maxqda"][0].drop(columns=["position", "position_end"]).sort_values(keys).reset_index(drop=True)
+    a = (
+        tables["maxqda"][0]
+        .drop(columns=["position", "position_end"])
+        .sort_values(keys)
+        .reset_index(drop=True)
+    )
     b = tables["qualcoder_xlsx"][0]
     assert b["position"].isna().all()
     b = b.drop(columns=["position", "position_end"]).sort_values(keys).reset_index(drop=True)
@@ -105,20 +123,32 @@ def test_nfc_join_of_decomposed_names(study):
 
 def test_unmapped_codes_warn_keeps_rows(study):
     interviews, organisation = study
-    cfg = {**interviews, "unmapped_codes": "warn",
-           "themes": {k: v for k, v in interviews["themes"].items() if not k.startswith("Tillit")}}
+    cfg = {
+        **interviews,
+        "unmapped_codes": "warn",
+        "themes": {k: v for k, v in interviews["themes"].items() if not k.startswith("Tillit")},
+    }
     segments, _ = build_canonical(read_coding("refi_qda", PATHS, cfg), cfg, organisation)
     unmapped = segments[segments["theme"] == "unmapped"]
-    assert len(unmapped) > 0 and unmapped["code_path"].str.startswith("Tillit og teknologi > ").all()
+    assert (
+        len(unmapped) > 0 and unmapped["code_path"].str.startswith("Tillit og teknologi > ").all()
+    )
 
 
 def test_unmapped_codes_error_lists_each_path(study):
     interviews, organisation = study
-    cfg = {**interviews, "themes": {k: v for k, v in interviews["themes"].items() if not k.startswith("Tillit")}}
+    cfg = {
+        **interviews,
+        "themes": {k: v for k, v in interviews["themes"].items() if not k.startswith("Tillit")},
+    }
     with pytest.raises(InputError) as err:
         build_canonical(read_coding("maxqda", PATHS, cfg), cfg, organisation)
     message = str(err.value)
-    assert "column 'Code'" in message and "Tillit og teknologi > " in message and "`themes:`" in message
+    assert (
+        "column 'Code'" in message
+        and "Tillit og teknologi > " in message
+        and "`themes:`" in message
+    )
 
 
 def test_code_path_spacing_is_normalised(study, tmp_path):
@@ -149,7 +179,9 @@ def test_redact_replaces_identifiers(study, tmp_path):
     interviews, organisation = study
     bad = REPO / "tests/bad_inputs/interviews/identifier_in_text.xlsx"
     paths = {**PATHS, "segments": bad}
-    segments, _, summary = prepare_interviews("maxqda", paths, interviews, organisation, on_hit="redact")
+    segments, _, summary = prepare_interviews(
+        "maxqda", paths, interviews, organisation, on_hit="redact"
+    )
     text = " ".join(segments["text"])
     assert "31129956715" not in text and "[FNR]" in text and "[PHONE]" in text
     assert set(summary["kind"]) >= {"fnr", "phone"}
@@ -172,5 +204,8 @@ def test_study_schema_rejects_bad_definition(tmp_path):
 
     (tmp_path / "i.yaml").write_text(yaml.safe_dump(bad, allow_unicode=True), encoding="utf-8")
     with pytest.raises(InputError, match="unmapped_codes|ignore"):
-        load_study(tmp_path / "i.yaml", REPO / "config/schema/interviews.schema.yaml",
-                   REPO / "config/demo-study/organisation.yaml")
+        load_study(
+            tmp_path / "i.yaml",
+            REPO / "config/schema/interviews.schema.yaml",
+            REPO / "config/demo-study/organisation.yaml",
+        )

@@ -9,12 +9,13 @@ import runpy
 from pathlib import Path
 
 import pytest
+
 from tests.script_harness import Named
 
 REPO = Path(__file__).resolve().parents[2]
 FIX = REPO / "tests/fixtures/interviews"
 BAD = REPO / "tests/bad_inputs/interviews"
-SCRIPT = REPO / "scripts/interviews_prepare.py"
+SCRIPT = REPO / "scripts/prepare_interviews.py"
 GOOD = {
     "segments": FIX / "synthetic_maxqda-coded-segments.xlsx",
     "document_variables": FIX / "synthetic_maxqda-document-variables.xlsx",
@@ -22,21 +23,30 @@ GOOD = {
     "qualcoder_report": FIX / "synthetic_qualcoder-coding-report.xlsx",
     "refi_project": FIX / "synthetic_refi.qdpx",
 }
-KEYS = {"maxqda": ["segments", "document_variables"], "qualcoder": ["qualcoder_project"],
-        "qualcoder_xlsx": ["qualcoder_report"], "refi_qda": ["refi_project"]}
+KEYS = {
+    "maxqda": ["segments", "document_variables"],
+    "qualcoder": ["qualcoder_project"],
+    "qualcoder_xlsx": ["qualcoder_report"],
+    "refi_qda": ["refi_project"],
+}
 
 
 class FakeSnakemake:
     def __init__(self, fmt, paths, out: Path, on_hit="fail"):
         out.mkdir(parents=True, exist_ok=True)  # Snakemake creates the log folder
         exports = {k: str(paths[k]) for k in KEYS[fmt]}
-        self.input = Named(**exports, interviews=str(REPO / "config/demo-study/interviews.yaml"),
-                           organisation=str(REPO / "config/demo-study/organisation.yaml"),
-                           schema=str(REPO / "config/schema/interviews.schema.yaml"),
-                           names=str(REPO / "config/demo-study/names.txt"))
-        self.output = Named(segments=str(out / "interview_segments.parquet"),
-                            documents=str(out / "interview_documents.parquet"),
-                            deid=str(out / "deid_interviews.csv"))
+        self.input = Named(
+            **exports,
+            interviews=str(REPO / "config/demo-study/interviews.yaml"),
+            organisation=str(REPO / "config/demo-study/organisation.yaml"),
+            schema=str(REPO / "config/schema/interviews.schema.yaml"),
+            names=str(REPO / "config/demo-study/names.txt"),
+        )
+        self.output = Named(
+            segments=str(out / "interview_segments.parquet"),
+            documents=str(out / "interview_documents.parquet"),
+            deid=str(out / "deid_interviews.csv"),
+        )
         self.params = Named(format=fmt, export_keys=list(exports), on_hit=on_hit)
         self.log = [str(out / "prepare.log")]
 
@@ -54,27 +64,84 @@ def _digest(paths) -> dict:
 CASES = [
     # (id, format, {input key: bad file}, fragments expected in the message)
     ("corrupt_qdpx", "refi_qda", {"refi_project": "corrupt.qdpx"}, ["corrupt.qdpx", "not a zip"]),
-    ("qdpx_without_project", "refi_qda", {"refi_project": "no_project.qdpx"}, ["containing project.qde"]),
-    ("qdpx_broken_xml", "refi_qda", {"refi_project": "broken_xml.qdpx"}, ["well-formed project.qde"]),
-    ("sqlite_not_qualcoder", "qualcoder", {"qualcoder_project": "not_qualcoder.qda"},
-     ["table 'source'", "table 'code_text'", "QualCoder"]),
-    ("text_file_as_qda", "qualcoder", {"qualcoder_project": "text_file.qda"}, ["not one", "SQLite"]),
-    ("truncated_xlsx", "maxqda", {"segments": "truncated.xlsx"}, ["truncated.xlsx", "readable .xlsx"]),
-    ("missing_column", "maxqda", {"segments": "missing_column.xlsx"}, ["column 'Code'", "a column named 'Code'"]),
+    (
+        "qdpx_without_project",
+        "refi_qda",
+        {"refi_project": "no_project.qdpx"},
+        ["containing project.qde"],
+    ),
+    (
+        "qdpx_broken_xml",
+        "refi_qda",
+        {"refi_project": "broken_xml.qdpx"},
+        ["well-formed project.qde"],
+    ),
+    (
+        "sqlite_not_qualcoder",
+        "qualcoder",
+        {"qualcoder_project": "not_qualcoder.qda"},
+        ["table 'source'", "table 'code_text'", "QualCoder"],
+    ),
+    (
+        "text_file_as_qda",
+        "qualcoder",
+        {"qualcoder_project": "text_file.qda"},
+        ["not one", "SQLite"],
+    ),
+    (
+        "truncated_xlsx",
+        "maxqda",
+        {"segments": "truncated.xlsx"},
+        ["truncated.xlsx", "readable .xlsx"],
+    ),
+    (
+        "missing_column",
+        "maxqda",
+        {"segments": "missing_column.xlsx"},
+        ["column 'Code'", "a column named 'Code'"],
+    ),
     ("header_only", "maxqda", {"segments": "header_only.xlsx"}, ["at least one data row"]),
-    ("unmapped_code", "maxqda", {"segments": "unmapped_code.xlsx"},
-     ["Organisasjon > Ukjent kode", "row 2", "column 'Code'", "`themes:`"]),
-    ("unknown_values", "maxqda", {"document_variables": "unknown_values.xlsx"},
-     ["row 2, column 'Fase': got 'pilot'", "row 3, column 'Region': got 'sør'", "a stage id"]),
-    ("document_without_variables", "maxqda", {"document_variables": "missing_document.xlsx"},
-     ["document variables for every coded document", "column 'Document name'"]),
-    ("personal_variable", "maxqda", {"document_variables": "personal_variable.xlsx"},
-     ["column 'Navn'", "allow-list"]),
-    ("trust_region_mismatch", "maxqda", {"document_variables": "trust_region_mismatch.xlsx"},
-     ["the region of trust 'vv'", "got 'nord'"]),
-    ("identifier_in_text", "maxqda", {"segments": "identifier_in_text.xlsx"},
-     ["identifier_in_text.xlsx, row 6, column 'text'", "fødselsnummer",
-      "identifier_in_text.xlsx, row 4, column 'text'", "phone number"]),
+    (
+        "unmapped_code",
+        "maxqda",
+        {"segments": "unmapped_code.xlsx"},
+        ["Organisasjon > Ukjent kode", "row 2", "column 'Code'", "`themes:`"],
+    ),
+    (
+        "unknown_values",
+        "maxqda",
+        {"document_variables": "unknown_values.xlsx"},
+        ["row 2, column 'Fase': got 'pilot'", "row 3, column 'Region': got 'sør'", "a stage id"],
+    ),
+    (
+        "document_without_variables",
+        "maxqda",
+        {"document_variables": "missing_document.xlsx"},
+        ["document variables for every coded document", "column 'Document name'"],
+    ),
+    (
+        "personal_variable",
+        "maxqda",
+        {"document_variables": "personal_variable.xlsx"},
+        ["column 'Navn'", "allow-list"],
+    ),
+    (
+        "trust_region_mismatch",
+        "maxqda",
+        {"document_variables": "trust_region_mismatch.xlsx"},
+        ["the region of trust 'vv'", "got 'nord'"],
+    ),
+    (
+        "identifier_in_text",
+        "maxqda",
+        {"segments": "identifier_in_text.xlsx"},
+        [
+            "identifier_in_text.xlsx, row 6, column 'text'",
+            "fødselsnummer",
+            "identifier_in_text.xlsx, row 4, column 'text'",
+            "phone number",
+        ],
+    ),
 ]
 
 
@@ -111,4 +178,6 @@ def test_tolerated_variants_read_like_the_original(name, tmp_path):
     run_script("maxqda", GOOD, tmp_path / "a")
     run_script("maxqda", {**GOOD, "segments": BAD / name}, tmp_path / "b")
     for table in ("interview_segments.parquet", "interview_documents.parquet"):
-        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "a" / table), pd.read_parquet(tmp_path / "b" / table))
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(tmp_path / "a" / table), pd.read_parquet(tmp_path / "b" / table)
+        )

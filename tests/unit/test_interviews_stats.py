@@ -9,22 +9,22 @@ import pandas as pd
 import pytest
 from statsmodels.stats.multitest import multipletests
 
+from impleval.demo.simulate_interviews import simulate, simulated_defs
 from impleval.errors import InputError
-from impleval.interviews.quotes import _tiebreak, coarsen_attribution, select_quotes
-from impleval.interviews.stats_analyse import analyse
-from impleval.interviews.stats_cooccurrence import theme_cooccurrence
-from impleval.interviews.stats_prevalence import code_prevalence, presence
-from impleval.interviews.stats_simulate import simulate, simulated_defs
-from impleval.interviews.stats_stage import (
+from impleval.interviews.settings import analysis_settings, code_label
+from impleval.interviews.stats.analyse import analyse
+from impleval.interviews.stats.cooccurrence import theme_cooccurrence
+from impleval.interviews.stats.prevalence import code_prevalence, presence
+from impleval.interviews.stats.quotes import _tiebreak, coarsen_attribution, select_quotes
+from impleval.interviews.stats.stage import (
     cramers_v_corrected,
     shape_of,
     theme_groups,
     theme_stage_tests,
     trend_test,
 )
-from impleval.interviews.stats_stakeholders import stakeholder_benefits
-from impleval.interviews.stats_study import analysis_settings
-from impleval.interviews.stats_values import code_label, interview_values
+from impleval.interviews.stats.stakeholders import stakeholder_benefits
+from impleval.interviews.values import interview_values
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = ROOT / "config/demo-study/interviews-analysis.yaml"
@@ -60,7 +60,9 @@ def test_settings_defaults_filled(tmp_path):
 
 def test_settings_errors_listed(tmp_path):
     path = tmp_path / "a.yaml"
-    path.write_text("stage_tests: {adjust: magic}\nagreement: {kappa_target: 2}\n", encoding="utf-8")
+    path.write_text(
+        "stage_tests: {adjust: magic}\nagreement: {kappa_target: 2}\n", encoding="utf-8"
+    )
     with pytest.raises(InputError) as err:
         analysis_settings(path, SCHEMA)
     assert len(err.value.problems) == 2 and "a.yaml" in str(err.value)
@@ -72,7 +74,10 @@ def test_prevalence_counts_interviews_not_segments(frames):
     prev = code_prevalence(segments, documents, defs, coder="coder_1", breakdowns=[[], ["stage"]])
     prim = segments[segments["coder"] == "coder_1"]
     row = prev[(prev["code"] == "Task shifting") & (prev["stage"] == "all")].iloc[0]
-    assert row["n_interviews"] == prim.loc[prim["code_path"] == "Task shifting", "interview_id"].nunique()
+    assert (
+        row["n_interviews"]
+        == prim.loc[prim["code_path"] == "Task shifting", "interview_id"].nunique()
+    )
     assert row["n_segments"] == (prim["code_path"] == "Task shifting").sum()
     assert row["n_interviews_total"] == len(documents)  # interviews without the code still count
     by_stage = prev[(prev["code"] == "Task shifting") & (prev["stage"] != "all")]
@@ -82,9 +87,21 @@ def test_prevalence_counts_interviews_not_segments(frames):
 
 def test_prevalence_denominator_includes_uncoded_interviews():
     segs, docs = simulate(n_per_stage=5, seed=3)
-    extra = pd.DataFrame([dict(interview_id="I999", stage="procurement", region="hso", trust="t",
-                               role="manager", double_coded=False)])
-    prev = code_prevalence(segs, pd.concat([docs, extra]), simulated_defs(), coder="coder_1", breakdowns=[[]])
+    extra = pd.DataFrame(
+        [
+            dict(
+                interview_id="I999",
+                stage="procurement",
+                region="hso",
+                trust="t",
+                role="manager",
+                double_coded=False,
+            )
+        ]
+    )
+    prev = code_prevalence(
+        segs, pd.concat([docs, extra]), simulated_defs(), coder="coder_1", breakdowns=[[]]
+    )
     assert (prev["n_interviews_total"] == len(docs) + 1).all()
 
 
@@ -94,8 +111,18 @@ def test_prevalence_small_cells_suppressed(tables):
     assert small["share"].isna().all() and small["n_interviews"].isna().all()
     visible = prev[~prev["suppressed"]]
     assert (visible["n_interviews_total"] >= 5).all()
-    assert set(prev.columns) >= {"code", "theme", "stage", "region", "role", "n_interviews",
-                                 "n_interviews_total", "share", "n_segments", "suppressed"}
+    assert set(prev.columns) >= {
+        "code",
+        "theme",
+        "stage",
+        "region",
+        "role",
+        "n_interviews",
+        "n_interviews_total",
+        "share",
+        "n_segments",
+        "suppressed",
+    }
 
 
 def test_trend_test_matches_hand_cochran_armitage():
@@ -128,8 +155,13 @@ def test_shape_of():
 def test_stage_tests_find_planted_trends(tables):
     t = tables["theme_stage_tests"]
     trend = t[t["test"] == "cochran_armitage"].set_index("theme")
-    assert trend.loc["dialogue_procurement", "significant"] and trend.loc["dialogue_procurement", "effect_size"] < 0
-    assert trend.loc["task_shifting", "significant"] and trend.loc["task_shifting", "effect_size"] > 0
+    assert (
+        trend.loc["dialogue_procurement", "significant"]
+        and trend.loc["dialogue_procurement", "effect_size"] < 0
+    )
+    assert (
+        trend.loc["task_shifting", "significant"] and trend.loc["task_shifting", "effect_size"] > 0
+    )
     assert not trend.loc["trust_in_ai", "significant"]
     assert (t["p_adjusted"] >= t["p_value"] - 1e-12).all()
 
@@ -154,8 +186,13 @@ def test_stakeholder_table(frames):
     assert set(sh["stakeholder"]) == {"patients", "orthopaedists"}
     ch = sh[(sh["kind"] == "challenge") & (sh["stage"] == "all")].iloc[0]
     prim = segments[segments["coder"] == "coder_1"]
-    assert ch["n_interviews"] == prim.loc[prim["code_path"].str.contains("False positives"), "interview_id"].nunique()
-    any_row = sh[(sh["stakeholder"] == "patients") & (sh["theme"] == "all") & (sh["stage"] == "all")].iloc[0]
+    assert (
+        ch["n_interviews"]
+        == prim.loc[prim["code_path"].str.contains("False positives"), "interview_id"].nunique()
+    )
+    any_row = sh[
+        (sh["stakeholder"] == "patients") & (sh["theme"] == "all") & (sh["stage"] == "all")
+    ].iloc[0]
     assert any_row["n_interviews_total"] == len(documents)
 
 
@@ -176,8 +213,16 @@ def test_quotes_are_the_k_shortest_eligible(frames, one_per_interview):
     segments, _ = frames
     k, lo, hi = 3, 40, 220
     themes = ["task_shifting", "trust_in_ai", "dialogue_procurement", "challenge_ortho_false_pos"]
-    q = select_quotes(segments, themes, coder="coder_1", per_theme=k, min_chars=lo, max_chars=hi,
-                      one_per_interview=one_per_interview, seed=1)
+    q = select_quotes(
+        segments,
+        themes,
+        coder="coder_1",
+        per_theme=k,
+        min_chars=lo,
+        max_chars=hi,
+        one_per_interview=one_per_interview,
+        seed=1,
+    )
     s = segments[segments["coder"] == "coder_1"].copy()
     s["quote"] = s["text"].astype(str).str.split().str.join(" ")
     s["length"] = s["quote"].str.len()
@@ -194,7 +239,12 @@ def test_quotes_are_the_k_shortest_eligible(frames, one_per_interview):
         left = cand[~cand["interview_id"].isin(taken) & ~cand["quote"].isin(set(got["quote"]))]
         assert (left["length"] >= got["quote"].str.len().max()).all(), theme
         # The same rule written out: shortest first, ties by the seeded hash, greedy skips.
-        order = cand.assign(h=[_tiebreak(1, i, p) for i, p in zip(cand["interview_id"], cand["position"])])
+        order = cand.assign(
+            h=[
+                _tiebreak(1, i, p)
+                for i, p in zip(cand["interview_id"], cand["position"], strict=True)
+            ]
+        )
         used_i, used_q, ref = set(), set(), []
         for _, r in order.sort_values(["length", "h"]).iterrows():
             if (one_per_interview and r["interview_id"] in used_i) or r["quote"] in used_q:
@@ -205,17 +255,22 @@ def test_quotes_are_the_k_shortest_eligible(frames, one_per_interview):
 
 def test_coarsening_is_per_role_across_the_quote_bank():
     """A role with one large and one small region cell loses the region in every quote."""
-    documents = pd.DataFrame({
-        "interview_id": [f"i{j}" for j in range(20)],
-        "role": ["nurse"] * 8 + ["manager"] * 6 + ["manager"] + ["porter"] * 5,
-        "region": ["vest"] * 4 + ["nord"] * 4 + ["vest"] * 6 + ["midt"] + ["vest"] * 5,
-    })
-    quotes = pd.DataFrame({
-        "interview_id": ["i0", "i4", "i8", "i9", "i14", "i15"],
-        "theme": ["a"] * 6, "quote": list("uvwxyz"),
-        "role": ["nurse", "nurse", "manager", "manager", "manager", "porter"],
-        "region": ["vest", "nord", "vest", "vest", "midt", "vest"],
-    })
+    documents = pd.DataFrame(
+        {
+            "interview_id": [f"i{j}" for j in range(20)],
+            "role": ["nurse"] * 8 + ["manager"] * 6 + ["manager"] + ["porter"] * 5,
+            "region": ["vest"] * 4 + ["nord"] * 4 + ["vest"] * 6 + ["midt"] + ["vest"] * 5,
+        }
+    )
+    quotes = pd.DataFrame(
+        {
+            "interview_id": ["i0", "i4", "i8", "i9", "i14", "i15"],
+            "theme": ["a"] * 6,
+            "quote": list("uvwxyz"),
+            "role": ["nurse", "nurse", "manager", "manager", "manager", "porter"],
+            "region": ["vest", "nord", "vest", "vest", "midt", "vest"],
+        }
+    )
     out = coarsen_attribution(quotes, documents, min_cell=4).set_index("interview_id")
     # nurse: both region cells (4, 4) reach min_cell -> role and region kept.
     assert list(out.loc[["i0", "i4"], "region"]) == ["vest", "nord"]
@@ -228,7 +283,9 @@ def test_coarsening_is_per_role_across_the_quote_bank():
     # min_cell above a role's total: role and region both withheld.
     out = coarsen_attribution(quotes, documents, min_cell=6).set_index("interview_id")
     assert out.loc["i15", ["role", "region"]].tolist() == ["all", "all"]
-    assert (out.loc[["i0", "i4"], "region"] == "all").all() and (out.loc[["i0", "i4"], "role"] == "nurse").all()
+    assert (out.loc[["i0", "i4"], "region"] == "all").all() and (
+        out.loc[["i0", "i4"], "role"] == "nurse"
+    ).all()
     assert (out.loc[["i8", "i9", "i14"], "role"] == "manager").all()
 
 
@@ -240,9 +297,14 @@ def test_quotes_have_only_role_and_region(tables):
 def test_quotes_pass_deid_gate(frames, settings):
     segments, documents = frames
     segments = segments.copy()
-    segments.loc[segments.index[0], "text"] = "Ring meg på 912 34 567 om dette, det gjelder oppgaveglidning."
+    segments.loc[segments.index[0], "text"] = (
+        "Ring meg på 912 34 567 om dette, det gjelder oppgaveglidning."
+    )
     bad_theme = segments.loc[segments.index[0], "theme"]
-    s = {**settings, "quotes": {**settings["quotes"], "min_chars": 10, "max_chars": 80, "per_theme": 50}}
+    s = {
+        **settings,
+        "quotes": {**settings["quotes"], "min_chars": 10, "max_chars": 80, "per_theme": 50},
+    }
     with pytest.raises(InputError) as err:
         analyse(segments, documents, simulated_defs(), s, min_cell=5, seed=7)
     assert "912" not in str(err.value)
@@ -268,7 +330,14 @@ def test_agreement_disabled(frames, settings):
 def test_missing_canonical_column(frames, settings):
     segments, documents = frames
     with pytest.raises(InputError, match="theme"):
-        analyse(segments.drop(columns=["theme"]), documents, simulated_defs(), settings, min_cell=5, seed=7)
+        analyse(
+            segments.drop(columns=["theme"]),
+            documents,
+            simulated_defs(),
+            settings,
+            min_cell=5,
+            seed=7,
+        )
 
 
 def test_stage_test_families_by_theme_group():
@@ -277,13 +346,17 @@ def test_stage_test_families_by_theme_group():
     stages = ["s0", "s1", "s2", "s3"]
     stage = pd.Series(np.repeat(stages, 15), index=[f"i{j}" for j in range(60)])
     score = stage.map({s: k for k, s in enumerate(stages)}).to_numpy()
-    present = pd.DataFrame({f"t{j}": (rng.random(60) < 0.2 + 0.05 * j * score / 3).astype(int)
-                            for j in range(6)}, index=stage.index)
+    present = pd.DataFrame(
+        {f"t{j}": (rng.random(60) < 0.2 + 0.05 * j * score / 3).astype(int) for j in range(6)},
+        index=stage.index,
+    )
     themes = list(present.columns)
     groups = theme_groups(themes, themes[:2], "theme_group")
     assert groups == {"t0": "process", "t1": "process", **{t: "stakeholder" for t in themes[2:]}}
     assert theme_groups(themes, themes[:2], "all_themes") is None
-    kw = dict(tests=["trend", "chi_square"], adjust_method="fdr_bh", alpha=0.05, resamples=99, seed=1)
+    kw = dict(
+        tests=["trend", "chi_square"], adjust_method="fdr_bh", alpha=0.05, resamples=99, seed=1
+    )
     split = theme_stage_tests(present, stage, stages, themes, groups=groups, **kw)
     pooled = theme_stage_tests(present, stage, stages, themes, **kw)
     pd.testing.assert_series_equal(split["p_value"], pooled["p_value"])
@@ -297,7 +370,9 @@ def test_stage_test_families_by_theme_group():
 
 def _values(tables, frames, settings, language="en"):
     _, documents = frames
-    return interview_values(tables, documents, simulated_defs(), settings, language=language, min_cell=5)
+    return interview_values(
+        tables, documents, simulated_defs(), settings, language=language, min_cell=5
+    )
 
 
 def test_values_rise_and_fall_follow_the_sign_of_r(frames, settings, tables):
@@ -308,12 +383,17 @@ def test_values_rise_and_fall_follow_the_sign_of_r(frames, settings, tables):
     t.loc[trend, "significant"] = t.loc[trend, "theme"].isin(process)
     # Descriptive shape disagrees with r: a rising r labelled "down" (last stage below first).
     t.loc[trend & (t["theme"] == "task_shifting"), ["effect_size", "direction"]] = [0.4, "down"]
-    t.loc[trend & (t["theme"] == "dialogue_procurement"), ["effect_size", "direction"]] = [-0.3, "peak"]
+    t.loc[trend & (t["theme"] == "dialogue_procurement"), ["effect_size", "direction"]] = [
+        -0.3,
+        "peak",
+    ]
     t.loc[trend & (t["theme"] == "trust_in_ai"), ["effect_size", "direction"]] = [0.1, "up"]
     v = _values({**tables, "theme_stage_tests": t}, frames, settings)["tests"]
     assert (v["n_up"], v["n_down"]) == ("2", "1")
     assert v["strongest_rise"]["theme"] == simulated_defs().lab("theme", "task_shifting", "en")
-    assert v["strongest_fall"]["theme"] == simulated_defs().lab("theme", "dialogue_procurement", "en")
+    assert v["strongest_fall"]["theme"] == simulated_defs().lab(
+        "theme", "dialogue_procurement", "en"
+    )
 
 
 def test_values_say_which_family_was_adjusted(frames, settings, tables):
@@ -323,9 +403,13 @@ def test_values_say_which_family_was_adjusted(frames, settings, tables):
     for groups in (theme_groups(t["theme"].unique().tolist(), process, "theme_group"), None):
         fam = t["effect_size_name"] + "|" + (t["theme"].map(groups) if groups else "")
         for f in fam.unique():
-            t.loc[fam == f, "p_adjusted"] = multipletests(t.loc[fam == f, "p_value"], method="fdr_bh")[1]
+            t.loc[fam == f, "p_adjusted"] = multipletests(
+                t.loc[fam == f, "p_value"], method="fdr_bh"
+            )[1]
         v = _values({**tables, "theme_stage_tests": t}, frames, settings)["tests"]
-        assert v["adjusted_over"] == ("the process themes" if groups else "all themes and stakeholder effects")
+        assert v["adjusted_over"] == (
+            "the process themes" if groups else "all themes and stakeholder effects"
+        )
 
 
 def test_analysis_adjusts_within_theme_group(frames, settings, tables):
@@ -343,5 +427,7 @@ def test_values_name_the_lowest_kappa_code(frames, settings, tables):
     assert v["kappa_lowest_code"] == code_label(defs, low["code"], "en")
     # A theme with two codes: the label names the code, not only the theme.
     defs.codes["Task shifting > Radiographers report"] = "task_shifting"
-    assert code_label(defs, "Task shifting > Radiographers report", "en").endswith(": Radiographers report")
+    assert code_label(defs, "Task shifting > Radiographers report", "en").endswith(
+        ": Radiographers report"
+    )
     assert _values(tables, frames, settings)["n_double_coded"] == str(int(agr["n_units"].iloc[0]))

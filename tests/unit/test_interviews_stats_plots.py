@@ -7,22 +7,29 @@ from pathlib import Path
 
 import pytest
 
+from impleval.demo.simulate_interviews import simulate, simulated_defs
 from impleval.figures import save_figure
-from impleval.interviews.plots_all import interview_figures, read_table
-from impleval.interviews.stats_analyse import analyse
-from impleval.interviews.stats_simulate import simulate, simulated_defs
-from impleval.interviews.stats_study import analysis_settings
+from impleval.interviews.plots.figures import interview_figures, read_table
+from impleval.interviews.settings import analysis_settings
+from impleval.interviews.stats.analyse import analyse
 from impleval.outputs import write_csv
 
 ROOT = Path(__file__).resolve().parents[2]
-NAMES = ["theme_stage_heatmap", "theme_trajectories", "theme_cooccurrence", "intercoder_agreement",
-         "stakeholder_benefits"]
+NAMES = [
+    "theme_stage_heatmap",
+    "theme_trajectories",
+    "theme_cooccurrence",
+    "intercoder_agreement",
+    "stakeholder_benefits",
+]
 
 
 @pytest.fixture(scope="module")
 def table_dir(tmp_path_factory):
-    settings = analysis_settings(ROOT / "config/demo-study/interviews-analysis.yaml",
-                                 ROOT / "config/schema/interviews-analysis.schema.yaml")
+    settings = analysis_settings(
+        ROOT / "config/demo-study/interviews-analysis.yaml",
+        ROOT / "config/schema/interviews-analysis.schema.yaml",
+    )
     settings["agreement"]["n_boot"] = 50
     # Few interviews per stage: some region and stage cells fall under min_cell.
     segments, documents = simulate(n_per_stage=6, seed=4)
@@ -37,8 +44,14 @@ def _draw(table_dir, out, language, settings):
     tables = {p.stem: read_table(p) for p in table_dir.glob("*.csv")}
     figures = interview_figures(tables, simulated_defs(), settings, language=language, min_cell=5)
     for name, (fig, caption, alt) in figures.items():
-        save_figure(fig, out / f"{name}.svg", out / f"{name}.png", out / f"{name}.json",
-                    caption=caption, alt=alt)
+        save_figure(
+            fig,
+            out / f"{name}.svg",
+            out / f"{name}.png",
+            out / f"{name}.json",
+            caption=caption,
+            alt=alt,
+        )
     return figures
 
 
@@ -58,7 +71,9 @@ def test_svg_reproducible(table_dir, tmp_path):
     _draw(tables, tmp_path / "a", "nb", settings)
     _draw(tables, tmp_path / "b", "nb", settings)
     for name in NAMES:
-        assert (tmp_path / "a" / f"{name}.svg").read_bytes() == (tmp_path / "b" / f"{name}.svg").read_bytes()
+        assert (tmp_path / "a" / f"{name}.svg").read_bytes() == (
+            tmp_path / "b" / f"{name}.svg"
+        ).read_bytes()
 
 
 def test_agreement_figure_when_disabled(table_dir, tmp_path):

@@ -15,13 +15,15 @@ import pandas as pd
 import pytest
 
 from impleval.config import load_yaml
-from impleval.interviews.stats_analyse import analyse
-from impleval.interviews.stats_study import analysis_settings, study_defs
+from impleval.interviews.settings import analysis_settings, study_defs
+from impleval.interviews.stats.analyse import analyse
 
 ROOT = Path(__file__).resolve().parents[2]
 FORMATS = {
-    "maxqda": {"segments": "synthetic_maxqda-coded-segments.xlsx",
-               "document_variables": "synthetic_maxqda-document-variables.xlsx"},
+    "maxqda": {
+        "segments": "synthetic_maxqda-coded-segments.xlsx",
+        "document_variables": "synthetic_maxqda-document-variables.xlsx",
+    },
     "qualcoder": {"qualcoder_project": "synthetic_qualcoder.qda/data.qda"},
     "refi_qda": {"refi_project": "synthetic_refi.qdpx"},
 }
@@ -43,20 +45,25 @@ def demo(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def results(demo):
-    from impleval.interviews.prepare import prepare_interviews
+    from impleval.interviews.io.prepare import prepare_interviews
 
     out, study, _, config = demo
-    settings = analysis_settings(ROOT / config["study"]["interviews_analysis"],
-                                 ROOT / "config/schema/interviews-analysis.schema.yaml")
+    settings = analysis_settings(
+        ROOT / config["study"]["interviews_analysis"],
+        ROOT / "config/schema/interviews-analysis.schema.yaml",
+    )
     settings["agreement"]["n_boot"] = 200
     settings["stage_tests"]["fisher_resamples"] = 999
     defs = study_defs(study["interviews"], study["organisation"])
     tables = {}
     for fmt, files in FORMATS.items():
         paths = {key: str(out / name) for key, name in files.items()}
-        segments, documents, _ = prepare_interviews(fmt, paths, study["interviews"], study["organisation"])
-        tables[fmt] = analyse(segments, documents, defs, settings, min_cell=config["min_cell"],
-                              seed=config["seed"])
+        segments, documents, _ = prepare_interviews(
+            fmt, paths, study["interviews"], study["organisation"]
+        )
+        tables[fmt] = analyse(
+            segments, documents, defs, settings, min_cell=config["min_cell"], seed=config["seed"]
+        )
     return tables
 
 
@@ -96,8 +103,11 @@ def test_planted_agreement_recovered(demo, results):
     assert per_theme.loc[high, "kappa"].median() >= 0.8
     assert per_theme.loc[low, "kappa"].max() < per_theme.loc[high, "kappa"].median()
     # The pooled κ sits near the simulated expectation of the planted agreement.
-    expected = [v["expected_kappa_simulated_mean"] for v in truth["agreement"].values()
-                if v.get("expected_kappa_simulated_mean") is not None]
+    expected = [
+        v["expected_kappa_simulated_mean"]
+        for v in truth["agreement"].values()
+        if v.get("expected_kappa_simulated_mean") is not None
+    ]
     pooled = agr[agr["code"] == "all"].iloc[0]
     assert abs(pooled["kappa"] - sum(expected) / len(expected)) < 0.15
 
@@ -105,6 +115,10 @@ def test_planted_agreement_recovered(demo, results):
 def test_stakeholder_structure(demo, results):
     _, _, truth, _ = demo
     sh = results["maxqda"]["stakeholder_benefits"]
-    planted = {(v["stakeholder"], v["theme"], v["kind"]) for v in truth["stakeholder_benefits"].values()}
-    rebuilt = set(zip(sh["stakeholder"], sh["theme"], sh["kind"])) - {(g, "all", "all") for g in sh["stakeholder"]}
+    planted = {
+        (v["stakeholder"], v["theme"], v["kind"]) for v in truth["stakeholder_benefits"].values()
+    }
+    rebuilt = set(zip(sh["stakeholder"], sh["theme"], sh["kind"], strict=True)) - {
+        (g, "all", "all") for g in sh["stakeholder"]
+    }
     assert rebuilt == planted

@@ -7,12 +7,16 @@ import pytest
 
 from impleval.config import load_yaml
 from impleval.errors import InputError
-from impleval.monitoring.io import load_definition, prepare, read_aggregates, read_milestones
+from impleval.monitoring.io.aggregates import read_aggregates
+from impleval.monitoring.io.milestones import read_milestones
+from impleval.monitoring.io.prepare import prepare
+from impleval.monitoring.settings import load_definition
 
 ROOT = Path(__file__).resolve().parents[2]
 FIX = ROOT / "tests" / "fixtures" / "monitoring"
 BAD = ROOT / "tests" / "bad_inputs" / "monitoring"
-DEFINITION = load_definition(ROOT / "config" / "demo-study" / "monitoring.yaml")
+SCHEMA = ROOT / "config" / "schema" / "monitoring.schema.yaml"
+DEFINITION = load_definition(ROOT / "config" / "demo-study" / "monitoring.yaml", SCHEMA)
 SITES = [s["id"] for s in load_yaml(ROOT / "config" / "demo-study" / "organisation.yaml")["sites"]]
 
 
@@ -29,7 +33,13 @@ def message(path, reader=read):
 def test_iso_comma_and_norwegian_semicolon_give_the_same_table():
     a, b = read(FIX / "weekly_iso_comma.csv"), read(FIX / "weekly_norwegian.csv")
     pd.testing.assert_frame_equal(a, b)
-    assert list(a.columns) == ["site", "period_start", "frequency", "median_wait_minutes", "n_examinations"]
+    assert list(a.columns) == [
+        "site",
+        "period_start",
+        "frequency",
+        "median_wait_minutes",
+        "n_examinations",
+    ]
     assert a.loc[a["site"] == "baerum", "median_wait_minutes"].tolist() == [70.5, 71.0]
     assert (a["frequency"] == "weekly").all()
 
@@ -47,21 +57,24 @@ def test_milestones_with_norwegian_dates():
     assert ms.set_index("milestone").loc["go_live", "date"] == pd.Timestamp("2023-08-29")
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("unknown_site.csv", ["row 4", "column 'site'", "'sandvika'", "a site id"]),
-    ("duplicate_week.csv", ["row 4", "one row per site and period", "rows [3, 4]"]),
-    ("negative_count.csv", ["row 4", "column 'n_examinations'", "'-5'", "non-negative"]),
-    ("non_numeric.csv", ["'two hundred'", "'80 min'", "2 problems"]),
-    ("fractional_count.csv", ["'200.5'", "whole number"]),
-    ("bad_date.csv", ["row 4", "column 'week_start'", "'2023-13-45'", "DD.MM.YYYY"]),
-    ("personal_column.csv", ["patient_name"]),
-    ("missing_period.csv", ["exactly one period column"]),
-    ("no_outcome.csv", ["at least one outcome column"]),
-    ("mixed_weekday.csv", ["row 4", "same weekday"]),
-    ("empty.csv", ["non-empty file"]),
-    ("header_only.csv", ["at least one data row"]),
-    ("cp1252_semicolon.csv", ["'bærum'"]),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("unknown_site.csv", ["row 4", "column 'site'", "'sandvika'", "a site id"]),
+        ("duplicate_week.csv", ["row 4", "one row per site and period", "rows [3, 4]"]),
+        ("negative_count.csv", ["row 4", "column 'n_examinations'", "'-5'", "non-negative"]),
+        ("non_numeric.csv", ["'two hundred'", "'80 min'", "2 problems"]),
+        ("fractional_count.csv", ["'200.5'", "whole number"]),
+        ("bad_date.csv", ["row 4", "column 'week_start'", "'2023-13-45'", "DD.MM.YYYY"]),
+        ("personal_column.csv", ["patient_name"]),
+        ("missing_period.csv", ["exactly one period column"]),
+        ("no_outcome.csv", ["at least one outcome column"]),
+        ("mixed_weekday.csv", ["row 4", "same weekday"]),
+        ("empty.csv", ["non-empty file"]),
+        ("header_only.csv", ["at least one data row"]),
+        ("cp1252_semicolon.csv", ["'bærum'"]),
+    ],
+)
 def test_bad_aggregates_are_reported(name, expected):
     text = message(BAD / name)
     assert name in text
@@ -82,7 +95,13 @@ def test_all_problems_reported_together():
 
 def test_bad_milestones_and_both_files_reported_together():
     text = message(BAD / "milestones_bad.csv", lambda p: read_milestones(p, DEFINITION, SITES))
-    for fragment in ("'golive'", "row 4", "one date per site and milestone", "'sandvika'", "'31.02.2023'"):
+    for fragment in (
+        "'golive'",
+        "row 4",
+        "one date per site and milestone",
+        "'sandvika'",
+        "'31.02.2023'",
+    ):
         assert fragment in text, fragment
     with pytest.raises(InputError) as err:
         prepare(BAD / "unknown_site.csv", BAD / "milestones_bad.csv", DEFINITION, SITES)
@@ -90,9 +109,13 @@ def test_bad_milestones_and_both_files_reported_together():
 
 
 def test_definition_is_validated(tmp_path):
-    bad = dict(DEFINITION, outcomes={"x": {"model": "probit", "label": {"nb": "x"}, "target_slope_change": 1}})
+    bad = dict(
+        DEFINITION,
+        outcomes={"x": {"model": "probit", "label": {"nb": "x"}, "target_slope_change": 1}},
+    )
     path = tmp_path / "monitoring.yaml"
     import yaml
+
     path.write_text(yaml.safe_dump(bad), encoding="utf-8")
     with pytest.raises(InputError, match="probit"):
-        load_definition(path)
+        load_definition(path, SCHEMA)

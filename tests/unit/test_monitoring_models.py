@@ -11,13 +11,17 @@ from scipy import stats
 
 from impleval.config import load_yaml
 from impleval.demo import monitoring as demo
-from impleval.monitoring.analysis import analyse, fit_all
-from impleval.monitoring.io import load_definition, prepare
-from impleval.monitoring.models import estimates
+from impleval.monitoring.io.prepare import prepare
+from impleval.monitoring.settings import load_definition
+from impleval.monitoring.stats.analyse import analyse, fit_all
+from impleval.monitoring.stats.models import estimates
 from impleval.monitoring.values import build_values
 
 ROOT = Path(__file__).resolve().parents[2]
-DEFINITION = load_definition(ROOT / "config" / "demo-study" / "monitoring.yaml")
+DEFINITION = load_definition(
+    ROOT / "config" / "demo-study" / "monitoring.yaml",
+    ROOT / "config" / "schema" / "monitoring.schema.yaml",
+)
 ORGANISATION = load_yaml(ROOT / "config" / "demo-study" / "organisation.yaml")
 SITES = [s["id"] for s in ORGANISATION["sites"]]
 PRIMARY = DEFINITION["primary_outcome"]
@@ -32,8 +36,12 @@ def demo_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def data(demo_dir):
-    return prepare(demo_dir / "synthetic_weekly-aggregates.csv", demo_dir / "synthetic_milestones.csv",
-                   DEFINITION, SITES)
+    return prepare(
+        demo_dir / "synthetic_weekly-aggregates.csv",
+        demo_dir / "synthetic_milestones.csv",
+        DEFINITION,
+        SITES,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +56,9 @@ def truth(demo_dir):
 
 def _primary(tables, parameter):
     e = tables["its_estimates"]
-    return e[(e["outcome"] == PRIMARY) & (e["parameter"] == parameter) & (e["site"] != "pooled")].set_index("site")
+    return e[
+        (e["outcome"] == PRIMARY) & (e["parameter"] == parameter) & (e["site"] != "pooled")
+    ].set_index("site")
 
 
 def test_demo_is_byte_identical(tmp_path, demo_dir):
@@ -67,7 +77,12 @@ def test_planted_changes_are_recovered(tables, truth):
         est = _primary(tables, parameter)
         for site, row in est[est["baseline"] == "ok"].iterrows():
             planted = truth["sites"][site][PRIMARY][parameter]
-            assert abs(row["estimate"] - planted) <= z99 * row["se"], (site, parameter, row["estimate"], planted)
+            assert abs(row["estimate"] - planted) <= z99 * row["se"], (
+                site,
+                parameter,
+                row["estimate"],
+                planted,
+            )
             inside95.append(row["ci_low"] <= planted <= row["ci_high"])
     assert np.mean(inside95) >= 0.8
 
@@ -76,7 +91,10 @@ def test_no_change_site_is_not_flagged(tables, truth):
     site = truth["no_change_site"]
     for parameter in ("level_change", "slope_change"):
         row = _primary(tables, parameter).loc[site]
-        assert row["ci_low"] <= 0 <= row["ci_high"] and row["p_value"] > DEFINITION["analysis"]["alpha"]
+        assert (
+            row["ci_low"] <= 0 <= row["ci_high"]
+            and row["p_value"] > DEFINITION["analysis"]["alpha"]
+        )
 
 
 def test_counts_show_no_material_change(tables):
@@ -103,13 +121,34 @@ def test_ols_point_estimates_match_plain_least_squares(data):
 
 
 def test_tables_have_the_documented_columns(tables):
-    assert {"site", "outcome", "parameter", "horizon_weeks", "estimate", "se", "ci_low", "ci_high", "p_value",
-            "n_pre", "n_post", "model"} <= set(tables["its_estimates"].columns)
-    assert set(tables["its_estimates"]["parameter"]) == {"level_change", "slope_change", "pre_slope", "post_slope",
-                                                         "effect_at_horizon", "relative_effect"}
-    assert {"site", "outcome", "week_start", "observed", "fitted", "counterfactual"} <= set(tables["its_fitted"].columns)
+    assert {
+        "site",
+        "outcome",
+        "parameter",
+        "horizon_weeks",
+        "estimate",
+        "se",
+        "ci_low",
+        "ci_high",
+        "p_value",
+        "n_pre",
+        "n_post",
+        "model",
+    } <= set(tables["its_estimates"].columns)
+    assert set(tables["its_estimates"]["parameter"]) == {
+        "level_change",
+        "slope_change",
+        "pre_slope",
+        "post_slope",
+        "effect_at_horizon",
+        "relative_effect",
+    }
+    assert {"site", "outcome", "week_start", "observed", "fitted", "counterfactual"} <= set(
+        tables["its_fitted"].columns
+    )
     assert {"site", "outcome", "post_weeks", "slope_ci_width", "min_detectable_slope"} <= set(
-        tables["monitoring_precision"].columns)
+        tables["monitoring_precision"].columns
+    )
 
 
 def test_comparison_and_short_sites(tables):
@@ -124,18 +163,30 @@ def test_comparison_and_short_sites(tables):
 def test_small_cells_are_suppressed(tables):
     f = tables["its_fitted"]
     small = f[f["suppressed"]]
-    assert len(small) > 0 and set(small["site"]) == {"hallingdal"} and small["observed"].isna().all()
+    assert (
+        len(small) > 0 and set(small["site"]) == {"hallingdal"} and small["observed"].isna().all()
+    )
 
 
 def test_refused_and_post_less_sites_never_crash(data):
     series, milestones = data
     ms = milestones[milestones["milestone"] != "go_live"]
     last = series["period_start"].max()
-    extra = pd.DataFrame({"site": ["baerum", "drammen"], "milestone": "go_live",
-                          "date": [last - pd.Timedelta(days=7), last + pd.Timedelta(days=30)]})
-    out = analyse(series, pd.concat([ms, extra], ignore_index=True), DEFINITION, ORGANISATION, min_cell=5)
+    extra = pd.DataFrame(
+        {
+            "site": ["baerum", "drammen"],
+            "milestone": "go_live",
+            "date": [last - pd.Timedelta(days=7), last + pd.Timedelta(days=30)],
+        }
+    )
+    out = analyse(
+        series, pd.concat([ms, extra], ignore_index=True), DEFINITION, ORGANISATION, min_cell=5
+    )
     sites = out["monitoring_sites"].set_index("site")
-    assert sites.loc["baerum", "baseline"] == "refused" and sites.loc["drammen", "baseline"] == "refused"
+    assert (
+        sites.loc["baerum", "baseline"] == "refused"
+        and sites.loc["drammen", "baseline"] == "refused"
+    )
     assert out["its_estimates"].empty or "baerum" not in set(out["its_estimates"]["site"])
 
 
@@ -149,9 +200,14 @@ def test_phase_in_window_drops_weeks(data):
 
 def test_monthly_series_are_modelled(data):
     series, milestones = data
-    monthly = (series.assign(period_start=series["period_start"].dt.to_period("M").dt.start_time)
-               .groupby(["site", "period_start"], as_index=False)
-               .agg(n_examinations=("n_examinations", "sum"), median_wait_minutes=("median_wait_minutes", "median")))
+    monthly = (
+        series.assign(period_start=series["period_start"].dt.to_period("M").dt.start_time)
+        .groupby(["site", "period_start"], as_index=False)
+        .agg(
+            n_examinations=("n_examinations", "sum"),
+            median_wait_minutes=("median_wait_minutes", "median"),
+        )
+    )
     monthly["frequency"] = "monthly"
     fits = fit_all(monthly, milestones, DEFINITION)
     count_fit = next(f for f in fits["n_examinations"] if f.site == "baerum")
@@ -164,7 +220,9 @@ def test_monthly_series_are_modelled(data):
 def test_precision_curves(tables):
     p = tables["monitoring_precision"]
     z_a, z_b = stats.norm.ppf(0.975), stats.norm.ppf(0.8)
-    np.testing.assert_allclose(p["min_detectable_slope"], p["slope_ci_width"] * (z_a + z_b) / (2 * z_a))
+    np.testing.assert_allclose(
+        p["min_detectable_slope"], p["slope_ci_width"] * (z_a + z_b) / (2 * z_a)
+    )
     for _, g in p.groupby(["site", "outcome"]):
         assert g["se_slope"].iloc[-1] < g["se_slope"].iloc[0]
     need = tables["monitoring_weeks_needed"].set_index(["site", "outcome"])
@@ -199,7 +257,11 @@ def test_newey_west_coverage_is_near_nominal():
     covered = []
     for seed in range(12):
         agg, ms, meta = demo.simulate(seed)
-        agg = agg[agg["site"] == "kongsberg"].rename(columns={"week_start": "period_start"}).assign(frequency="weekly")
+        agg = (
+            agg[agg["site"] == "kongsberg"]
+            .rename(columns={"week_start": "period_start"})
+            .assign(frequency="weekly")
+        )
         ms = ms.assign(date=pd.to_datetime(ms["date"]))
         definition = dict(DEFINITION, outcomes={PRIMARY: DEFINITION["outcomes"][PRIMARY]})
         fit = fit_all(agg, ms, definition)[PRIMARY][0]
@@ -227,15 +289,15 @@ def test_every_value_the_chapters_quote_exists(tables, language):
 def test_pooled_rebuilds_seasonal_terms_dropped_at_one_site(data):
     """A seasonal column dropped from one site's own model is rebuilt from its dates in the stacked
     design, not filled with zeros (which would claim that site never had, e.g., an Easter week)."""
-    from impleval.monitoring.design import easter_indicator
-    from impleval.monitoring.models import pooled
+    from impleval.monitoring.stats.design import easter_indicator
+    from impleval.monitoring.stats.models import pooled
 
     fits = [f for f in fit_all(*data, DEFINITION)[PRIMARY] if f.result is not None]
     target = next(f for f in fits if "post" in f.X and "easter" in f.X and f.X["easter"].sum() > 0)
     target.X = target.X.drop(columns=["easter"])  # as if degenerate for this site alone
     fit = pooled(fits, DEFINITION["analysis"])
-    start = sum(len(f.X) for f in fits[:fits.index(target)])
-    rows = fit.X.iloc[start:start + len(target.X)]
+    start = sum(len(f.X) for f in fits[: fits.index(target)])
+    rows = fit.X.iloc[start : start + len(target.X)]
     assert not fit.X.isna().any().any()
     expected = easter_indicator(target.frame["frequency"].iloc[0], target.frame["period_start"])
     np.testing.assert_array_equal(rows["easter"].to_numpy(), expected)

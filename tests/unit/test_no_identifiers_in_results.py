@@ -36,13 +36,17 @@ def _write(path: Path, text: str) -> Path:
 @pytest.fixture
 def clean_results(tmp_path):
     root = tmp_path / "results"
-    _write(root / "tables" / "scores.csv", "group,n,mean,p\nhso,40,3.25,0.000123456789\nall,63,3.1,0.04\n")
+    _write(
+        root / "tables" / "scores.csv",
+        "group,n,mean,p\nhso,40,3.25,0.000123456789\nall,63,3.1,0.04\n",
+    )
     _write(root / "tables" / "weekly.csv", "week,date,count\n1,20230829,41\n2,2023-09-05,12\n")
     _write(root / "values" / "survey.yml", "survey:\n  n: '63'\n  period: 2023–2024\n")
     _write(root / "provenance.json", '{"commit": "3f41234567890e9a2b41234567890123456789ab"}\n')
     _write(
         root / "figures" / "x.svg",
-        '<svg><defs><path id="g" d="M 41234567 98765432"/></defs><text>Region Vest (n = 12)</text></svg>',
+        '<svg><defs><path id="g" d="M 41234567 98765432"/></defs>'
+        "<text>Region Vest (n = 12)</text></svg>",
     )
     _write(
         root / "report" / "r.html",
@@ -50,7 +54,9 @@ def clean_results(tmp_path):
         "<p>Sitat: «vi ringte [PHONE]» (radiograf, Vest)</p></html>",
     )
     (root / "interim").mkdir()
-    pd.DataFrame({"text": ["[FNR] sa hei", None], "n": [1, 2]}).to_parquet(root / "interim" / "seg.parquet")
+    pd.DataFrame({"text": ["[FNR] sa hei", None], "n": [1, 2]}).to_parquet(
+        root / "interim" / "seg.parquet"
+    )
     return root
 
 
@@ -88,7 +94,9 @@ def test_leaks_are_found_without_printing_them(clean_results, relpath, text, kin
 def test_leak_in_parquet_is_found(clean_results):
     pd.DataFrame({"text": ["ring 41234567"]}).to_parquet(clean_results / "interim" / "leak.parquet")
     findings = scan_folder(clean_results)
-    assert findings[["file", "line", "kind"]].values.tolist() == [["interim/leak.parquet", 2, "phone"]]
+    assert findings[["file", "line", "kind"]].values.tolist() == [
+        ["interim/leak.parquet", 2, "phone"]
+    ]
 
 
 @pytest.mark.skipif(
@@ -103,7 +111,9 @@ def test_demo_run_results_have_no_identifiers(demo_run):
     """The whole demo pipeline's results/ (tables, values, figures, report, interim) are clean."""
     assert_no_identifiers(demo_run / "results")
     table = pd.read_csv(demo_run / "results" / "tables" / "deid_hits.csv", keep_default_na=False)
-    assert table.columns.tolist() == SUMMARY_COLUMNS and len(table) >= 3  # the gate ran on every source
+    assert (
+        table.columns.tolist() == SUMMARY_COLUMNS and len(table) >= 3
+    )  # the gate ran on every source
     assert set(table["kind"]) <= {*KINDS, "none"}
 
 
@@ -111,8 +121,15 @@ def test_identifier_glued_to_a_label_and_in_a_notebook_is_found(tmp_path):
     import json
 
     (tmp_path / "t.csv").write_text("id\nfnr-31129956715\n", encoding="utf-8")
-    nb = {"cells": [{"cell_type": "code", "source": ["x = 1"],
-                     "outputs": [{"output_type": "stream", "text": ["ring 41234567\n"]}]}]}
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "source": ["x = 1"],
+                "outputs": [{"output_type": "stream", "text": ["ring 41234567\n"]}],
+            }
+        ]
+    }
     (tmp_path / "n.ipynb").write_text(json.dumps(nb), encoding="utf-8")
-    kinds = set(zip(*[scan_folder(tmp_path)[c] for c in ("file", "kind")]))
+    kinds = set(zip(*[scan_folder(tmp_path)[c] for c in ("file", "kind")], strict=True))
     assert ("t.csv", "fnr") in kinds and ("n.ipynb", "phone") in kinds

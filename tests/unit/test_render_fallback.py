@@ -47,7 +47,7 @@ CHAPTER = """## Resultater
 from pathlib import Path
 Path("../../../executions.log").open("a").write("x")  # counts real executions
 from IPython.display import Markdown
-from impleval.report_tables import markdown_table
+from impleval.report.tables import markdown_table
 Markdown(markdown_table("tables/demo.csv", {"group": "Gruppe", "n": "N"}, language="nb"))
 ```
 """
@@ -59,8 +59,12 @@ def tiny_png(path: Path) -> None:
         return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
 
     rows = b"".join(b"\x00" + bytes([0, 114, 178]) * 4 for _ in range(4))
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0))
-                     + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 def make_project(root: Path) -> dict:
@@ -77,10 +81,16 @@ def make_project(root: Path) -> dict:
     (results / "figures").mkdir()
     (results / "tables" / "demo.csv").write_text("group,n\nA,12\nB,30\n")
     tiny_png(results / "figures" / "demo.png")
-    return dict(source=src, build=results / "report" / "_build",
-                output=results / "report" / "report.html", results=results,
-                variables={"survey": {"n": "42"}}, language="nb", synthetic=True,
-                renderer="fallback")
+    return dict(
+        source=src,
+        build=results / "report" / "_build",
+        output=results / "report" / "report.html",
+        results=results,
+        variables={"survey": {"n": "42"}},
+        language="nb",
+        synthetic=True,
+        renderer="fallback",
+    )
 
 
 def executions(project) -> int:
@@ -156,7 +166,7 @@ def test_dangling_reference_fails(tmp_path):
 
 
 def test_cell_options_and_includes(tmp_path):
-    opts, code = fallback.cell_options("#| label: tbl-a\n#| tbl-cap: \"A: b\"\nx = 1")
+    opts, code = fallback.cell_options('#| label: tbl-a\n#| tbl-cap: "A: b"\nx = 1')
     assert opts == {"label": "tbl-a", "tbl-cap": "A: b"} and code == "x = 1"
     (tmp_path / "a.qmd").write_text("A {{< include b.qmd >}} no\n{{< include b.qmd >}}\n")
     (tmp_path / "b.qmd").write_text("B\n")
@@ -165,13 +175,17 @@ def test_cell_options_and_includes(tmp_path):
     )
 
 
-@pytest.mark.skipif(shutil.which("quarto") is None, reason="Quarto is not installed here (conda-forge `quarto`)")
+@pytest.mark.skipif(
+    shutil.which("quarto") is None, reason="Quarto is not installed here (conda-forge `quarto`)"
+)
 def test_quarto_renders_the_same_fixture(tmp_path):
     """Where Quarto is installed, the same project renders through it and passes the same checks."""
     project = make_project(tmp_path)
     real = Path(__file__).resolve().parents[2] / "report"
     for name in ("_quarto.yml", "styles.css"):
-        (project["source"] / name).write_text((real / name).read_text(encoding="utf-8"), encoding="utf-8")
+        (project["source"] / name).write_text(
+            (real / name).read_text(encoding="utf-8"), encoding="utf-8"
+        )
     info = render_report(**{**project, "renderer": "quarto"})
     html = project["output"].read_text(encoding="utf-8")
     assert info.renderer == "quarto" and "Quarto" in info.label

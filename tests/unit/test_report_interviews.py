@@ -13,66 +13,141 @@ from impleval.report.sections import interviews as iv
 from tests.unit.report_fixtures import assert_clean, make_context
 
 STAGES = ["st_one", "st_two", "st_three"]
-STAGE_LABELS = {"st_one": {"nb": "Fase én", "en": "Stage one"},
-                "st_two": {"nb": "Fase to", "en": "Stage two"},
-                "st_three": {"nb": "Fase tre", "en": "Stage three"}}
-THEMES = {"Cat > Alpha": "th_alpha", "Cat > Beta": "th_beta", "Cat > Gamma": "th_gamma",
-          "Cat > Delta": "th_delta"}
+STAGE_LABELS = {
+    "st_one": {"nb": "Fase én", "en": "Stage one"},
+    "st_two": {"nb": "Fase to", "en": "Stage two"},
+    "st_three": {"nb": "Fase tre", "en": "Stage three"},
+}
+THEMES = {
+    "Cat > Alpha": "th_alpha",
+    "Cat > Beta": "th_beta",
+    "Cat > Gamma": "th_gamma",
+    "Cat > Delta": "th_delta",
+}
 EFFECTS = {"Eff > Pat > Quick": "ef_quick", "Eff > Pat > Worse": "ef_worse"}
-LABELS = {"th_alpha": {"nb": "Alfatema", "en": "Alpha theme"},
-          "th_beta": {"nb": "Betatema", "en": "Beta theme"},
-          "th_gamma": {"nb": "Gammatema", "en": "Gamma theme"},
-          "th_delta": {"nb": "Deltatema", "en": "Delta theme"},
-          "ef_quick": {"nb": "Raskere svar", "en": "Quicker answers"},
-          "ef_worse": {"nb": "Mer arbeid", "en": "More work"}}
-IDS = [*STAGES, *THEMES.values(), *EFFECTS.values(), "grp_pat", "rl_doc", "rl_nurse",
-       "rg_north", "rg_south", "Cat > Alpha", "Eff > Pat"]
+LABELS = {
+    "th_alpha": {"nb": "Alfatema", "en": "Alpha theme"},
+    "th_beta": {"nb": "Betatema", "en": "Beta theme"},
+    "th_gamma": {"nb": "Gammatema", "en": "Gamma theme"},
+    "th_delta": {"nb": "Deltatema", "en": "Delta theme"},
+    "ef_quick": {"nb": "Raskere svar", "en": "Quicker answers"},
+    "ef_worse": {"nb": "Mer arbeid", "en": "More work"},
+}
+IDS = [
+    *STAGES,
+    *THEMES.values(),
+    *EFFECTS.values(),
+    "grp_pat",
+    "rl_doc",
+    "rl_nurse",
+    "rg_north",
+    "rg_south",
+    "Cat > Alpha",
+    "Eff > Pat",
+]
 
 
 def study(stages=STAGES, stakeholders: bool = True) -> dict:
     themes = dict(THEMES)
-    out = {"stages": [{"id": s, "label": STAGE_LABELS[s]} for s in stages],
-           "roles": [{"id": "rl_doc", "label": {"nb": "Lege", "en": "Doctor"}},
-                     {"id": "rl_nurse", "label": {"nb": "Sykepleier", "en": "Nurse"}}],
-           "themes": themes, "theme_labels": dict(LABELS)}
+    out = {
+        "stages": [{"id": s, "label": STAGE_LABELS[s]} for s in stages],
+        "roles": [
+            {"id": "rl_doc", "label": {"nb": "Lege", "en": "Doctor"}},
+            {"id": "rl_nurse", "label": {"nb": "Sykepleier", "en": "Nurse"}},
+        ],
+        "themes": themes,
+        "theme_labels": dict(LABELS),
+    }
     if stakeholders:
         themes.update(EFFECTS)
         out["stakeholders"] = {
             "Eff > Pat > Quick": {"stakeholder": "grp_pat", "kind": "benefit"},
-            "Eff > Pat > Worse": {"stakeholder": "grp_pat", "kind": "challenge"}}
+            "Eff > Pat > Worse": {"stakeholder": "grp_pat", "kind": "challenge"},
+        }
         out["stakeholder_labels"] = {"grp_pat": {"nb": "Pasienter", "en": "Patients"}}
     return out
 
 
-def analysis(tests=("trend", "chi_square"), primary="trend", families="theme_group",
-             agreement=True, **quotes) -> dict:
-    return {"stage_tests": {"tests": list(tests), "primary": primary, "adjust": "fdr_bh",
-                            "families": families, "alpha": 0.05},
-            "agreement": {"enabled": agreement, "kappa_target": 0.8, "alpha_reliable": 0.8,
-                          "alpha_tentative": 0.667, "ci_level": 0.95},
-            "quotes": {"min_chars": 40, "max_chars": 220, "report_per_theme": 1,
-                       "report_themes": [], **quotes}}
+def analysis(
+    tests=("trend", "chi_square"), primary="trend", families="theme_group", agreement=True, **quotes
+) -> dict:
+    return {
+        "stage_tests": {
+            "tests": list(tests),
+            "primary": primary,
+            "adjust": "fdr_bh",
+            "families": families,
+            "alpha": 0.05,
+        },
+        "agreement": {
+            "enabled": agreement,
+            "kappa_target": 0.8,
+            "alpha_reliable": 0.8,
+            "alpha_tentative": 0.667,
+            "ci_level": 0.95,
+        },
+        "quotes": {
+            "min_chars": 40,
+            "max_chars": 220,
+            "report_per_theme": 1,
+            "report_themes": [],
+            **quotes,
+        },
+    }
 
 
-def prevalence(shares: dict[str, list[float]], n_stage=(20, 20, 20), stages=STAGES,
-               suppressed: dict | None = None) -> pd.DataFrame:
+def prevalence(
+    shares: dict[str, list[float]],
+    n_stage=(20, 20, 20),
+    stages=STAGES,
+    suppressed: dict | None = None,
+) -> pd.DataFrame:
     """Theme rows (code all) overall and per stage, plus a code-level row that must be ignored."""
     rows = []
     total = sum(n_stage)
     for theme, per_stage in shares.items():
-        n = sum(round(s * k) for s, k in zip(per_stage, n_stage))
-        rows.append({"code": "all", "theme": theme, "stage": "all", "region": "all",
-                     "role": "all", "n_interviews": n, "n_interviews_total": total,
-                     "share": n / total, "suppressed": False})
-        rows.append({"code": "Cat > X", "theme": theme, "stage": "all", "region": "all",
-                     "role": "all", "n_interviews": 999, "n_interviews_total": 999,
-                     "share": 0.999, "suppressed": False})
-        for stage, s, k in zip(stages, per_stage, n_stage):
+        n = sum(round(s * k) for s, k in zip(per_stage, n_stage, strict=False))
+        rows.append(
+            {
+                "code": "all",
+                "theme": theme,
+                "stage": "all",
+                "region": "all",
+                "role": "all",
+                "n_interviews": n,
+                "n_interviews_total": total,
+                "share": n / total,
+                "suppressed": False,
+            }
+        )
+        rows.append(
+            {
+                "code": "Cat > X",
+                "theme": theme,
+                "stage": "all",
+                "region": "all",
+                "role": "all",
+                "n_interviews": 999,
+                "n_interviews_total": 999,
+                "share": 0.999,
+                "suppressed": False,
+            }
+        )
+        for stage, s, k in zip(stages, per_stage, n_stage, strict=False):
             hidden = bool((suppressed or {}).get((theme, stage)))
-            rows.append({"code": "all", "theme": theme, "stage": stage, "region": "all",
-                         "role": "all", "n_interviews": math.nan if hidden else round(s * k),
-                         "n_interviews_total": math.nan if hidden else k,
-                         "share": math.nan if hidden else s, "suppressed": hidden})
+            rows.append(
+                {
+                    "code": "all",
+                    "theme": theme,
+                    "stage": stage,
+                    "region": "all",
+                    "role": "all",
+                    "n_interviews": math.nan if hidden else round(s * k),
+                    "n_interviews_total": math.nan if hidden else k,
+                    "share": math.nan if hidden else s,
+                    "suppressed": hidden,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -81,106 +156,239 @@ def stage_tests(rows) -> pd.DataFrame:
     out = []
     for row in rows:
         theme, test, es, p = row[:4]
-        out.append({"theme": theme, "test": test, "statistic": 4.0, "df": 1, "p_value": p,
-                    "p_adjusted": p, "effect_size": es,
-                    "effect_size_name": "r" if test == "cochran_armitage" else "v",
-                    "n_interviews": 60, "direction": row[4] if len(row) > 4 else "up",
-                    "significant": bool(p < 0.05) if p == p else False})
+        out.append(
+            {
+                "theme": theme,
+                "test": test,
+                "statistic": 4.0,
+                "df": 1,
+                "p_value": p,
+                "p_adjusted": p,
+                "effect_size": es,
+                "effect_size_name": "r" if test == "cochran_armitage" else "v",
+                "n_interviews": 60,
+                "direction": row[4] if len(row) > 4 else "up",
+                "significant": bool(p < 0.05) if not math.isnan(p) else False,
+            }
+        )
     return pd.DataFrame(out)
 
 
 def agreement_table(codes, pooled=(0.85, 0.84)) -> pd.DataFrame:
     """codes: (code, theme, prevalence, kappa, pabak)."""
-    rows = [{"code": c, "theme": t, "unit": "interview", "n_units": 12, "prevalence": prev,
-             "pct_agreement": 0.9, "kappa": k, "kappa_ci_low": k - 0.2 if k == k else math.nan,
-             "kappa_ci_high": 1.0 if k == k else math.nan, "pabak": pabak,
-             "krippendorff_alpha": k, "alpha_ci_low": math.nan if k != k else k - 0.3,
-             "alpha_ci_high": math.nan if k != k else 1.0, "kappa_flag": "meets_target",
-             "alpha_flag": "reliable"} for c, t, prev, k, pabak in codes]
-    rows.append({"code": "all", "theme": "all", "unit": "interview_x_code", "n_units": 48,
-                 "prevalence": 0.3, "pct_agreement": 0.9, "kappa": pooled[0],
-                 "kappa_ci_low": pooled[0] - 0.05, "kappa_ci_high": pooled[0] + 0.05,
-                 "pabak": 0.8, "krippendorff_alpha": pooled[1],
-                 "alpha_ci_low": pooled[1] - 0.05, "alpha_ci_high": pooled[1] + 0.05,
-                 "kappa_flag": "meets_target", "alpha_flag": "reliable"})
+    rows = [
+        {
+            "code": c,
+            "theme": t,
+            "unit": "interview",
+            "n_units": 12,
+            "prevalence": prev,
+            "pct_agreement": 0.9,
+            "kappa": k,
+            "kappa_ci_low": k - 0.2 if not math.isnan(k) else math.nan,
+            "kappa_ci_high": 1.0 if not math.isnan(k) else math.nan,
+            "pabak": pabak,
+            "krippendorff_alpha": k,
+            "alpha_ci_low": math.nan if math.isnan(k) else k - 0.3,
+            "alpha_ci_high": math.nan if math.isnan(k) else 1.0,
+            "kappa_flag": "meets_target",
+            "alpha_flag": "reliable",
+        }
+        for c, t, prev, k, pabak in codes
+    ]
+    rows.append(
+        {
+            "code": "all",
+            "theme": "all",
+            "unit": "interview_x_code",
+            "n_units": 48,
+            "prevalence": 0.3,
+            "pct_agreement": 0.9,
+            "kappa": pooled[0],
+            "kappa_ci_low": pooled[0] - 0.05,
+            "kappa_ci_high": pooled[0] + 0.05,
+            "pabak": 0.8,
+            "krippendorff_alpha": pooled[1],
+            "alpha_ci_low": pooled[1] - 0.05,
+            "alpha_ci_high": pooled[1] + 0.05,
+            "kappa_flag": "meets_target",
+            "alpha_flag": "reliable",
+        }
+    )
     return pd.DataFrame(rows)
 
 
-GOOD_AGREEMENT = [("Cat > Alpha", "th_alpha", 0.4, 0.9, 0.9),
-                  ("Cat > Beta", "th_beta", 0.3, 0.85, 0.9),
-                  ("Cat > Gamma", "th_gamma", 0.5, 0.8, 0.8),
-                  ("Cat > Delta", "th_delta", 0.2, 0.95, 0.9)]
+GOOD_AGREEMENT = [
+    ("Cat > Alpha", "th_alpha", 0.4, 0.9, 0.9),
+    ("Cat > Beta", "th_beta", 0.3, 0.85, 0.9),
+    ("Cat > Gamma", "th_gamma", 0.5, 0.8, 0.8),
+    ("Cat > Delta", "th_delta", 0.2, 0.95, 0.9),
+]
 
 
 def quotes_table() -> pd.DataFrame:
-    return pd.DataFrame([
-        {"theme": "th_alpha", "quote": "Alpha said by a doctor in the north, long enough.",
-         "role": "rl_doc", "region": "rg_north", "in_report": True, "attribution": "Lege, N"},
-        {"theme": "th_alpha", "quote": "A second alpha quote that the report must not show.",
-         "role": "rl_nurse", "region": "all", "in_report": False, "attribution": "x"},
-        {"theme": "th_beta", "quote": "Beta quote from a nurse whose region is withheld.",
-         "role": "rl_nurse", "region": "all", "in_report": True, "attribution": "x"},
-        {"theme": "th_gamma", "quote": "Gamma quote with everything withheld | pipe.",
-         "role": "all", "region": "all", "in_report": True, "attribution": ""},
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "theme": "th_alpha",
+                "quote": "Alpha said by a doctor in the north, long enough.",
+                "role": "rl_doc",
+                "region": "rg_north",
+                "in_report": True,
+                "attribution": "Lege, N",
+            },
+            {
+                "theme": "th_alpha",
+                "quote": "A second alpha quote that the report must not show.",
+                "role": "rl_nurse",
+                "region": "all",
+                "in_report": False,
+                "attribution": "x",
+            },
+            {
+                "theme": "th_beta",
+                "quote": "Beta quote from a nurse whose region is withheld.",
+                "role": "rl_nurse",
+                "region": "all",
+                "in_report": True,
+                "attribution": "x",
+            },
+            {
+                "theme": "th_gamma",
+                "quote": "Gamma quote with everything withheld | pipe.",
+                "role": "all",
+                "region": "all",
+                "in_report": True,
+                "attribution": "",
+            },
+        ]
+    )
 
 
 def cooccurrence(rows) -> pd.DataFrame:
     """rows: (a, b, n_both, n_either, jaccard, suppressed)."""
-    return pd.DataFrame([{"theme_a": a, "theme_b": b, "n_interviews": n, "n_either": e,
-                          "jaccard": j, "suppressed": s} for a, b, n, e, j, s in rows])
+    return pd.DataFrame(
+        [
+            {
+                "theme_a": a,
+                "theme_b": b,
+                "n_interviews": n,
+                "n_either": e,
+                "jaccard": j,
+                "suppressed": s,
+            }
+            for a, b, n, e, j, s in rows
+        ]
+    )
 
 
 def stakeholder_table() -> pd.DataFrame:
     rows = []
-    for stage, n_total in [*zip(STAGES, (20, 20, 20)), ("all", 60)]:
+    for stage, n_total in [*zip(STAGES, (20, 20, 20), strict=False), ("all", 60)]:
         rows += [
-            {"stakeholder": "grp_pat", "theme": "ef_quick", "kind": "benefit", "stage": stage,
-             "n_interviews": 10, "n_interviews_total": n_total, "share": 10 / n_total,
-             "suppressed": False},
-            {"stakeholder": "grp_pat", "theme": "ef_worse", "kind": "challenge", "stage": stage,
-             "n_interviews": 6, "n_interviews_total": n_total, "share": 6 / n_total,
-             "suppressed": False},
-            {"stakeholder": "grp_pat", "theme": "all", "kind": "all", "stage": stage,
-             "n_interviews": 12, "n_interviews_total": n_total, "share": 12 / n_total,
-             "suppressed": False}]
+            {
+                "stakeholder": "grp_pat",
+                "theme": "ef_quick",
+                "kind": "benefit",
+                "stage": stage,
+                "n_interviews": 10,
+                "n_interviews_total": n_total,
+                "share": 10 / n_total,
+                "suppressed": False,
+            },
+            {
+                "stakeholder": "grp_pat",
+                "theme": "ef_worse",
+                "kind": "challenge",
+                "stage": stage,
+                "n_interviews": 6,
+                "n_interviews_total": n_total,
+                "share": 6 / n_total,
+                "suppressed": False,
+            },
+            {
+                "stakeholder": "grp_pat",
+                "theme": "all",
+                "kind": "all",
+                "stage": stage,
+                "n_interviews": 12,
+                "n_interviews_total": n_total,
+                "share": 12 / n_total,
+                "suppressed": False,
+            },
+        ]
     return pd.DataFrame(rows)
 
 
-SHARES = {"th_alpha": [0.1, 0.4, 0.8], "th_beta": [0.5, 0.5, 0.5], "th_gamma": [0.25, 0.875, 0.5],
-          "th_delta": [0.9, 0.5, 0.2], "ef_quick": [0.1, 0.5, 0.9], "ef_worse": [0.3, 0.3, 0.3]}
-TESTS = [("th_alpha", "cochran_armitage", 0.5, 0.001), ("th_alpha", "chi_square", 0.4, 0.002),
-         ("th_beta", "cochran_armitage", math.nan, math.nan, "flat"),
-         ("th_beta", "chi_square", math.nan, math.nan, "flat"),
-         ("th_gamma", "cochran_armitage", 0.1, 0.4, "peak"),
-         ("th_gamma", "fisher_freeman_halton", 0.5, 0.001, "peak"),
-         ("th_delta", "cochran_armitage", -0.4, 0.01, "down"),
-         ("th_delta", "chi_square", 0.3, 0.02, "down"),
-         ("ef_quick", "cochran_armitage", 0.45, 0.001), ("ef_quick", "chi_square", 0.4, 0.001),
-         ("ef_worse", "cochran_armitage", 0.0, 0.9, "flat"),
-         ("ef_worse", "chi_square", 0.0, 0.9, "flat")]
+SHARES = {
+    "th_alpha": [0.1, 0.4, 0.8],
+    "th_beta": [0.5, 0.5, 0.5],
+    "th_gamma": [0.25, 0.875, 0.5],
+    "th_delta": [0.9, 0.5, 0.2],
+    "ef_quick": [0.1, 0.5, 0.9],
+    "ef_worse": [0.3, 0.3, 0.3],
+}
+TESTS = [
+    ("th_alpha", "cochran_armitage", 0.5, 0.001),
+    ("th_alpha", "chi_square", 0.4, 0.002),
+    ("th_beta", "cochran_armitage", math.nan, math.nan, "flat"),
+    ("th_beta", "chi_square", math.nan, math.nan, "flat"),
+    ("th_gamma", "cochran_armitage", 0.1, 0.4, "peak"),
+    ("th_gamma", "fisher_freeman_halton", 0.5, 0.001, "peak"),
+    ("th_delta", "cochran_armitage", -0.4, 0.01, "down"),
+    ("th_delta", "chi_square", 0.3, 0.02, "down"),
+    ("ef_quick", "cochran_armitage", 0.45, 0.001),
+    ("ef_quick", "chi_square", 0.4, 0.001),
+    ("ef_worse", "cochran_armitage", 0.0, 0.9, "flat"),
+    ("ef_worse", "chi_square", 0.0, 0.9, "flat"),
+]
 
 
 def full_tables(**over) -> dict:
-    tables = {"code_prevalence": prevalence(SHARES), "theme_stage_tests": stage_tests(TESTS),
-              "intercoder_agreement": agreement_table(GOOD_AGREEMENT),
-              "quotes": quotes_table(),
-              "theme_cooccurrence": cooccurrence([
-                  ("th_alpha", "th_beta", 10, 30, 0.33, False),
-                  ("th_alpha", "th_gamma", 12, 30, 0.40, False),
-                  ("th_beta", "th_gamma", 3, 4, 0.75, True)]),
-              "stakeholder_benefits": stakeholder_table()}
+    tables = {
+        "code_prevalence": prevalence(SHARES),
+        "theme_stage_tests": stage_tests(TESTS),
+        "intercoder_agreement": agreement_table(GOOD_AGREEMENT),
+        "quotes": quotes_table(),
+        "theme_cooccurrence": cooccurrence(
+            [
+                ("th_alpha", "th_beta", 10, 30, 0.33, False),
+                ("th_alpha", "th_gamma", 12, 30, 0.40, False),
+                ("th_beta", "th_gamma", 3, 4, 0.75, True),
+            ]
+        ),
+        "stakeholder_benefits": stakeholder_table(),
+    }
     tables.update(over)
     return {k: v for k, v in tables.items() if v is not None}
 
 
-def ctx_for(language="nb", *, stakeholders=True, stages=STAGES, tables=None, prose=None,
-            figures=("theme_stage_heatmap", "theme_trajectories", "theme_cooccurrence",
-                     "intercoder_agreement", "stakeholder_benefits"), values=None, **kw):
-    return make_context(language=language, interviews=study(stages, stakeholders),
-                        interviews_analysis=analysis(**kw),
-                        tables=full_tables() if tables is None else tables,
-                        figures=figures, prose=prose, values=values)
+def ctx_for(
+    language="nb",
+    *,
+    stakeholders=True,
+    stages=STAGES,
+    tables=None,
+    prose=None,
+    figures=(
+        "theme_stage_heatmap",
+        "theme_trajectories",
+        "theme_cooccurrence",
+        "intercoder_agreement",
+        "stakeholder_benefits",
+    ),
+    values=None,
+    **kw,
+):
+    return make_context(
+        language=language,
+        interviews=study(stages, stakeholders),
+        interviews_analysis=analysis(**kw),
+        tables=full_tables() if tables is None else tables,
+        figures=figures,
+        prose=prose,
+        values=values,
+    )
 
 
 def T(text: str) -> str:
@@ -196,29 +404,41 @@ def sentence(text: str, start: str) -> str:
 
 
 # --- rules ------------------------------------------------------------------------------------
-@pytest.mark.parametrize("p, expected", [(0.049, True), (0.05, False), (0.051, False),
-                                         (math.nan, False), (None, False)])
+@pytest.mark.parametrize(
+    "p, expected", [(0.049, True), (0.05, False), (0.051, False), (math.nan, False), (None, False)]
+)
 def test_passes_below_alpha_only(p, expected):
     assert iv.passes(p, 0.05) is expected
 
 
-@pytest.mark.parametrize("r, p, expected", [(0.3, 0.01, "up"), (-0.3, 0.01, "down"),
-                                            (0.3, 0.05, None), (0.3, 0.2, None),
-                                            (0.0, 0.01, None), (math.nan, 0.01, None),
-                                            (0.3, math.nan, None)])
+@pytest.mark.parametrize(
+    "r, p, expected",
+    [
+        (0.3, 0.01, "up"),
+        (-0.3, 0.01, "down"),
+        (0.3, 0.05, None),
+        (0.3, 0.2, None),
+        (0.0, 0.01, None),
+        (math.nan, 0.01, None),
+        (0.3, math.nan, None),
+    ],
+)
 def test_trend_direction_only_when_the_trend_test_passes(r, p, expected):
     assert iv.trend_direction(r, p, 0.05) == expected
 
 
-@pytest.mark.parametrize("shares, expected", [
-    ([0.25, 0.875, 0.5], 1),  # 0.375 above the higher end > 0.25 between the ends
-    ([0.25, 0.75, 0.5], None),  # 0.25 above = 0.25 between: not more, no peak
-    ([0.1, 0.3, 0.5], None),  # monotone
-    ([0.5, 0.25, 0.5], None),  # a trough is no peak
-    ([0.2, 0.8], None),  # two stages have no interior stage
-    ([0.25, math.nan, 0.5], None),  # a suppressed share cannot show a peak
-    ([0.0, 0.5, 0.5, 0.0], 1),  # ties: the first interior maximum
-])
+@pytest.mark.parametrize(
+    "shares, expected",
+    [
+        ([0.25, 0.875, 0.5], 1),  # 0.375 above the higher end > 0.25 between the ends
+        ([0.25, 0.75, 0.5], None),  # 0.25 above = 0.25 between: not more, no peak
+        ([0.1, 0.3, 0.5], None),  # monotone
+        ([0.5, 0.25, 0.5], None),  # a trough is no peak
+        ([0.2, 0.8], None),  # two stages have no interior stage
+        ([0.25, math.nan, 0.5], None),  # a suppressed share cannot show a peak
+        ([0.0, 0.5, 0.5, 0.0], 1),  # ties: the first interior maximum
+    ],
+)
 def test_peak_index(shares, expected):
     assert iv.peak_index(shares) == expected
 
@@ -230,31 +450,42 @@ CHI_SIG = {"effect_size": 0.4, "p_adjusted": 0.01}
 CHI_NS = {"effect_size": 0.1, "p_adjusted": 0.30}
 
 
-@pytest.mark.parametrize("trend, chi, peak, expected", [
-    (TREND_UP, CHI_SIG, True, "up"),  # a passing trend wins over a peak shape
-    ({"effect_size": -0.4, "p_adjusted": 0.01}, CHI_NS, False, "down"),
-    (TREND_NS, CHI_SIG, True, "peak"),
-    (TREND_NS, CHI_SIG, False, "varies"),
-    (TREND_NS, CHI_NS, True, "no_change"),
-    (TREND_NA, {"effect_size": math.nan, "p_adjusted": math.nan}, False, "untested"),
-    (None, CHI_SIG, True, "peak"),  # no trend test declared
-    (None, CHI_NS, False, "no_change"),
-    (TREND_UP, None, False, "up"),  # no chi-square declared
-    (TREND_NS, None, True, "no_change"),  # no chi-square: no peak words
-])
+@pytest.mark.parametrize(
+    "trend, chi, peak, expected",
+    [
+        (TREND_UP, CHI_SIG, True, "up"),  # a passing trend wins over a peak shape
+        ({"effect_size": -0.4, "p_adjusted": 0.01}, CHI_NS, False, "down"),
+        (TREND_NS, CHI_SIG, True, "peak"),
+        (TREND_NS, CHI_SIG, False, "varies"),
+        (TREND_NS, CHI_NS, True, "no_change"),
+        (TREND_NA, {"effect_size": math.nan, "p_adjusted": math.nan}, False, "untested"),
+        (None, CHI_SIG, True, "peak"),  # no trend test declared
+        (None, CHI_NS, False, "no_change"),
+        (TREND_UP, None, False, "up"),  # no chi-square declared
+        (TREND_NS, None, True, "no_change"),  # no chi-square: no peak words
+    ],
+)
 def test_classify(trend, chi, peak, expected):
     assert iv.classify(trend, chi, peak, 0.05) == expected
 
 
-@pytest.mark.parametrize("kappa, expected", [(0.8, True), (0.7999, False), (0.95, True),
-                                             (math.nan, None)])
+@pytest.mark.parametrize(
+    "kappa, expected", [(0.8, True), (0.7999, False), (0.95, True), (math.nan, None)]
+)
 def test_meets_target_at_the_target(kappa, expected):
     assert iv.meets_target(kappa, 0.8) is expected
 
 
-@pytest.mark.parametrize("alpha, expected", [(0.8, "reliable"), (0.7999, "tentative"),
-                                             (0.667, "tentative"), (0.6669, "unreliable"),
-                                             (math.nan, None)])
+@pytest.mark.parametrize(
+    "alpha, expected",
+    [
+        (0.8, "reliable"),
+        (0.7999, "tentative"),
+        (0.667, "tentative"),
+        (0.6669, "unreliable"),
+        (math.nan, None),
+    ],
+)
 def test_alpha_verdict(alpha, expected):
     assert iv.alpha_verdict(alpha, 0.8, 0.667) == expected
 
@@ -292,8 +523,12 @@ def test_chi_square_primary_counts_the_chi_square_but_direction_stays_with_the_t
 
 def test_no_direction_words_without_a_passing_trend_test():
     # Delta's trend p equals alpha: no "fell", although the descriptive shape says "down".
-    tests = stage_tests([("th_delta", "cochran_armitage", -0.4, 0.05, "down"),
-                         ("th_delta", "chi_square", 0.1, 0.3, "down")])
+    tests = stage_tests(
+        [
+            ("th_delta", "cochran_armitage", -0.4, 0.05, "down"),
+            ("th_delta", "chi_square", 0.1, 0.3, "down"),
+        ]
+    )
     ctx = ctx_for(tables=full_tables(theme_stage_tests=tests))
     text = iv.change_paragraph(ctx)
     assert "sank" not in text and "økte" not in text
@@ -303,8 +538,11 @@ def test_no_direction_words_without_a_passing_trend_test():
 
 def test_no_direction_words_when_no_trend_test_is_declared():
     rows = [r for r in TESTS if r[1] != "cochran_armitage"]
-    ctx = ctx_for(tests=("chi_square",), primary="chi_square",
-                  tables=full_tables(theme_stage_tests=stage_tests(rows)))
+    ctx = ctx_for(
+        tests=("chi_square",),
+        primary="chi_square",
+        tables=full_tables(theme_stage_tests=stage_tests(rows)),
+    )
     text = iv.change_paragraph(ctx)
     assert "økte" not in text and "sank" not in text and "Størst" not in text
     assert "topp i én fase" in text
@@ -330,14 +568,18 @@ def test_chi_square_difference_without_peak_is_not_called_a_peak():
 
 
 def test_strongest_rise_with_shares_estimate_and_adjusted_p():
-    tests = stage_tests(TESTS + [("th_beta", "cochran_armitage", 0.7, 0.0001),
-                                 ("th_beta", "chi_square", 0.6, 0.0001)])
+    tests = stage_tests(
+        TESTS
+        + [("th_beta", "cochran_armitage", 0.7, 0.0001), ("th_beta", "chi_square", 0.6, 0.0001)]
+    )
     tests = tests[~((tests["theme"] == "th_beta") & tests["p_adjusted"].isna())]
     ctx = ctx_for(tables=full_tables(theme_stage_tests=tests))
     text = T(iv.change_paragraph(ctx))
     rise = sentence(text, "Størst økning")
-    assert rise.startswith("Størst økning hadde Betatema: fra 50 % av intervjuene i fasen "
-                           "«Fase én» til 50 % i fasen «Fase tre» (r = 0,70, justert p < 0,001)")
+    assert rise.startswith(
+        "Størst økning hadde Betatema: fra 50 % av intervjuene i fasen "
+        "«Fase én» til 50 % i fasen «Fase tre» (r = 0,70, justert p < 0,001)"
+    )
     # A single falling theme is named with its numbers once, not again as "the largest fall".
     assert "Størst nedgang" not in text
     assert "sank gjennom fasene for Deltatema (r = −0,40, justert p = 0,010)" in text
@@ -358,17 +600,20 @@ def test_kappa_caveat_in_the_same_sentence_on_both_sides_of_the_target(kappa, ca
     codes = [("Cat > Alpha", "th_alpha", 0.4, kappa, 0.7), *GOOD_AGREEMENT[1:]]
     tests = stage_tests(TESTS + [("th_beta", "cochran_armitage", 0.2, 0.01)])
     tests = tests[~tests["p_adjusted"].isna()]
-    ctx = ctx_for(tables=full_tables(intercoder_agreement=agreement_table(codes),
-                                     theme_stage_tests=tests))
+    ctx = ctx_for(
+        tables=full_tables(intercoder_agreement=agreement_table(codes), theme_stage_tests=tests)
+    )
     text = T(iv.change_paragraph(ctx))
     rise = sentence(text, "Størst økning")
     listed = sentence(text, "Andelen intervjuer som tok opp temaet, økte")
     summary = T(next(s for s in iv.key_findings(ctx) if s.startswith("Størst økning")))
     if caveat:
-        assert ("samsvaret mellom koderne var under målet (κ = 0,79 for «Alfatema»; "
-                "mål κ ≥ 0,80)") in rise
-        assert ("Alfatema (r = 0,50, justert p = 0,001; κ = 0,79, under samsvarsmålet "
-                "0,80)") in listed
+        assert (
+            "samsvaret mellom koderne var under målet (κ = 0,79 for «Alfatema»; mål κ ≥ 0,80)"
+        ) in rise
+        assert (
+            "Alfatema (r = 0,50, justert p = 0,001; κ = 0,79, under samsvarsmålet 0,80)"
+        ) in listed
         assert "under målet" in summary
     else:
         assert "under" not in rise and "κ" not in listed and "κ" not in summary
@@ -378,8 +623,11 @@ def test_caveat_names_the_code_when_a_theme_has_several_codes():
     interviews = study()
     interviews["themes"]["Cat > Alpha two"] = "th_alpha"
     codes = [*GOOD_AGREEMENT, ("Cat > Alpha two", "th_alpha", 0.3, 0.5, 0.6)]
-    ctx = make_context(interviews=interviews, interviews_analysis=analysis(),
-                       tables=full_tables(intercoder_agreement=agreement_table(codes)))
+    ctx = make_context(
+        interviews=interviews,
+        interviews_analysis=analysis(),
+        tables=full_tables(intercoder_agreement=agreement_table(codes)),
+    )
     assert iv.theme_caveat(ctx, "th_alpha") == ("Alfatema: Alpha two", 0.5)
     assert "κ = 0,50 for «Alfatema: Alpha two»" in iv.theme_ref(ctx, "th_alpha")
 
@@ -387,13 +635,21 @@ def test_caveat_names_the_code_when_a_theme_has_several_codes():
 def test_two_stages_only():
     stages = STAGES[:2]
     shares = {t: s[:2] for t, s in SHARES.items()}
-    tests = stage_tests([("th_alpha", "cochran_armitage", 0.5, 0.001),
-                         ("th_alpha", "chi_square", 0.5, 0.001, "up"),
-                         ("th_gamma", "cochran_armitage", 0.1, 0.4, "peak"),
-                         ("th_gamma", "chi_square", 0.2, 0.01, "peak")])
-    ctx = ctx_for(stages=stages, tables=full_tables(
-        code_prevalence=prevalence(shares, n_stage=(20, 20), stages=stages),
-        theme_stage_tests=tests))
+    tests = stage_tests(
+        [
+            ("th_alpha", "cochran_armitage", 0.5, 0.001),
+            ("th_alpha", "chi_square", 0.5, 0.001, "up"),
+            ("th_gamma", "cochran_armitage", 0.1, 0.4, "peak"),
+            ("th_gamma", "chi_square", 0.2, 0.01, "peak"),
+        ]
+    )
+    ctx = ctx_for(
+        stages=stages,
+        tables=full_tables(
+            code_prevalence=prevalence(shares, n_stage=(20, 20), stages=stages),
+            theme_stage_tests=tests,
+        ),
+    )
     text = iv.change_paragraph(ctx)
     assert "1 av de 2 testede temaene" in text
     assert "høyest i" not in text and "fant en slik topp" not in text  # no interior stage
@@ -402,11 +658,17 @@ def test_two_stages_only():
 
 
 def test_one_stage_says_change_is_not_tested():
-    ctx = ctx_for(stages=STAGES[:1], tables=full_tables(
-        code_prevalence=prevalence({t: s[:1] for t, s in SHARES.items()}, n_stage=(20,),
-                                   stages=STAGES[:1])))
-    assert iv.change_paragraph(ctx) == ("Studien har bare én fase, så endring gjennom fasene "
-                                        "er ikke testet.")
+    ctx = ctx_for(
+        stages=STAGES[:1],
+        tables=full_tables(
+            code_prevalence=prevalence(
+                {t: s[:1] for t, s in SHARES.items()}, n_stage=(20,), stages=STAGES[:1]
+            )
+        ),
+    )
+    assert iv.change_paragraph(ctx) == (
+        "Studien har bare én fase, så endring gjennom fasene er ikke testet."
+    )
     assert iv.stage_tests_table(ctx) == ""
     assert not any("testede" in s for s in iv.key_findings(ctx))
 
@@ -420,15 +682,50 @@ def test_all_themes_family_is_named_with_its_size():
 
 # --- interviews per stage and prevalence ---------------------------------------------------------
 def test_stage_counts_from_informants_then_prevalence_then_a_sentence():
-    informants = pd.DataFrame([
-        {"variable": "stage", "level": "all", "by": "all", "by_level": "all", "n": 61,
-         "n_double_coded": 12, "share": 1.0, "suppressed": False},
-        {"variable": "stage", "level": "st_two", "by": "all", "by_level": "all", "n": 30,
-         "n_double_coded": 6, "share": 0.5, "suppressed": False},
-        {"variable": "stage", "level": "st_one", "by": "all", "by_level": "all", "n": 27,
-         "n_double_coded": 6, "share": 0.45, "suppressed": False},
-        {"variable": "stage", "level": "st_three", "by": "all", "by_level": "all",
-         "n": math.nan, "n_double_coded": math.nan, "share": math.nan, "suppressed": True}])
+    informants = pd.DataFrame(
+        [
+            {
+                "variable": "stage",
+                "level": "all",
+                "by": "all",
+                "by_level": "all",
+                "n": 61,
+                "n_double_coded": 12,
+                "share": 1.0,
+                "suppressed": False,
+            },
+            {
+                "variable": "stage",
+                "level": "st_two",
+                "by": "all",
+                "by_level": "all",
+                "n": 30,
+                "n_double_coded": 6,
+                "share": 0.5,
+                "suppressed": False,
+            },
+            {
+                "variable": "stage",
+                "level": "st_one",
+                "by": "all",
+                "by_level": "all",
+                "n": 27,
+                "n_double_coded": 6,
+                "share": 0.45,
+                "suppressed": False,
+            },
+            {
+                "variable": "stage",
+                "level": "st_three",
+                "by": "all",
+                "by_level": "all",
+                "n": math.nan,
+                "n_double_coded": math.nan,
+                "share": math.nan,
+                "suppressed": True,
+            },
+        ]
+    )
     ctx = ctx_for(tables=full_tables(interview_informants=informants))
     text = T(iv.counts_paragraph(ctx))
     assert "Fase én (27), Fase to (30) og Fase tre (< 5)" in text
@@ -447,8 +744,10 @@ def test_prevalence_counts_interviews_not_segments_and_ignores_code_rows():
     assert prev.loc["th_alpha", "n"] == 26
     assert prev.loc["th_alpha", "share"] == pytest.approx(26 / 60)
     text = T(iv.prevalence_paragraph(ctx_for()))
-    assert "Av de 4 temaene ble Gammatema (55 %), Deltatema (53 %) og Betatema (50 %) nevnt i " \
-           "flest intervjuer" in text
+    assert (
+        "Av de 4 temaene ble Gammatema (55 %), Deltatema (53 %) og Betatema (50 %) nevnt i "
+        "flest intervjuer" in text
+    )
     assert "Færrest intervjuer nevnte Alfatema (43 %)." in text
 
 
@@ -490,9 +789,15 @@ def test_quotes_absent_or_empty():
     assert "ingen sitater for temaene" in iv.quotes_block(ctx)
 
 
-@pytest.mark.parametrize("role, region, expected", [
-    ("rl_doc", "rg_south", "Doctor, South region"), ("rl_doc", "all", "Doctor"),
-    ("all", "all", "withheld (small groups)"), (math.nan, math.nan, "withheld (small groups)")])
+@pytest.mark.parametrize(
+    "role, region, expected",
+    [
+        ("rl_doc", "rg_south", "Doctor, South region"),
+        ("rl_doc", "all", "Doctor"),
+        ("all", "all", "withheld (small groups)"),
+        (math.nan, math.nan, "withheld (small groups)"),
+    ],
+)
 def test_attribution(role, region, expected):
     assert iv.attribution(ctx_for("en"), role, region) == expected
 
@@ -501,13 +806,16 @@ def test_attribution(role, region, expected):
 def test_top_pair_highest_jaccard_among_unsuppressed_pairs_ties_by_count():
     ctx = ctx_for()
     assert (iv.top_pair(ctx)["theme_a"], iv.top_pair(ctx)["theme_b"]) == ("th_alpha", "th_gamma")
-    tied = cooccurrence([("th_alpha", "th_beta", 10, 25, 0.4, False),
-                         ("th_alpha", "th_gamma", 12, 30, 0.4, False)])
+    tied = cooccurrence(
+        [("th_alpha", "th_beta", 10, 25, 0.4, False), ("th_alpha", "th_gamma", 12, 30, 0.4, False)]
+    )
     pair = iv.top_pair(ctx_for(tables=full_tables(theme_cooccurrence=tied)))
     assert pair["theme_b"] == "th_gamma"
     text = iv.cooccurrence_paragraph(ctx)
-    assert text.startswith("Alfatema og Gammatema ble oftest tatt opp i samme intervju: begge i "
-                           "12 av de 30 intervjuene")
+    assert text.startswith(
+        "Alfatema og Gammatema ble oftest tatt opp i samme intervju: begge i "
+        "12 av de 30 intervjuene"
+    )
     assert "(Jaccard-indeks 0,40; @fig-theme-cooccurrence)." in text
 
 
@@ -537,16 +845,19 @@ def test_stakeholder_effects_have_their_own_count():
 
 # --- agreement -----------------------------------------------------------------------------------
 def test_agreement_counts_only_used_codes_with_a_defined_kappa():
-    codes = [("Cat > Alpha", "th_alpha", 0.4, 0.8, 0.8),  # exactly at the target: meets it
-             ("Cat > Beta", "th_beta", 0.3, 0.79, 0.85),  # just below
-             ("Cat > Gamma", "th_gamma", 0.0, math.nan, 1.0),  # never applied: not counted
-             ("Cat > Delta", "th_delta", 1.0, math.nan, 1.0)]  # always applied: κ undefined
+    codes = [
+        ("Cat > Alpha", "th_alpha", 0.4, 0.8, 0.8),  # exactly at the target: meets it
+        ("Cat > Beta", "th_beta", 0.3, 0.79, 0.85),  # just below
+        ("Cat > Gamma", "th_gamma", 0.0, math.nan, 1.0),  # never applied: not counted
+        ("Cat > Delta", "th_delta", 1.0, math.nan, 1.0),
+    ]  # always applied: κ undefined
     ctx = ctx_for(tables=full_tables(intercoder_agreement=agreement_table(codes)))
     agr = iv.agreement(ctx)
     assert (len(agr.meeting), len(agr.assessable), len(agr.used)) == (1, 2, 3)
     block = T(iv.agreement_block(ctx))
-    assert ("1 av de 2 kodene som ble brukt i de dobbeltkodede intervjuene, nådde målet "
-            "κ ≥ 0,80") in block
+    assert (
+        "1 av de 2 kodene som ble brukt i de dobbeltkodede intervjuene, nådde målet κ ≥ 0,80"
+    ) in block
     assert "«Betatema» (κ = 0,79, PABAK 0,85, prevalens 30 %)" in block
     assert "ingen av koderne brukte" in block and "(1), er ikke regnet med" in block
     assert "κ ikke er definert" in block
@@ -555,13 +866,20 @@ def test_agreement_counts_only_used_codes_with_a_defined_kappa():
     assert any("for 1 av 2 brukte koder" in s for s in iv.limitations(ctx))
 
 
-@pytest.mark.parametrize("alpha, words", [
-    (0.8, "på eller over grensen 0,80 for pålitelige"),
-    (0.7, "mellom grensene for foreløpige (0,667) og pålitelige (0,80)"),
-    (0.6, "under grensen 0,667 for foreløpige")])
+@pytest.mark.parametrize(
+    "alpha, words",
+    [
+        (0.8, "på eller over grensen 0,80 for pålitelige"),
+        (0.7, "mellom grensene for foreløpige (0,667) og pålitelige (0,80)"),
+        (0.6, "under grensen 0,667 for foreløpige"),
+    ],
+)
 def test_pooled_agreement_with_intervals_and_verdict(alpha, words):
-    ctx = ctx_for(tables=full_tables(intercoder_agreement=agreement_table(GOOD_AGREEMENT,
-                                                                         pooled=(0.85, alpha))))
+    ctx = ctx_for(
+        tables=full_tables(
+            intercoder_agreement=agreement_table(GOOD_AGREEMENT, pooled=(0.85, alpha))
+        )
+    )
     text = T(iv.agreement_paragraph(ctx, iv.agreement(ctx)))
     assert "Cohens κ 0,85 (95 %-konfidensintervall [0,80; 0,90])" in text
     assert words in text
@@ -571,22 +889,25 @@ def test_pooled_agreement_with_intervals_and_verdict(alpha, words):
 def test_agreement_disabled_says_so_with_the_study_prose():
     tables = full_tables(intercoder_agreement=None)
     tables.pop("intercoder_agreement", None)
-    ctx = ctx_for(agreement=False, tables=tables,
-                  prose={"agreement_not_assessed": "We used reflexive thematic analysis."})
+    ctx = ctx_for(
+        agreement=False,
+        tables=tables,
+        prose={"agreement_not_assessed": "We used reflexive thematic analysis."},
+    )
     block = iv.agreement_block(ctx)
     assert "ble ikke vurdert i denne studien" in block
     assert "We used reflexive thematic analysis." in block
     assert "κ" not in block
-    assert iv.limitations(ctx) == ["Samsvar mellom kodere ble ikke målt, så kodingen er ikke "
-                                   "kontrollert med samsvarsmål."]
+    assert iv.limitations(ctx) == [
+        "Samsvar mellom kodere ble ikke målt, så kodingen er ikke kontrollert med samsvarsmål."
+    ]
     box = iv.agreement_block(ctx_for(agreement=False, tables=tables))
     assert "to-be-written" in box and "agreement_not_assessed.nb.md`" in box
 
 
 def test_agreement_disabled_means_no_caveats_even_if_a_table_exists():
     codes = [("Cat > Alpha", "th_alpha", 0.4, 0.2, 0.3), *GOOD_AGREEMENT[1:]]
-    ctx = ctx_for(agreement=False,
-                  tables=full_tables(intercoder_agreement=agreement_table(codes)))
+    ctx = ctx_for(agreement=False, tables=full_tables(intercoder_agreement=agreement_table(codes)))
     assert iv.theme_caveat(ctx, "th_alpha") is None
     assert "κ" not in iv.change_paragraph(ctx)
 
@@ -613,8 +934,9 @@ def test_section_renders_in_both_languages_without_raw_ids(language, variant):
         tables.pop("intercoder_agreement")
     elif variant == "two_stages":
         kw = {"stages": STAGES[:2]}
-        tables["code_prevalence"] = prevalence({t: s[:2] for t, s in SHARES.items()},
-                                               n_stage=(20, 20), stages=STAGES[:2])
+        tables["code_prevalence"] = prevalence(
+            {t: s[:2] for t, s in SHARES.items()}, n_stage=(20, 20), stages=STAGES[:2]
+        )
     ctx = ctx_for(language, tables=tables, **kw)
     text = iv.build(ctx)
     assert text.strip()
@@ -634,8 +956,13 @@ def test_figures_only_when_drawn():
     text = iv.build(ctx_for(figures=()))
     assert "![" not in text and "@fig-" not in text
     text = iv.build(ctx_for())
-    for name in ("theme-stage-heatmap", "theme-trajectories", "theme-cooccurrence",
-                 "intercoder-agreement", "stakeholder-benefits"):
+    for name in (
+        "theme-stage-heatmap",
+        "theme-trajectories",
+        "theme-cooccurrence",
+        "intercoder-agreement",
+        "stakeholder-benefits",
+    ):
         assert f"{{#fig-{name} " in text
 
 

@@ -31,16 +31,19 @@ def build(case, tmp_path, language="nb") -> str:
 
 
 # --- rules -------------------------------------------------------------------------------
-@pytest.mark.parametrize("est, lo, hi, expected", [
-    (-1.0, -2.0, -0.1, "down"),
-    (1.0, 0.1, 2.0, "up"),
-    (-1.0, -2.0, 0.5, None),      # interval crosses zero
-    (0.4, -0.1, 0.9, None),
-    (-1.0, -2.0, 0.0, None),      # touching zero does not exclude it
-    (1.0, 0.0, 2.0, None),
-    (NAN, -2.0, -1.0, None),
-    (-1.0, NAN, -0.5, None),
-])
+@pytest.mark.parametrize(
+    "est, lo, hi, expected",
+    [
+        (-1.0, -2.0, -0.1, "down"),
+        (1.0, 0.1, 2.0, "up"),
+        (-1.0, -2.0, 0.5, None),  # interval crosses zero
+        (0.4, -0.1, 0.9, None),
+        (-1.0, -2.0, 0.0, None),  # touching zero does not exclude it
+        (1.0, 0.0, 2.0, None),
+        (NAN, -2.0, -1.0, None),
+        (-1.0, NAN, -0.5, None),
+    ],
+)
 def test_direction_only_when_the_interval_excludes_zero(est, lo, hi, expected):
     assert mon.direction(est, lo, hi) == expected
 
@@ -50,16 +53,19 @@ def test_direction_ignores_p_and_point_estimate():
     assert mon.direction(-50.0, -120.0, 20.0) is None
 
 
-@pytest.mark.parametrize("lows, highs, expected", [
-    ([-7.3], [-5.55], 1),              # minutes: one decimal
-    ([-0.0763], [-0.0494], 3),         # slopes per week: two significant digits of the width
-    ([-0.05], [0.05], 2),              # width 0.1
-    ([-1.0, -0.0763], [1.0, -0.0494], 3),  # the narrowest interval of the column decides
-    ([], [], 1),
-    ([NAN], [NAN], 1),
-    ([0.0], [1e-9], 4),                # capped
-    ([-400.0], [400.0], 1),            # never fewer than one
-])
+@pytest.mark.parametrize(
+    "lows, highs, expected",
+    [
+        ([-7.3], [-5.55], 1),  # minutes: one decimal
+        ([-0.0763], [-0.0494], 3),  # slopes per week: two significant digits of the width
+        ([-0.05], [0.05], 2),  # width 0.1
+        ([-1.0, -0.0763], [1.0, -0.0494], 3),  # the narrowest interval of the column decides
+        ([], [], 1),
+        ([NAN], [NAN], 1),
+        ([0.0], [1e-9], 4),  # capped
+        ([-400.0], [400.0], 1),  # never fewer than one
+    ],
+)
 def test_decimals(lows, highs, expected):
     assert mon.decimals(lows, highs) == expected
 
@@ -72,33 +78,46 @@ def test_on_log_scale_from_rows_then_config():
     assert mon.on_log_scale(pd.DataFrame({"scale": [NAN]}), "quasi_poisson")
 
 
-@pytest.mark.parametrize("ps, expected", [
-    ((0.01, 0.2), True),
-    ((0.2, 0.049), True),
-    ((0.05, 0.3), False),     # p equal to alpha is not below it
-    ((0.06, 0.5), False),
-    ((NAN, 0.01), True),
-    ((NAN, NAN), None),
-])
+@pytest.mark.parametrize(
+    "ps, expected",
+    [
+        ((0.01, 0.2), True),
+        ((0.2, 0.049), True),
+        ((0.05, 0.3), False),  # p equal to alpha is not below it
+        ((0.06, 0.5), False),
+        ((NAN, 0.01), True),
+        ((NAN, NAN), None),
+    ],
+)
 def test_autocorrelated(ps, expected):
     row = pd.Series({"ljung_box_p_lag3": ps[0], "ljung_box_p_lag6": ps[1]})
     assert mon.autocorrelated(row, ["ljung_box_p_lag3", "ljung_box_p_lag6"], 0.05) == expected
 
 
-@pytest.mark.parametrize("n_pre, n_post, expected", [
-    (11, 50, "before"), (50, 11, "after"), (5, 5, "both"), (12, 12, None), (50, 50, None),
-    (NAN, NAN, None), (NAN, 3, "after"),
-])
+@pytest.mark.parametrize(
+    "n_pre, n_post, expected",
+    [
+        (11, 50, "before"),
+        (50, 11, "after"),
+        (5, 5, "both"),
+        (12, 12, None),
+        (50, 50, None),
+        (NAN, NAN, None),
+        (NAN, 3, "after"),
+    ],
+)
 def test_short_side(n_pre, n_post, expected):
     assert mon.short_side(n_pre, n_post, 12) == expected
 
 
 def test_precision_groups_on_both_sides_of_the_target():
-    needed = pd.DataFrame([
-        needed_row("a", "o", to_target=50.0, extra=0.0),    # reached (target met now)
-        needed_row("b", "o", to_target=61.0, extra=1.0),    # one week short
-        needed_row("c", "o", to_target=NAN, extra=NAN),     # not within the maximum
-    ])
+    needed = pd.DataFrame(
+        [
+            needed_row("a", "o", to_target=50.0, extra=0.0),  # reached (target met now)
+            needed_row("b", "o", to_target=61.0, extra=1.0),  # one week short
+            needed_row("c", "o", to_target=NAN, extra=NAN),  # not within the maximum
+        ]
+    )
     groups = mon.precision_groups(needed)
     assert list(groups["reached"]["site"]) == ["a"]
     assert list(groups["more"]["site"]) == ["b"]
@@ -114,10 +133,17 @@ def test_timing():
     assert mon.timing(["2024-01-01", "2024-03-01"]) == "staggered"
 
 
-@pytest.mark.parametrize("k, n, expected", [
-    (0, 1, "single_no"), (1, 1, "single_yes"), (0, 3, "none"), (1, 3, "one"), (2, 3, "many"),
-    (3, 3, "all"),
-])
+@pytest.mark.parametrize(
+    "k, n, expected",
+    [
+        (0, 1, "single_no"),
+        (1, 1, "single_yes"),
+        (0, 3, "none"),
+        (1, 3, "one"),
+        (2, 3, "many"),
+        (3, 3, "all"),
+    ],
+)
 def test_of_n(k, n, expected):
     assert mon.of_n(k, n) == expected
 
@@ -128,7 +154,7 @@ def test_count_class():
 
 def test_periods_from_weeks():
     assert mon.periods_from_weeks(10.0, "weekly") == 10
-    assert mon.periods_from_weeks(9.2, "weekly") == 10   # whole periods, rounded up
+    assert mon.periods_from_weeks(9.2, "weekly") == 10  # whole periods, rounded up
     assert mon.periods_from_weeks(13.0, "monthly") == 3
     assert mon.periods_from_weeks(4.348, "monthly") == 1
     assert math.isnan(mon.periods_from_weeks(NAN, "weekly"))
@@ -144,10 +170,21 @@ def test_every_phrase_has_both_languages():
 def test_no_study_ids_or_labels_in_code_or_phrases():
     from pathlib import Path
 
-    text = (Path(mon.__file__).read_text(encoding="utf-8")
-            + (PHRASES / "monitoring.yml").read_text(encoding="utf-8"))
-    for demo in ("median_wait", "n_examinations", "baerum", "haukeland", "BoneView",
-                 "sykehus", "hospital", "minutter", "minutes", "Ahus"):
+    text = Path(mon.__file__).read_text(encoding="utf-8") + (PHRASES / "monitoring.yml").read_text(
+        encoding="utf-8"
+    )
+    for demo in (
+        "median_wait",
+        "n_examinations",
+        "baerum",
+        "haukeland",
+        "BoneView",
+        "sykehus",
+        "hospital",
+        "minutter",
+        "minutes",
+        "Ahus",
+    ):
         assert demo not in text, demo
 
 
@@ -162,8 +199,12 @@ def test_empty_without_monitoring(tmp_path):
 def test_default_study_renders_without_leaks(tmp_path, language):
     text = build(default_case(), tmp_path, language)
     assert raw_leaks(text) == []
-    for label in ("Nordli klinikk", "Sørvik sjukehus", "Vestby behandlingssenter",
-                  "Østmo lokalsykehus"):
+    for label in (
+        "Nordli klinikk",
+        "Sørvik sjukehus",
+        "Vestby behandlingssenter",
+        "Østmo lokalsykehus",
+    ):
         assert label in text
     assert ("Svartid for beskrivelse" if language == "nb" else "Report turnaround time") in text
 
@@ -171,7 +212,8 @@ def test_default_study_renders_without_leaks(tmp_path, language):
 def test_primary_outcome_first_and_marked(tmp_path):
     text = build(default_case(), tmp_path)
     assert text.index("Svartid for beskrivelse (primærutfall)") < text.index(
-        "Henvisninger per periode {#sec")
+        "Henvisninger per periode {#sec"
+    )
     assert "**Svartid for beskrivelse** (primærutfall):" in text
 
 
@@ -182,11 +224,14 @@ def test_no_primary_outcome_reports_all_alike(tmp_path, language):
     text = build(case, tmp_path, language)
     assert raw_leaks(text) == []
     assert "primærutfall)" not in text and "primary outcome)" not in text
-    assert ("ikke utpekt noe primærutfall" if language == "nb"
-            else "has not declared a primary outcome") in text
+    assert (
+        "ikke utpekt noe primærutfall" if language == "nb" else "has not declared a primary outcome"
+    ) in text
     # The study's order: referrals were declared first.
     assert text.index("sec-monitoring-outcome-1") < text.index("sec-monitoring-outcome-2")
-    first = text[text.index("sec-monitoring-outcome-1") - 60:text.index("sec-monitoring-outcome-1")]
+    first = text[
+        text.index("sec-monitoring-outcome-1") - 60 : text.index("sec-monitoring-outcome-1")
+    ]
     assert "Henvisninger" in first or "Referrals" in first
 
 
@@ -202,8 +247,8 @@ def test_outcome_definitions_with_units_and_target(tmp_path):
     text = build(default_case(), tmp_path)
     assert "målt i timer" in text
     assert "målt i henvisninger" in text
-    assert "0,050 timer per uke" in text      # the continuous target in its unit
-    assert "0,20\u00a0% per uke" in text     # the log-scale target as per cent per week
+    assert "0,050 timer per uke" in text  # the continuous target in its unit
+    assert "0,20\u00a0% per uke" in text  # the log-scale target as per cent per week
 
 
 def test_outcome_without_unit(tmp_path):
@@ -211,7 +256,7 @@ def test_outcome_without_unit(tmp_path):
     del case.outcomes["turnaround_h"]["unit"]
     text = build(case, tmp_path)
     assert "studien har ikke oppgitt noen enhet" in text
-    assert "i utfallets enhet, med" in text   # the table caption
+    assert "i utfallets enhet, med" in text  # the table caption
     assert raw_leaks(text) == []
 
 
@@ -223,8 +268,10 @@ def test_pooled_direction_words_follow_the_interval(tmp_path):
     case.set_estimate("pooled", "turnaround_h", "level_change", -2.1, -3.0, 0.4)
     text = build(case, tmp_path)
     assert "falt nivået ved oppstart (nivåendring" not in text
-    assert "Samlet over stedene var nivåendringen ved oppstart −2,1 timer [−3,0; 0,4]; " \
-           "intervallet omfatter null." in text
+    assert (
+        "Samlet over stedene var nivåendringen ved oppstart −2,1 timer [−3,0; 0,4]; "
+        "intervallet omfatter null." in text
+    )
     case.set_estimate("pooled", "turnaround_h", "level_change", 2.1, 0.2, 4.0)
     assert "Samlet over stedene steg nivået ved oppstart" in build(case, tmp_path)
 
@@ -235,17 +282,26 @@ def test_pooled_slope_and_horizons(tmp_path, language):
     case.set_estimate("pooled", "turnaround_h", "effect_at_horizon", -1.0, -2.0, 0.5, 39)
     text = build(case, tmp_path, language)
     if language == "nb":
-        assert "Stigningstallet falt etter oppstart (endring −0,030 timer per uke " \
-               "[−0,045; −0,015])." in text
-        assert "Etter 13 uker lå utfallet under det forventede forløpet uten " \
-               "Beskrivelsesstøtte: forskjellen var" in text
-        assert "Etter 39 uker var forskjellen fra det forventede forløpet uten " \
-               "Beskrivelsesstøtte −1,0 timer [−2,0; 0,5]; intervallet omfatter null." in text
+        assert (
+            "Stigningstallet falt etter oppstart (endring −0,030 timer per uke "
+            "[−0,045; −0,015])." in text
+        )
+        assert (
+            "Etter 13 uker lå utfallet under det forventede forløpet uten "
+            "Beskrivelsesstøtte: forskjellen var" in text
+        )
+        assert (
+            "Etter 39 uker var forskjellen fra det forventede forløpet uten "
+            "Beskrivelsesstøtte −1,0 timer [−2,0; 0,5]; intervallet omfatter null." in text
+        )
     else:
-        assert "The slope fell after go-live (change −0.030 hours per week " \
-               "[−0.045, −0.015])." in text
-        assert "After 39 weeks the difference from the expected course without Reporting " \
-               "support was −1.0 hours [−2.0, 0.5]; the interval includes zero." in text
+        assert (
+            "The slope fell after go-live (change −0.030 hours per week [−0.045, −0.015])." in text
+        )
+        assert (
+            "After 39 weeks the difference from the expected course without Reporting "
+            "support was −1.0 hours [−2.0, 0.5]; the interval includes zero." in text
+        )
 
 
 def test_horizons_with_the_same_direction_share_a_sentence(tmp_path):
@@ -256,16 +312,20 @@ def test_horizons_with_the_same_direction_share_a_sentence(tmp_path):
 
 def test_site_directions_only_where_the_interval_excludes_zero(tmp_path):
     text = build(default_case(), tmp_path)
-    assert "Ved oppstart falt nivået ved ett sted (Nordli klinikk), steg nivået ved ett sted " \
-           "(Sørvik sjukehus) og omfattet intervallet null ved ett sted " \
-           "(Vestby behandlingssenter)." in text
+    assert (
+        "Ved oppstart falt nivået ved ett sted (Nordli klinikk), steg nivået ved ett sted "
+        "(Sørvik sjukehus) og omfattet intervallet null ved ett sted "
+        "(Vestby behandlingssenter)." in text
+    )
     case = default_case()
     case.set_estimate("st_sor", "turnaround_h", "level_change", 3.2, -0.1, 5.3)
     text = build(case, tmp_path)
-    text = text[:text.index("sec-monitoring-outcome-2")]
+    text = text[: text.index("sec-monitoring-outcome-2")]
     assert "steg nivået" not in text
-    assert "omfattet intervallet null ved 2 steder (Sørvik sjukehus og Vestby " \
-           "behandlingssenter)" in text
+    assert (
+        "omfattet intervallet null ved 2 steder (Sørvik sjukehus og Vestby "
+        "behandlingssenter)" in text
+    )
 
 
 def test_site_groups_without_members_are_left_out(tmp_path):
@@ -273,8 +333,10 @@ def test_site_groups_without_members_are_left_out(tmp_path):
     for site in ("st_nord", "st_sor", "st_vest"):
         case.set_estimate(site, "turnaround_h", "slope_change", -0.05, -0.08, -0.02)
     text = build(case, tmp_path)
-    assert "Etter oppstart falt stigningstallet ved 3 steder (Nordli klinikk, Sørvik sjukehus " \
-           "og Vestby behandlingssenter)." in text
+    assert (
+        "Etter oppstart falt stigningstallet ved 3 steder (Nordli klinikk, Sørvik sjukehus "
+        "og Vestby behandlingssenter)." in text
+    )
     assert "ved 0" not in text and "ingen steder" not in text
 
 
@@ -284,10 +346,14 @@ def test_long_site_lists_become_counts(tmp_path):
     for i, sid in enumerate(extra):
         case.organisation["sites"].append({"id": sid, "trust": "tx", "label": f"Ekstra {i}"})
         case.sites.append(site_row(sid, "intervention", "2024-01-09", 50, 50, "ok"))
-        case.estimates += estimate_rows(sid, "turnaround_h", level=(-1.0, -2.0, -0.5),
-                                        slope=(0.0, -0.1, 0.1),
-                                        horizons={13: (-1, -2, -0.5), 39: (-1, -2, -0.5)},
-                                        scale="difference")
+        case.estimates += estimate_rows(
+            sid,
+            "turnaround_h",
+            level=(-1.0, -2.0, -0.5),
+            slope=(0.0, -0.1, 0.1),
+            horizons={13: (-1, -2, -0.5), 39: (-1, -2, -0.5)},
+            scale="difference",
+        )
     text = build(case, tmp_path)
     assert "falt nivået ved 13 steder." in text or "falt nivået ved 13 steder," in text
     assert raw_leaks(text, tuple(extra)) == []
@@ -311,7 +377,7 @@ def test_pooled_row_last_and_short_sites_flagged_in_the_table(tmp_path):
     case = default_case()
     case.site("st_vest").update(n_post=8, baseline="warn")
     text = build(case, tmp_path)
-    table = text[text.index("| Sted | Nivåendring"):]
+    table = text[text.index("| Sted | Nivåendring") :]
     rows = table.split("\n\n")[0].splitlines()[2:]
     assert len(rows) == 4
     assert rows[-1].startswith("| Samlet (alle modellerte steder) |")
@@ -326,8 +392,10 @@ def test_estimates_without_interval_get_no_sentence(tmp_path):
     assert "nivåendring −2,1 timer" not in text and "nivåendringen ved oppstart −2,1" not in text
     assert "Samlet over stedene" not in text.split("sec-monitoring-outcome-2")[0]
     # Vestby is in no group of the level sentence, and its table cell shows a dash.
-    assert "Ved oppstart falt nivået ved ett sted (Nordli klinikk) og steg nivået ved ett " \
-           "sted (Sørvik sjukehus)." in text
+    assert (
+        "Ved oppstart falt nivået ved ett sted (Nordli klinikk) og steg nivået ved ett "
+        "sted (Sørvik sjukehus)." in text
+    )
     assert "| Vestby behandlingssenter | – |" in text
     assert "| Samlet (alle modellerte steder) | −2,1 |" in text
     assert raw_leaks(text) == []
@@ -353,8 +421,10 @@ def test_outcome_without_estimates(tmp_path):
 # --- roll-out, comparison and baseline ----------------------------------------------------------
 def test_rollout_sentence_and_table(tmp_path):
     text = build(default_case(), tmp_path)
-    assert "3 av de 4 stedene med data tok i bruk Beskrivelsesstøtte i perioden, det første " \
-           "den 07.03.2023 og det siste den 06.02.2024" in text
+    assert (
+        "3 av de 4 stedene med data tok i bruk Beskrivelsesstøtte i perioden, det første "
+        "den 07.03.2023 og det siste den 06.02.2024" in text
+    )
     assert "| Østmo lokalsykehus | – | – | – | sammenligningssted (ingen oppstart) |" in text
 
 
@@ -362,8 +432,10 @@ def test_rollout_sentence_and_table(tmp_path):
 def test_comparison_site_role_stated(tmp_path, language):
     text = build(default_case(), tmp_path, language)
     if language == "nb":
-        assert "Østmo lokalsykehus tok ikke i bruk Beskrivelsesstøtte i perioden og er med som " \
-               "sammenligningssted." in text
+        assert (
+            "Østmo lokalsykehus tok ikke i bruk Beskrivelsesstøtte i perioden og er med som "
+            "sammenligningssted." in text
+        )
         assert "bidrar sammenligningsstedene bare til det felles sesongmønsteret" in text
         assert "(3 steder med oppstart og ett sammenligningssted)" in text
     else:
@@ -379,18 +451,20 @@ def test_no_comparison_site_leaves_the_block_out(tmp_path, language):
     assert raw_leaks(text) == []
     assert "sammenligningssted" not in text and "comparison site" not in text
     assert "ingen har ingen" not in text and "ingen oppstart" not in text
-    assert ("(3 steder med oppstart)" if language == "nb"
-            else "(3 sites with a go-live)") in text
+    assert ("(3 steder med oppstart)" if language == "nb" else "(3 sites with a go-live)") in text
 
 
 def test_several_comparison_sites(tmp_path):
     case = default_case()
-    case.site("st_vest").update(role="comparison", go_live=NAN, n_pre=NAN, n_post=NAN,
-                                baseline="not_applicable")
+    case.site("st_vest").update(
+        role="comparison", go_live=NAN, n_pre=NAN, n_post=NAN, baseline="not_applicable"
+    )
     case.estimates = [r for r in case.estimates if r["site"] != "st_vest"]
     text = build(case, tmp_path)
-    assert "Vestby behandlingssenter og Østmo lokalsykehus tok ikke i bruk " \
-           "Beskrivelsesstøtte i perioden og er med som sammenligningssteder." in text
+    assert (
+        "Vestby behandlingssenter og Østmo lokalsykehus tok ikke i bruk "
+        "Beskrivelsesstøtte i perioden og er med som sammenligningssteder." in text
+    )
     assert "2 sammenligningssteder" in text
 
 
@@ -402,20 +476,23 @@ def test_site_without_data(tmp_path):
     text = build(case, tmp_path)
     assert "Tomtjern leverte ingen data og er ikke med i analysene." in text
     assert "| Tomtjern | – | – | – | ingen data |" in text
-    assert "3 av de 4 stedene med data" in text     # the site without data is not counted
+    assert "3 av de 4 stedene med data" in text  # the site without data is not counted
     assert raw_leaks(text, ("st_x",)) == []
 
 
 def test_one_site_goes_live(tmp_path):
     case = default_case()
     for sid in ("st_sor", "st_vest"):
-        case.site(sid).update(role="comparison", go_live=NAN, n_pre=NAN, n_post=NAN,
-                              baseline="not_applicable")
+        case.site(sid).update(
+            role="comparison", go_live=NAN, n_pre=NAN, n_post=NAN, baseline="not_applicable"
+        )
     case.estimates = [r for r in case.estimates if r["site"] not in ("st_sor", "st_vest")]
     case.needed = [r for r in case.needed if r["site"] == "st_nord"]
     text = build(case, tmp_path)
-    assert "Bare ett sted, Nordli klinikk, tok i bruk Beskrivelsesstøtte i perioden, den " \
-           "07.03.2023" in text
+    assert (
+        "Bare ett sted, Nordli klinikk, tok i bruk Beskrivelsesstøtte i perioden, den "
+        "07.03.2023" in text
+    )
     assert "det samlede anslaget er i praksis stedets eget" in text
     assert "(ett sted med oppstart og 3 sammenligningssteder)" in text
     assert "Stedet, Nordli klinikk, har allerede data nok til det." in text
@@ -426,14 +503,16 @@ def test_one_site_goes_live(tmp_path):
 def test_no_site_goes_live(tmp_path, language):
     case = default_case()
     for sid in ("st_nord", "st_sor", "st_vest"):
-        case.site(sid).update(role="comparison", go_live=NAN, n_pre=NAN, n_post=NAN,
-                              baseline="not_applicable")
+        case.site(sid).update(
+            role="comparison", go_live=NAN, n_pre=NAN, n_post=NAN, baseline="not_applicable"
+        )
     case.estimates, case.needed = [], []
     for r in case.diagnostics:
         r["crosscheck_agrees"] = NAN
     text = build(case, tmp_path, language)
-    assert ("Ingen av stedene tok i bruk" if language == "nb"
-            else "None of the sites started using") in text
+    assert (
+        "Ingen av stedene tok i bruk" if language == "nb" else "None of the sites started using"
+    ) in text
     assert "Det samlede anslaget" not in text and "The pooled estimate" not in text
     assert "sec-monitoring-duration" not in text
     assert raw_leaks(text) == []
@@ -461,15 +540,18 @@ def test_short_baseline_flagged_with_reason(tmp_path, language):
     case.site("st_sor").update(n_pre=5, n_post=7, baseline="warn")
     text = build(case, tmp_path, language)
     if language == "nb":
-        assert "Disse stedene har kort før- eller etterperiode; de er modellert, men anslagene " \
-               "er usikre: Sørvik sjukehus (bare 5 uker før og 7 uker etter oppstart, under " \
-               "grensen på 12) og Vestby behandlingssenter (bare 8 uker etter oppstart, under " \
-               "grensen på 12)." in text
+        assert (
+            "Disse stedene har kort før- eller etterperiode; de er modellert, men anslagene "
+            "er usikre: Sørvik sjukehus (bare 5 uker før og 7 uker etter oppstart, under "
+            "grensen på 12) og Vestby behandlingssenter (bare 8 uker etter oppstart, under "
+            "grensen på 12)." in text
+        )
         assert "usikre anslag: bare 8 uker etter oppstart, under grensen på 12" in text
         assert "Steder med kort før- eller etterperiode er med i den samlede modellen." in text
     else:
-        assert "Vestby behandlingssenter (only 8 weeks after go-live, below the limit of 12)" \
-            in text
+        assert (
+            "Vestby behandlingssenter (only 8 weeks after go-live, below the limit of 12)" in text
+        )
     assert raw_leaks(text) == []
 
 
@@ -484,8 +566,10 @@ def test_refused_site(tmp_path):
     case.estimates = [r for r in case.estimates if r["site"] != "st_vest"]
     case.needed = [r for r in case.needed if r["site"] != "st_vest"]
     text = build(case, tmp_path)
-    assert "Ett sted er ikke modellert fordi perioden før eller etter oppstart er for kort: " \
-           "Vestby behandlingssenter (bare 2 uker før oppstart, under grensen på 3)." in text
+    assert (
+        "Ett sted er ikke modellert fordi perioden før eller etter oppstart er for kort: "
+        "Vestby behandlingssenter (bare 2 uker før oppstart, under grensen på 3)." in text
+    )
     assert "ikke modellert: bare 2 uker før oppstart" in text
     assert "heller ikke med i den samlede modellen" in text
     assert "(2 steder med oppstart og ett sammenligningssted)" in text
@@ -498,7 +582,7 @@ def test_monthly_series(tmp_path, language):
     case = default_case("monthly")
     case.site("st_vest").update(n_post=8, baseline="warn")
     for r in case.diagnostics:
-        r.pop("hac_maxlags")      # the configured lag then applies, in months
+        r.pop("hac_maxlags")  # the configured lag then applies, in months
     case.set_needed("st_sor", "turnaround_h", extra=13.0)
     text = build(case, tmp_path, language)
     assert raw_leaks(text) == []
@@ -508,7 +592,7 @@ def test_monthly_series(tmp_path, language):
         assert "bare 8 måneder etter oppstart" in text
         assert "Også for månedlige serier er tiden målt i uker" in text
         assert "raten per dag" in text
-        assert "Sørvik sjukehus (3 måneder til)" in text       # 13 weeks → 3 months
+        assert "Sørvik sjukehus (3 måneder til)" in text  # 13 weeks → 3 months
         assert "med et fast vindu på 1 måned [@newey1987]" in text
         assert "| Måneder fulgt |" in text.replace("| Utfall | Sted ", "")
     else:
@@ -530,8 +614,10 @@ def test_mixed_frequency(tmp_path):
 def test_diagnostics_counts_and_readable_table(tmp_path, language):
     text = build(default_case(), tmp_path, language)
     if language == "nb":
-        assert "Svartid for beskrivelse: Ljung–Box-testene viste autokorrelasjon (p < 0,05 ved " \
-               "minst ett lag) i én av de 4 stedsmodellene." in text
+        assert (
+            "Svartid for beskrivelse: Ljung–Box-testene viste autokorrelasjon (p < 0,05 ved "
+            "minst ett lag) i én av de 4 stedsmodellene." in text
+        )
         assert "Henvisninger per periode: Ljung–Box-testene viste autokorrelasjon" in text
         assert "| Autokorrelasjon påvist | Samsvar med GLSAR |" in text
         assert "| ja | ja |" in text and "| nei | ja |" in text and "| nei | – |" in text
@@ -543,10 +629,13 @@ def test_diagnostics_none_and_all(tmp_path):
     case = default_case()
     for r in case.diagnostics:
         r["ljung_box_p_lag3"], r["ljung_box_p_lag6"] = (
-            (0.5, 0.6) if r["outcome"] == "turnaround_h" else (0.001, 0.2))
+            (0.5, 0.6) if r["outcome"] == "turnaround_h" else (0.001, 0.2)
+        )
     text = build(case, tmp_path)
-    assert "Svartid for beskrivelse: Ljung–Box-testene viste ingen autokorrelasjon i noen av de " \
-           "4 stedsmodellene (p ≥ 0,05 ved alle lag)." in text
+    assert (
+        "Svartid for beskrivelse: Ljung–Box-testene viste ingen autokorrelasjon i noen av de "
+        "4 stedsmodellene (p ≥ 0,05 ved alle lag)." in text
+    )
     assert "i alle de 4 stedsmodellene" in text
 
 
@@ -571,7 +660,7 @@ def test_se_method_and_bandwidth_columns_when_the_analysis_writes_them(tmp_path)
     text = build(case, tmp_path)
     assert "med et vindu valgt fra dataene (7 uker) [@newey1994]" in text
     assert "innen hvert sted med et vindu på 5 uker" in text
-    assert "Standardfeil |" not in text        # one method for all: no column
+    assert "Standardfeil |" not in text  # one method for all: no column
 
 
 def test_se_varying_between_models_goes_to_the_table(tmp_path):
@@ -590,7 +679,7 @@ def test_gls_standard_errors(tmp_path):
         r.update(se_method="gls_ar1", hac_bandwidth=NAN)
     text = build(case, tmp_path, "en")
     assert "the autocorrelation is estimated in the model itself (AR(1) errors" in text
-    assert "| Standard errors |" not in text     # one method for all: no column
+    assert "| Standard errors |" not in text  # one method for all: no column
     assert raw_leaks(text) == []
 
 
@@ -638,12 +727,16 @@ def test_diagnostics_without_crosscheck_columns(tmp_path):
 def test_precision_default(tmp_path, language):
     text = build(default_case(), tmp_path, language)
     if language == "nb":
-        assert "Svartid for beskrivelse: målet er å kunne påvise en endring i stigningstall på " \
-               "0,050 timer per uke. Ett av de 3 stedene, Nordli klinikk, har allerede data nok " \
-               "til det. Ett sted må følges lenger: Sørvik sjukehus (10 uker til). Vestby " \
-               "behandlingssenter når ikke målet innen 104 uker etter oppstart" in text
-        assert "Henvisninger per periode: målet er å kunne påvise en endring i stigningstall " \
-               "på 0,20\u00a0% per uke. Alle de 3 stedene har allerede data nok til det." in text
+        assert (
+            "Svartid for beskrivelse: målet er å kunne påvise en endring i stigningstall på "
+            "0,050 timer per uke. Ett av de 3 stedene, Nordli klinikk, har allerede data nok "
+            "til det. Ett sted må følges lenger: Sørvik sjukehus (10 uker til). Vestby "
+            "behandlingssenter når ikke målet innen 104 uker etter oppstart" in text
+        )
+        assert (
+            "Henvisninger per periode: målet er å kunne påvise en endring i stigningstall "
+            "på 0,20\u00a0% per uke. Alle de 3 stedene har allerede data nok til det." in text
+        )
         assert "med 90 % styrke".replace(" %", "\u00a0%") in text
         assert "| over 104 | – |" in text
     else:
@@ -655,8 +748,10 @@ def test_precision_all_reached_says_nothing_about_more(tmp_path):
     case.set_needed("st_sor", "turnaround_h", extra=0.0)
     case.set_needed("st_vest", "turnaround_h", to_target=60.0, extra=0.0)
     text = build(case, tmp_path)
-    assert "Svartid for beskrivelse: målet er å kunne påvise en endring i stigningstall på " \
-           "0,050 timer per uke. Alle de 3 stedene har allerede data nok til det." in text
+    assert (
+        "Svartid for beskrivelse: målet er å kunne påvise en endring i stigningstall på "
+        "0,050 timer per uke. Alle de 3 stedene har allerede data nok til det." in text
+    )
     assert "må følges lenger" not in text
     assert "0 steder" not in text and "trenger" not in text
 
@@ -665,8 +760,10 @@ def test_precision_none_reached(tmp_path):
     case = default_case()
     case.set_needed("st_nord", "turnaround_h", extra=5.0)
     text = build(case, tmp_path)
-    assert "Ingen av de 3 stedene har ennå data nok til det. 2 steder må følges lenger: " \
-           "Nordli klinikk (5 uker til) og Sørvik sjukehus (10 uker til)." in text
+    assert (
+        "Ingen av de 3 stedene har ennå data nok til det. 2 steder må følges lenger: "
+        "Nordli klinikk (5 uker til) og Sørvik sjukehus (10 uker til)." in text
+    )
 
 
 def test_precision_none_reached_none_more(tmp_path):
@@ -674,8 +771,10 @@ def test_precision_none_reached_none_more(tmp_path):
     for s in ("st_nord", "st_sor", "st_vest"):
         case.set_needed(s, "turnaround_h", to_target=NAN, extra=NAN)
     text = build(case, tmp_path)
-    assert "Ingen av de 3 stedene har ennå data nok til det. Nordli klinikk, Sørvik sjukehus " \
-           "og Vestby behandlingssenter når ikke målet innen 104 uker" in text
+    assert (
+        "Ingen av de 3 stedene har ennå data nok til det. Nordli klinikk, Sørvik sjukehus "
+        "og Vestby behandlingssenter når ikke målet innen 104 uker" in text
+    )
     assert "må følges lenger" not in text
 
 
@@ -683,15 +782,16 @@ def test_precision_many_reached(tmp_path):
     case = default_case()
     case.set_needed("st_sor", "turnaround_h", extra=0.0)
     text = build(case, tmp_path)
-    assert "2 av de 3 stedene har allerede data nok til det: Nordli klinikk og Sørvik " \
-           "sjukehus." in text
+    assert (
+        "2 av de 3 stedene har allerede data nok til det: Nordli klinikk og Sørvik "
+        "sjukehus." in text
+    )
 
 
 def test_precision_counts_come_from_one_function(tmp_path):
     ctx = default_case().context(tmp_path)
     summary = mon.precision_summary(ctx, "turnaround_h")
-    assert summary == {"reached": ["st_nord"], "more": [("st_sor", 10.0)],
-                       "beyond": ["st_vest"]}
+    assert summary == {"reached": ["st_nord"], "more": [("st_sor", 10.0)], "beyond": ["st_vest"]}
 
 
 def test_precision_absent(tmp_path):
@@ -707,8 +807,8 @@ def test_figures_present_and_referenced(tmp_path):
     text = build(default_case(), tmp_path)
     for name in ("implementation_timeline", "its_series", "its_forest", "monitoring_precision"):
         fig = "fig-" + name.replace("_", "-")
-        assert f"{{#{fig} " in text      # the figure itself
-        assert f"@{fig}" in text         # and a reference to it
+        assert f"{{#{fig} " in text  # the figure itself
+        assert f"@{fig}" in text  # and a reference to it
 
 
 def test_no_dangling_figure_references(tmp_path):
@@ -756,13 +856,15 @@ def test_no_results_tables_at_all(tmp_path, language):
         path.unlink()
     text = mon.build(ctx)
     assert ("ingen steder med data" if language == "nb" else "no site with data") in text
-    assert "**" in text                      # the outcome definitions are still given
+    assert "**" in text  # the outcome definitions are still given
     assert raw_leaks(text) == []
 
 
 @LANGS
-@pytest.mark.parametrize("variant", ["default", "monthly", "no_comparison", "no_primary",
-                                     "all_reached", "no_figures", "short"])
+@pytest.mark.parametrize(
+    "variant",
+    ["default", "monthly", "no_comparison", "no_primary", "all_reached", "no_figures", "short"],
+)
 def test_every_variant_renders_in_both_languages(tmp_path, language, variant):
     case = default_case("monthly" if variant == "monthly" else "weekly")
     if variant == "no_comparison":
@@ -779,5 +881,5 @@ def test_every_variant_renders_in_both_languages(tmp_path, language, variant):
     text = build(case, tmp_path, language)
     assert text.strip()
     assert raw_leaks(text) == []
-    assert "  " not in visible(text).replace("|  |", "")   # no gap left by an empty field
+    assert "  " not in visible(text).replace("|  |", "")  # no gap left by an empty field
     assert " ." not in visible(text) and " ," not in visible(text)

@@ -6,7 +6,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-SOURCES = sorted((REPO / "report").glob("index-*.qmd")) + sorted((REPO / "report/chapters").rglob("*.qmd"))
+SOURCES = sorted((REPO / "report").glob("index-*.qmd")) + sorted(
+    (REPO / "report/chapters").rglob("*.qmd")
+)
 
 # Digits that are names, not results (method and checksum names).
 ALLOWED = re.compile(r"AR\(1\)|SHA-256|fg[12]|df[12]|h[1-6]\b")
@@ -25,7 +27,9 @@ def prose_of(text: str) -> str:
 def test_prose_has_no_typed_numbers(source):
     prose = prose_of(source.read_text(encoding="utf-8"))
     numbers = [m.group(0) for m in re.finditer(r"[^\s]*\d[^\s]*", prose)]
-    assert not numbers, f"{source.name}: numbers typed into prose (read them from results): {numbers[:10]}"
+    assert not numbers, (
+        f"{source.name}: numbers typed into prose (read them from results): {numbers[:10]}"
+    )
 
 
 def test_the_check_catches_a_typed_number():

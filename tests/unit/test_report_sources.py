@@ -30,8 +30,16 @@ def test_every_variable_exists_after_a_pipeline_run(demo_run):
 
 
 def test_report_keys_used_by_the_frame_are_produced():
-    produced = report_values(study_name="x", synthetic=True, min_cell=5, seed=1, language="nb",
-                             survey_analysis={}, interviews_analysis={}, monitoring={})
+    produced = report_values(
+        study_name="x",
+        synthetic=True,
+        min_cell=5,
+        seed=1,
+        language="nb",
+        survey_analysis={},
+        interviews_analysis={},
+        monitoring={},
+    )
     produced["report"]["renderer"] = "any"
     text = "".join(p.read_text(encoding="utf-8") for p in SOURCE.rglob("*.qmd"))
     for key in keys_used(text):

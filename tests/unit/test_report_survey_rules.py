@@ -20,17 +20,31 @@ def test_differing_uses_the_family_adjusted_p_and_never_counts_missing():
 
 @pytest.mark.parametrize(
     ("estimate", "p", "expected"),
-    [(0.4, 0.01, "higher"), (-0.4, 0.01, "lower"), (0.4, 0.05, None), (-0.4, 0.2, None),
-     (0.0, 0.001, None), (0.4, math.nan, None)],
+    [
+        (0.4, 0.01, "higher"),
+        (-0.4, 0.01, "lower"),
+        (0.4, 0.05, None),
+        (-0.4, 0.2, None),
+        (0.0, 0.001, None),
+        (0.4, math.nan, None),
+    ],
 )
 def test_direction_word_only_when_the_pair_passes_its_own_test(estimate, p, expected):
     assert direction(estimate, p, 0.05) == expected
 
 
 def adjusted_row(unadj_p, adj_p, unadj_stat=20.0, adj_stat=4.0, cov_p=0.001, df=3):
-    return pd.Series({"unadj_p_adjusted": unadj_p, "adj_p_adjusted": adj_p,
-                      "unadj_statistic": unadj_stat, "unadj_df": df,
-                      "adj_statistic": adj_stat, "adj_df": df, "cov_p": cov_p})
+    return pd.Series(
+        {
+            "unadj_p_adjusted": unadj_p,
+            "adj_p_adjusted": adj_p,
+            "unadj_statistic": unadj_stat,
+            "unadj_df": df,
+            "adj_statistic": adj_stat,
+            "adj_df": df,
+            "cov_p": cov_p,
+        }
+    )
 
 
 def test_explained_needs_significance_lost_statistic_halved_and_covariates_related():

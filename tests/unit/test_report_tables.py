@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from impleval.report_tables import markdown_table
+from impleval.report.tables import markdown_table
 
 NBSP = "\u00a0"
 
@@ -25,13 +25,19 @@ def csv(tmp_path):
 
 
 def test_nb_formats_numbers_and_marks_suppressed(csv):
-    text = markdown_table(csv, {"region": "Region", "n": "N", "mean": "Snitt", "p_holm": "p"},
-                          language="nb", min_cell=5)
+    text = markdown_table(
+        csv,
+        {"region": "Region", "n": "N", "mean": "Snitt", "p_holm": "p"},
+        language="nb",
+        min_cell=5,
+    )
     lines = text.splitlines()
     assert lines[0] == "| Region | N | Snitt | p |"
     assert lines[1] == "|:---|---:|---:|---:|"
     assert f"| hso | 120 | 3,46 | <{NBSP}0,001 |" == lines[2]
-    assert lines[3].endswith("| \u2020 | \u2020 |")  # suppressed cells: marked, not "< 5" (may be secondary)
+    assert lines[3].endswith(
+        "| \u2020 | \u2020 |"
+    )  # suppressed cells: marked, not "< 5" (may be secondary)
     assert "nord\\|x" in lines[4]  # pipe escaped
     assert f"1{NBSP}234,50" in lines[4]
     assert "nan" not in text.lower()
@@ -39,8 +45,13 @@ def test_nb_formats_numbers_and_marks_suppressed(csv):
 
 
 def test_en_and_missing_without_suppression(csv):
-    text = markdown_table(csv, {"region": "Region", "note": "Note", "mean": "Mean"},
-                          language="en", digits=1, query="region != 'vest'")
+    text = markdown_table(
+        csv,
+        {"region": "Region", "note": "Note", "mean": "Mean"},
+        language="en",
+        digits=1,
+        query="region != 'vest'",
+    )
     assert "| hso | a | 3.5 |" in text
     assert "1,234.5" in text
     assert "small-cell" not in text
@@ -61,5 +72,6 @@ def test_unknown_column_fails_loudly(csv):
 def test_percent_format(tmp_path):
     path = tmp_path / "p.csv"
     pd.DataFrame({"share": [0.4251]}).to_csv(path, index=False)
-    assert f"42,5{NBSP}%" in markdown_table(path, {"share": "Andel"}, digits={"share": 1},
-                                            formats={"share": "percent"})
+    assert f"42,5{NBSP}%" in markdown_table(
+        path, {"share": "Andel"}, digits={"share": 1}, formats={"share": "percent"}
+    )

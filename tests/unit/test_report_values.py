@@ -30,10 +30,19 @@ def test_substitute_fails_loudly_listing_every_missing_key():
 
 
 def test_methods_values_are_formatted_for_the_language():
-    v = report_values(study_name="S", synthetic=True, min_cell=5, seed=20230829, language="nb",
-                      survey_analysis={"multiplicity": {"item_screen": {"method": "fdr_bh"}},
-                                       "bootstrap": {"n_boot": 1999}},
-                      interviews_analysis={}, monitoring={"analysis": {"horizons_weeks": [26, 52]}})
+    v = report_values(
+        study_name="S",
+        synthetic=True,
+        min_cell=5,
+        seed=20230829,
+        language="nb",
+        survey_analysis={
+            "multiplicity": {"item_screen": {"method": "fdr_bh"}},
+            "bootstrap": {"n_boot": 1999},
+        },
+        interviews_analysis={},
+        monitoring={"analysis": {"horizons_weeks": [26, 52]}},
+    )
     assert v["report"]["adjust_item_screen"] == "Benjamini–Hochberg"
     assert v["report"]["n_boot"] == "1\u00a0999" and v["report"]["seed"] == "20230829"
     assert v["report"]["horizons_weeks"] == "26 og 52" and v["data"]["synthetic"] == "ja"

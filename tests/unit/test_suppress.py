@@ -37,7 +37,9 @@ def test_primary_and_secondary_suppression_with_margin_row():
 
 
 def test_without_secondary_only_primary():
-    out = apply_small_cell_rule(region_table([40, 3, 12, 8]), n_col="n", value_cols=["pct"], min_cell=5)
+    out = apply_small_cell_rule(
+        region_table([40, 3, 12, 8]), n_col="n", value_cols=["pct"], min_cell=5
+    )
     assert out["suppressed"].tolist() == [False, True, False, False, False]
 
 
@@ -55,14 +57,18 @@ def test_two_small_cells_whose_sum_is_small_get_a_third():
 def test_nothing_small_nothing_suppressed_and_input_untouched():
     df = region_table([10, 20, 30, 40])
     before = df.copy()
-    out = apply_small_cell_rule(df, n_col="n", value_cols=["pct"], min_cell=5, secondary_by=[["outcome"]])
+    out = apply_small_cell_rule(
+        df, n_col="n", value_cols=["pct"], min_cell=5, secondary_by=[["outcome"]]
+    )
     assert not out["suppressed"].any()
     pd.testing.assert_frame_equal(df, before)
 
 
 def test_existing_suppressed_flag_is_kept():
     df = region_table([10, 20, 30, 40]).assign(suppressed=[False, True, False, False, False])
-    out = apply_small_cell_rule(df, n_col="n", value_cols=["pct"], min_cell=5, secondary_by=[["outcome"]])
+    out = apply_small_cell_rule(
+        df, n_col="n", value_cols=["pct"], min_cell=5, secondary_by=[["outcome"]]
+    )
     assert out["suppressed"].sum() == 2
 
 
@@ -72,7 +78,9 @@ def test_missing_column_raises():
 
 
 def test_crosstab_rows_and_columns_protected():
-    counts = pd.DataFrame([[10, 2, 7], [8, 9, 12], [0, 6, 3]], index=list("abc"), columns=list("xyz"))
+    counts = pd.DataFrame(
+        [[10, 2, 7], [8, 9, 12], [0, 6, 3]], index=list("abc"), columns=list("xyz")
+    )
     table, mask = suppress_crosstab(counts, 5)
     assert mask.loc["a", "y"] and mask.loc["c", "z"]
     assert mask.sum().sum() == 4

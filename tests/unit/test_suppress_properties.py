@@ -39,7 +39,11 @@ def _check_group(inner_n, inner_hidden, margin_n, margin_hidden, min_cell):
 @given(grouped_tables(), st.integers(1, 6))
 def test_small_cell_invariant_on_random_grouped_tables(df, min_cell):
     out = apply_small_cell_rule(
-        df, n_col="n", value_cols=["k", "pct"], min_cell=min_cell, secondary_by=[["outcome", "group_var"]]
+        df,
+        n_col="n",
+        value_cols=["k", "pct"],
+        min_cell=min_cell,
+        secondary_by=[["outcome", "group_var"]],
     )
     hidden = out["suppressed"].to_numpy(dtype=bool)
     # Marked, never silently blanked; nothing visible below min_cell; visible rows unchanged.
@@ -61,7 +65,9 @@ def test_small_cell_invariant_on_random_grouped_tables(df, min_cell):
 @given(
     st.integers(1, 5).flatmap(
         lambda r: st.integers(1, 5).flatmap(
-            lambda c: st.lists(st.lists(small_biased, min_size=c, max_size=c), min_size=r, max_size=r)
+            lambda c: st.lists(
+                st.lists(small_biased, min_size=c, max_size=c), min_size=r, max_size=r
+            )
         )
     ),
     st.integers(2, 6),

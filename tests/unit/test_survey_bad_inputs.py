@@ -12,12 +12,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+
 from tests.script_harness import Named
 
 REPO = Path(__file__).resolve().parents[2]
 FIX = REPO / "tests/fixtures/survey"
 BAD = REPO / "tests/bad_inputs/survey"
-SCRIPT = REPO / "scripts/survey_prepare.py"
+SCRIPT = REPO / "scripts/prepare_survey.py"
 CASES = yaml.safe_load((BAD / "cases.yaml").read_text(encoding="utf-8"))
 OUTPUTS = ["respondents", "responses", "comments", "flow", "deid", "values"]
 
@@ -25,17 +26,21 @@ OUTPUTS = ["respondents", "responses", "comments", "flow", "deid", "values"]
 def fake_snakemake(exports: dict, fmt: str, out: Path, logs: Path, on_hit: str = "fail"):
     logs.mkdir(parents=True, exist_ok=True)
     smk = type("Smk", (), {})()
-    smk.input = Named(**{k: str(v) for k, v in exports.items()},
-                      survey=str(REPO / "config/demo-study/survey.yaml"),
-                      organisation=str(REPO / "config/demo-study/organisation.yaml"),
-                      schema=str(REPO / "config/schema/survey.schema.yaml"),
-                      names=str(REPO / "config/demo-study/names.txt"))
-    smk.output = Named(respondents=str(out / "interim/survey_respondents.parquet"),
-                       responses=str(out / "interim/survey_responses.parquet"),
-                       comments=str(out / "interim/survey_comments.parquet"),
-                       flow=str(out / "tables/participant_flow.csv"),
-                       deid=str(out / "interim/deid_survey.csv"),
-                       values=str(out / "values/survey_flow.yml"))
+    smk.input = Named(
+        **{k: str(v) for k, v in exports.items()},
+        survey=str(REPO / "config/demo-study/survey.yaml"),
+        organisation=str(REPO / "config/demo-study/organisation.yaml"),
+        schema=str(REPO / "config/schema/survey.schema.yaml"),
+        names=str(REPO / "config/demo-study/names.txt"),
+    )
+    smk.output = Named(
+        respondents=str(out / "interim/survey_respondents.parquet"),
+        responses=str(out / "interim/survey_responses.parquet"),
+        comments=str(out / "interim/survey_comments.parquet"),
+        flow=str(out / "tables/participant_flow.csv"),
+        deid=str(out / "interim/deid_survey.csv"),
+        values=str(out / "values/survey_flow.yml"),
+    )
     smk.params = Named(format=fmt, export_keys=list(exports), on_hit=on_hit, language="nb")
     smk.log = [str(logs / "prepare_survey.log")]
     return smk
@@ -55,14 +60,20 @@ def case_exports(name: str, spec: dict) -> tuple[dict, str]:
 
 
 def digest(paths) -> dict:
-    return {str(p): hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in paths if Path(p).is_file()}
+    return {
+        str(p): hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in paths if Path(p).is_file()
+    }
 
 
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory):
     out = tmp_path_factory.mktemp("reference")
-    smk = fake_snakemake({"report": FIX / "report.csv", "codebook": FIX / "codebook.json"}, "nettskjema_wide",
-                         out / "results", out / "logs")
+    smk = fake_snakemake(
+        {"report": FIX / "report.csv", "codebook": FIX / "codebook.json"},
+        "nettskjema_wide",
+        out / "results",
+        out / "logs",
+    )
     run_script(smk)
     return smk.output
 
@@ -109,20 +120,33 @@ def test_tolerated_input_gives_the_same_tables(name, tmp_path, reference):
 
 
 def test_corpus_covers_every_file():
-    files = {p.name for p in BAD.iterdir() if p.suffix not in {".py", ".yaml"} and p.name != "codebook.json"}
+    files = {
+        p.name
+        for p in BAD.iterdir()
+        if p.suffix not in {".py", ".yaml"} and p.name != "codebook.json"
+    }
     assert files == set(CASES)
 
 
 def test_cp1252_is_read_with_a_warning(tmp_path):
-    smk = fake_snakemake({"report": BAD / "cp1252.csv", "codebook": BAD / "codebook.json"}, "nettskjema_wide",
-                         tmp_path / "results", tmp_path / "logs")
+    smk = fake_snakemake(
+        {"report": BAD / "cp1252.csv", "codebook": BAD / "codebook.json"},
+        "nettskjema_wide",
+        tmp_path / "results",
+        tmp_path / "logs",
+    )
     run_script(smk)
     assert "Windows-1252" in Path(smk.log[0]).read_text(encoding="utf-8")
 
 
 def test_redact_mode_lets_the_comment_through_without_the_number(tmp_path):
-    smk = fake_snakemake({"report": BAD / "identifier_in_comment.csv", "codebook": BAD / "codebook.json"},
-                         "nettskjema_wide", tmp_path / "results", tmp_path / "logs", on_hit="redact")
+    smk = fake_snakemake(
+        {"report": BAD / "identifier_in_comment.csv", "codebook": BAD / "codebook.json"},
+        "nettskjema_wide",
+        tmp_path / "results",
+        tmp_path / "logs",
+        on_hit="redact",
+    )
     run_script(smk)
     comments = pd.read_parquet(smk.output.comments)
     assert not comments["comment"].str.contains("912 34 567").any()
@@ -132,19 +156,24 @@ def test_redact_mode_lets_the_comment_through_without_the_number(tmp_path):
 
 
 def test_cli_entry_exits_non_zero(tmp_path):
-    """`python -m impleval.survey.prepare` (main) on a bad export: exit 1, nothing written."""
-    from impleval.survey.prepare import main
+    """`python -m impleval.survey.io.prepare` (main) on a bad export: exit 1, nothing written."""
+    from impleval.survey.io.prepare import main
 
     cfg = yaml.safe_load((REPO / "config/config.yaml").read_text(encoding="utf-8"))
-    cfg["inputs"]["survey"] = {"format": "nettskjema_wide", "report": str(BAD / "unknown_option_code.csv"),
-                               "codebook": str(BAD / "codebook.json")}
+    cfg["inputs"]["survey"] = {
+        "format": "nettskjema_wide",
+        "report": str(BAD / "unknown_option_code.csv"),
+        "codebook": str(BAD / "codebook.json"),
+    }
     for key, value in cfg["study"].items():
         cfg["study"][key] = str(REPO / value)
     cfg["deid"]["names_file"] = str(REPO / cfg["deid"]["names_file"])
     path = tmp_path / "config.yaml"
     path.write_text(yaml.safe_dump(cfg), encoding="utf-8")
     assert main(["--config", str(path), "--out", str(tmp_path / "results")]) == 1
-    assert not (tmp_path / "results").exists() or not any(p.is_file() for p in (tmp_path / "results").rglob("*"))
+    assert not (tmp_path / "results").exists() or not any(
+        p.is_file() for p in (tmp_path / "results").rglob("*")
+    )
 
 
 @pytest.mark.e2e
@@ -158,12 +187,16 @@ def test_snakemake_run_on_bad_export_fails_cleanly(tmp_path):
     work = copy_repo(tmp_path / "repo")
     raw = work / "data/raw/survey/synthetic_nettskjema-data-report.csv"
     shutil.copyfile(BAD / "unknown_option_code.csv", raw)
-    shutil.copyfile(BAD / "codebook.json", work / "data/raw/survey/synthetic_nettskjema-codebook.json")
+    shutil.copyfile(
+        BAD / "codebook.json", work / "data/raw/survey/synthetic_nettskjema-codebook.json"
+    )
     before = digest((work / "data/raw").rglob("*"))
     proc = run_snakemake(work, "results/figures/participant_flow.png", check=False)
     assert proc.returncode != 0
     log = (work / "logs/survey/prepare_survey.log").read_text(encoding="utf-8")
     assert "row 5, column 'CO.CO1': got '06'" in log
     assert digest((work / "data/raw").rglob("*")) == before
-    outputs = list((work / "results").rglob("survey_*")) + list((work / "results").rglob("participant_flow*"))
+    outputs = list((work / "results").rglob("survey_*")) + list(
+        (work / "results").rglob("participant_flow*")
+    )
     assert outputs == []

@@ -12,8 +12,8 @@ import pytest
 from scipy import optimize, stats
 from statsmodels.stats.oneway import anova_oneway
 
-from impleval.survey import stats_effects as fx
-from impleval.survey.stats_reliability import omega_from_corr, omega_uls_fast
+from impleval.survey.stats import effects as fx
+from impleval.survey.stats.reliability import omega_from_corr, omega_uls_fast
 
 from .test_survey_truth import TRUTH, demo_results
 
@@ -37,7 +37,9 @@ def _groups(frame, column, by="region"):
 def test_kruskal_h_matches_scipy(demo):
     """H: pingouin (pipeline) vs scipy.stats.kruskal, relative 1e-10."""
     settings, res, wide, _ = demo
-    kw = res.omnibus[(res.omnibus["test"] == "kruskal_wallis") & (res.omnibus["group_var"] == "region")]
+    kw = res.omnibus[
+        (res.omnibus["test"] == "kruskal_wallis") & (res.omnibus["group_var"] == "region")
+    ]
     assert len(kw) >= 30
     for row in kw.itertuples():
         h = stats.kruskal(*_groups(wide, row.outcome).values()).statistic
@@ -48,7 +50,9 @@ def test_kruskal_h_matches_scipy(demo):
 def test_welch_anova_matches_statsmodels(demo):
     """Welch F and both df: pingouin (pipeline) vs statsmodels anova_oneway, relative 1e-8."""
     _, res, _, scores = demo
-    welch = res.omnibus[(res.omnibus["test"] == "welch_anova") & (res.omnibus["group_var"] == "region")]
+    welch = res.omnibus[
+        (res.omnibus["test"] == "welch_anova") & (res.omnibus["group_var"] == "region")
+    ]
     for row in welch.itertuples():
         sm = anova_oneway(list(_groups(scores, row.outcome).values()), use_var="unequal")
         assert row.statistic == pytest.approx(sm.statistic, rel=1e-8)
@@ -93,12 +97,15 @@ def test_cliffs_delta_matches_pair_counts(demo):
 def test_hedges_g_matches_formula(demo):
     """Hedges g: pingouin vs pooled-SD d × (1 − 3/(4(n_a+n_b)−9)), relative 1e-6."""
     _, res, _, scores = demo
-    gh = res.pairwise[(res.pairwise["test"] == "games_howell") & (res.pairwise["group_var"] == "region")]
+    gh = res.pairwise[
+        (res.pairwise["test"] == "games_howell") & (res.pairwise["group_var"] == "region")
+    ]
     for row in gh.itertuples():
         groups = _groups(scores, row.outcome)
         a, b = groups[row.group_a], groups[row.group_b]
-        pooled = np.sqrt(((len(a) - 1) * a.var(ddof=1) + (len(b) - 1) * b.var(ddof=1))
-                         / (len(a) + len(b) - 2))
+        pooled = np.sqrt(
+            ((len(a) - 1) * a.var(ddof=1) + (len(b) - 1) * b.var(ddof=1)) / (len(a) + len(b) - 2)
+        )
         g = (a.mean() - b.mean()) / pooled * (1 - 3 / (4 * (len(a) + len(b)) - 9))
         assert row.effect_size == pytest.approx(g, rel=1e-6)
 
@@ -115,8 +122,14 @@ def test_epsilon_squared_interval_matches_scipy_bootstrap(demo):
     def eps(*samples, axis=-1):
         return stats.kruskal(*samples, axis=axis).statistic / (n - 1)
 
-    ref = stats.bootstrap(groups, eps, n_resamples=4000, method="percentile", vectorized=True,
-                          rng=np.random.default_rng(2)).confidence_interval
+    ref = stats.bootstrap(
+        groups,
+        eps,
+        n_resamples=4000,
+        method="percentile",
+        vectorized=True,
+        rng=np.random.default_rng(2),
+    ).confidence_interval
     assert ours[0] == pytest.approx(ref.low, abs=0.01)
     assert ours[1] == pytest.approx(ref.high, abs=0.01)
 
@@ -148,10 +161,14 @@ def test_odds_ratios_match_direct_likelihood(demo):
     for item in ("TRUST1", "CO1"):
         rows = res.ordinal[(res.ordinal["outcome"] == item) & (res.ordinal["model"] == "adjusted")]
         sub = wide[[item, "region", "role"]].dropna()
-        sub = sub[sub["role"].isin(rows.loc[rows["variable"] == "role", "level"].tolist()
-                                   + rows["reference"].tolist())]
-        x = np.column_stack([(sub[row.variable] == row.level).to_numpy(float)
-                             for row in rows.itertuples()])
+        sub = sub[
+            sub["role"].isin(
+                rows.loc[rows["variable"] == "role", "level"].tolist() + rows["reference"].tolist()
+            )
+        ]
+        x = np.column_stack(
+            [(sub[row.variable] == row.level).to_numpy(float) for row in rows.itertuples()]
+        )
         beta = _cumulative_logit_mle(sub[item].to_numpy(float), x)
         assert len(sub) == rows["n"].iloc[0]
         np.testing.assert_allclose(rows["odds_ratio"].to_numpy(), np.exp(beta), rtol=2e-3)

@@ -14,6 +14,7 @@ from impleval.demo import survey, survey_truth
 
 REPO = Path(__file__).resolve().parents[2]
 RAW = REPO / "data/raw/survey"
+SCHEMA = REPO / "config/schema/survey.schema.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -22,12 +23,17 @@ def study():
 
 
 def test_regeneration_is_byte_identical(study, tmp_path, monkeypatch):
-    monkeypatch.setattr(survey_truth, "N_POPULATION", 3000)  # the population size does not change the bytes' stability
-    survey.generate(tmp_path / "a", study)
-    survey.generate(tmp_path / "b", study)
+    monkeypatch.setattr(
+        survey_truth, "N_POPULATION", 3000
+    )  # the population size does not change the bytes' stability
+    survey.generate(tmp_path / "a", study, schema=SCHEMA)
+    survey.generate(tmp_path / "b", study, schema=SCHEMA)
     files = sorted(p.name for p in (tmp_path / "a").iterdir())
-    assert files == ["synthetic_nettskjema-codebook.json", "synthetic_nettskjema-data-report.csv",
-                     "synthetic_truth-survey.json"]
+    assert files == [
+        "synthetic_nettskjema-codebook.json",
+        "synthetic_nettskjema-data-report.csv",
+        "synthetic_truth-survey.json",
+    ]
     for name in files:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     # The committed export is what the generator writes.
@@ -36,35 +42,59 @@ def test_regeneration_is_byte_identical(study, tmp_path, monkeypatch):
 
 
 def test_fixtures_are_up_to_date(study, tmp_path):
-    survey.write_fixtures(tmp_path, study)
+    survey.write_fixtures(tmp_path, study, schema=SCHEMA)
     for path in sorted(tmp_path.iterdir()):
-        assert path.read_bytes() == (REPO / "tests/fixtures/survey" / path.name).read_bytes(), path.name
+        assert path.read_bytes() == (REPO / "tests/fixtures/survey" / path.name).read_bytes(), (
+            path.name
+        )
 
 
 def test_report_is_in_nettskjema_wide_format():
     text = (RAW / "synthetic_nettskjema-data-report.csv").read_text(encoding="utf-8")
     assert not text.startswith("\ufeff")
     header, first = text.splitlines()[:2]
-    assert header.startswith('"$submission_id";"$created";') and header.endswith(';"$answer_time_ms"')
+    assert header.startswith('"$submission_id";"$created";') and header.endswith(
+        ';"$answer_time_ms"'
+    )
     assert all(field.startswith('"') and field.endswith('"') for field in first.split(";"))
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert 620 <= len(rows) <= 660
     assert rows[0]["$created"][-6] in "+-" and rows[0]["$created"][10] == "T"
     assert {r["SOURCES.vendor"] for r in rows} == {"", "0", "1"}
     trusts = {r["trust"] for r in rows}
-    regions = {t["id"]: t["region"] for t in load_yaml(REPO / "config/demo-study/organisation.yaml")["trusts"]}
+    regions = {
+        t["id"]: t["region"]
+        for t in load_yaml(REPO / "config/demo-study/organisation.yaml")["trusts"]
+    }
     assert len(trusts) >= 10 and {regions[t] for t in trusts} == {"hso", "vest", "midt", "nord"}
-    assert {r["role"] for r in rows} >= {"radiologist", "radiographer", "orthopaedist", "emergency", "manager",
-                                         "it", "other"}
+    assert {r["role"] for r in rows} >= {
+        "radiologist",
+        "radiographer",
+        "orthopaedist",
+        "emergency",
+        "manager",
+        "it",
+        "other",
+    }
 
 
 def test_codebook_shape():
     book = json.loads((RAW / "synthetic_nettskjema-codebook.json").read_text(encoding="utf-8"))
     els = {e["externalElementId"]: e for e in book["elements"] if e["externalElementId"]}
     assert els["CO"]["elementType"] == "MATRIX_RADIO"
-    assert [s["externalElementId"] for s in els["CO"]["subElements"]] == ["CO1", "CO2", "CO3", "CO4"]
-    assert {o["externalAnswerOptionId"] for o in els["CO"]["answerOptions"]} >= {"01", "05", "nr_role", "nr_stage",
-                                                                                 "nr_org"}
+    assert [s["externalElementId"] for s in els["CO"]["subElements"]] == [
+        "CO1",
+        "CO2",
+        "CO3",
+        "CO4",
+    ]
+    assert {o["externalAnswerOptionId"] for o in els["CO"]["answerOptions"]} >= {
+        "01",
+        "05",
+        "nr_role",
+        "nr_stage",
+        "nr_org",
+    }
     assert els["G1"]["minimumValue"] == 0 and els["G1"]["maximumValue"] == 10
     assert els["SOURCES"]["elementType"] == "CHECKBOX"
 
@@ -72,7 +102,10 @@ def test_codebook_shape():
 def test_truth_records_the_planted_structure():
     truth = json.loads((RAW / "synthetic_truth-survey.json").read_text(encoding="utf-8"))
     assert truth["synthetic"] is True
-    assert truth["expected_cleaning"]["n_analysed"] == 600 and truth["expected_cleaning"]["n_received"] == 640
+    assert (
+        truth["expected_cleaning"]["n_analysed"] == 600
+        and truth["expected_cleaning"]["n_received"] == 640
+    )
     scales = truth["population"]["scales"]
     assert 0.35 < scales["coherence"]["pairs"]["hso-nord"]["hedges_g"] < 0.6
     for pair in ("hso-vest", "hso-midt", "hso-nord"):
@@ -90,9 +123,9 @@ def test_truth_records_the_planted_structure():
 def test_hundredfold_scale_is_fast(study):
     import time
 
-    from impleval.survey.schemas import load_instrument
+    from impleval.survey.settings import load_instrument
 
-    instrument = load_instrument(study["survey"], study["organisation"])
+    instrument = load_instrument(study["survey"], study["organisation"], schema_path=SCHEMA)
     start = time.perf_counter()
     df, counts = survey.build_submissions(instrument, scale=100)
     survey.wide_csv(df, instrument)
@@ -102,12 +135,21 @@ def test_hundredfold_scale_is_fast(study):
 
 def test_demo_sample_recovers_the_population_means(study):
     """The committed 600-respondent sample, through the real importer, is close to the truth."""
-    from impleval.survey.prepare import prepare, read_export
-    from impleval.survey.schemas import load_instrument
+    from impleval.survey.io.prepare import prepare, read_export
+    from impleval.survey.settings import load_instrument
 
-    instrument = load_instrument(study["survey"], study["organisation"])
-    result = prepare(read_export({"format": "nettskjema_wide", "report": RAW / "synthetic_nettskjema-data-report.csv",
-                                  "codebook": RAW / "synthetic_nettskjema-codebook.json"}, instrument), instrument)
+    instrument = load_instrument(study["survey"], study["organisation"], schema_path=SCHEMA)
+    result = prepare(
+        read_export(
+            {
+                "format": "nettskjema_wide",
+                "report": RAW / "synthetic_nettskjema-data-report.csv",
+                "codebook": RAW / "synthetic_nettskjema-codebook.json",
+            },
+            instrument,
+        ),
+        instrument,
+    )
     truth = json.loads((RAW / "synthetic_truth-survey.json").read_text(encoding="utf-8"))
     assert len(result.respondents) == truth["expected_cleaning"]["n_analysed"]
     wide = result.responses.pivot(index="respondent_id", columns="item", values="score")
@@ -118,6 +160,7 @@ def test_demo_sample_recovers_the_population_means(study):
         means = score.groupby(region).mean()
         for r, mu in scale["mean_by_region"].items():
             assert abs(means[r] - mu) < 0.2, (name, r)
-    nr = result.responses.groupby(result.responses["respondent_id"].map(
-        result.respondents.set_index("respondent_id")["role"]))["not_relevant"].mean()
+    nr = result.responses.groupby(
+        result.responses["respondent_id"].map(result.respondents.set_index("respondent_id")["role"])
+    )["not_relevant"].mean()
     assert nr["manager"] > 3 * nr["radiographer"]

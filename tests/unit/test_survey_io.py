@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from impleval.errors import InputError
-from impleval.survey.io_export import parse_created
-from impleval.survey.prepare import prepare, read_export
+from impleval.survey.io.export import parse_created
+from impleval.survey.io.prepare import prepare, read_export
 
 REPO = Path(__file__).resolve().parents[2]
 FIX = REPO / "tests/fixtures/survey"
@@ -18,8 +18,17 @@ FIX = REPO / "tests/fixtures/survey"
 
 @pytest.fixture(scope="module")
 def wide(instrument):
-    return prepare(read_export({"format": "nettskjema_wide", "report": FIX / "report.csv",
-                                "codebook": FIX / "codebook.json"}, instrument), instrument)
+    return prepare(
+        read_export(
+            {
+                "format": "nettskjema_wide",
+                "report": FIX / "report.csv",
+                "codebook": FIX / "codebook.json",
+            },
+            instrument,
+        ),
+        instrument,
+    )
 
 
 def assert_same(a, b):
@@ -43,27 +52,52 @@ def test_wide_canonical_tables(wide):
 
 
 def test_xlsx_report_gives_identical_tables(instrument, wide):
-    got = prepare(read_export({"format": "nettskjema_wide", "report": FIX / "report.xlsx",
-                               "codebook": FIX / "codebook.json"}, instrument), instrument)
+    got = prepare(
+        read_export(
+            {
+                "format": "nettskjema_wide",
+                "report": FIX / "report.xlsx",
+                "codebook": FIX / "codebook.json",
+            },
+            instrument,
+        ),
+        instrument,
+    )
     assert_same(got, wide)
 
 
 def test_long_ndjson_gives_identical_tables(instrument, wide):
-    got = prepare(read_export({"format": "nettskjema_long", "answers": FIX / "answers.ndjson"}, instrument),
-                  instrument)
+    got = prepare(
+        read_export({"format": "nettskjema_long", "answers": FIX / "answers.ndjson"}, instrument),
+        instrument,
+    )
     assert_same(got, wide)
 
 
 def _generic_frame(instrument) -> pd.DataFrame:
     """The fixture as another tool would export it: own id/time columns, numeric Likert codes."""
     df = pd.read_csv(FIX / "report.csv", sep=";", dtype=str, keep_default_na=False)
-    back = {"01": "1", "02": "2", "03": "3", "04": "4", "05": "5", "nr_role": "97", "nr_stage": "98",
-            "nr_org": "99", "dk": "9"}
+    back = {
+        "01": "1",
+        "02": "2",
+        "03": "3",
+        "04": "4",
+        "05": "5",
+        "nr_role": "97",
+        "nr_stage": "98",
+        "nr_org": "99",
+        "dk": "9",
+    }
     for c in instrument.item_columns:
         if c.kind == "choice":
             df[c.name] = df[c.name].map(lambda v: back.get(v, v))
-    return df.rename(columns={"$submission_id": "respondent", "$created": "submitted",
-                              "$answer_time_ms": "duration_ms"})
+    return df.rename(
+        columns={
+            "$submission_id": "respondent",
+            "$created": "submitted",
+            "$answer_time_ms": "duration_ms",
+        }
+    )
 
 
 def test_generic_csv_through_column_map(instrument, wide, tmp_path):
@@ -76,7 +110,10 @@ def test_generic_csv_through_column_map(instrument, wide, tmp_path):
 def test_generic_spss_sav(instrument, wide, tmp_path):
     pyreadstat = pytest.importorskip("pyreadstat")
     df = _generic_frame(instrument)
-    numeric = [c.name for c in instrument.columns if c.kind in ("linear", "checkbox")] + ["respondent", "duration_ms"]
+    numeric = [c.name for c in instrument.columns if c.kind in ("linear", "checkbox")] + [
+        "respondent",
+        "duration_ms",
+    ]
     numeric += [c.name for c in instrument.item_columns if c.kind == "choice"]
     for col in numeric:
         df[col] = pd.to_numeric(df[col].replace("", None)).astype(float)
@@ -95,23 +132,48 @@ def test_generic_spss_sav(instrument, wide, tmp_path):
 
 def test_codebook_question_not_in_config_is_an_error(instrument, tmp_path):
     book = json.loads((FIX / "codebook.json").read_text(encoding="utf-8"))
-    book["elements"].append({"elementType": "RADIO", "externalElementId": "Q_NEW", "text": "Ny", "sequence": 99,
-                             "answerOptions": [{"externalAnswerOptionId": "1", "text": "Ja", "sequence": 1}]})
+    book["elements"].append(
+        {
+            "elementType": "RADIO",
+            "externalElementId": "Q_NEW",
+            "text": "Ny",
+            "sequence": 99,
+            "answerOptions": [{"externalAnswerOptionId": "1", "text": "Ja", "sequence": 1}],
+        }
+    )
     path = tmp_path / "codebook.json"
     path.write_text(json.dumps(book), encoding="utf-8")
     with pytest.raises(InputError, match=r"column 'Q_NEW'.*defined in the study's survey.yaml"):
-        read_export({"format": "nettskjema_wide", "report": FIX / "report.csv", "codebook": path}, instrument)
+        read_export(
+            {"format": "nettskjema_wide", "report": FIX / "report.csv", "codebook": path},
+            instrument,
+        )
 
 
 def test_missing_codebook_is_refused(instrument, tmp_path):
     with pytest.raises(InputError, match="codebook JSON"):
-        read_export({"format": "nettskjema_wide", "report": FIX / "report.csv",
-                     "codebook": tmp_path / "none.json"}, instrument)
+        read_export(
+            {
+                "format": "nettskjema_wide",
+                "report": FIX / "report.csv",
+                "codebook": tmp_path / "none.json",
+            },
+            instrument,
+        )
 
 
 def test_created_formats_agree():
-    s = pd.Series(["2025-03-04T09:12:44+01:00", "04.03.2025 09:12:44", "2025-03-04 09:12:44",
-                   "45720.383842592593", "2025-04-01T10:00:00+02:00", "01.04.2025 10:00", "not a date"])
+    s = pd.Series(
+        [
+            "2025-03-04T09:12:44+01:00",
+            "04.03.2025 09:12:44",
+            "2025-03-04 09:12:44",
+            "45720.383842592593",
+            "2025-04-01T10:00:00+02:00",
+            "01.04.2025 10:00",
+            "not a date",
+        ]
+    )
     got = parse_created(s, "Europe/Oslo")
     assert got[0] == got[1] == got[2] == got[3] == pd.Timestamp("2025-03-04T08:12:44Z")
     assert got[4] == got[5] == pd.Timestamp("2025-04-01T08:00:00Z")  # summer time
@@ -130,12 +192,15 @@ def test_instrument_columns_and_labels(instrument):
 
 def test_survey_config_errors_name_the_key(tmp_path):
     from impleval.config import load_yaml
-    from impleval.survey.schemas import load_instrument
+    from impleval.survey.settings import load_instrument
 
     cfg = load_yaml(REPO / "config/demo-study/survey.yaml")
     cfg["questions"][2]["scale"] = "agree7"
     cfg["cleaning"]["min_items_share"] = 2
     with pytest.raises(InputError) as err:
-        load_instrument(cfg, load_yaml(REPO / "config/demo-study/organisation.yaml"),
-                        schema_path=REPO / "config/schema/survey.schema.yaml")
+        load_instrument(
+            cfg,
+            load_yaml(REPO / "config/demo-study/organisation.yaml"),
+            schema_path=REPO / "config/schema/survey.schema.yaml",
+        )
     assert "cleaning/min_items_share" in str(err.value)

@@ -13,18 +13,18 @@ from statsmodels.stats.multitest import multipletests
 
 from impleval.config import load_yaml
 from impleval.errors import InputError
-from impleval.survey import stats_effects as fx
-from impleval.survey.stats_analyse import analyse_survey
-from impleval.survey.stats_multiplicity import adjust, holm
-from impleval.survey.stats_scores import scale_scores
-from impleval.survey.stats_settings import (GroupVar, check_items_present, cut_points,
-                                            validate_settings)
+from impleval.survey.settings import GroupVar, check_items_present, cut_points, validate_settings
+from impleval.survey.stats import effects as fx
+from impleval.survey.stats.analyse import analyse_survey
+from impleval.survey.stats.multiplicity import adjust, holm
+from impleval.survey.stats.scores import scale_scores
 
 REPO = Path(__file__).resolve().parents[2]
+SCHEMA = REPO / "config/schema/survey-analysis.schema.yaml"
 
 
 def test_demo_analysis_definition_is_valid():
-    settings = validate_settings(load_yaml(REPO / "config/demo-study/survey-analysis.yaml"))
+    settings = validate_settings(load_yaml(REPO / "config/demo-study/survey-analysis.yaml"), SCHEMA)
     assert settings["group_vars"][0]["name"] == "region"
     assert settings["bootstrap"]["n_boot"] >= 100
     assert cut_points(settings, "G1")["agree_min"] == 7
@@ -33,7 +33,7 @@ def test_demo_analysis_definition_is_valid():
 
 def test_invalid_definition_names_the_file():
     with pytest.raises(InputError, match="survey-analysis.yaml"):
-        validate_settings({"scales": {}}, file="survey-analysis.yaml")
+        validate_settings({"scales": {}}, SCHEMA, file="survey-analysis.yaml")
 
 
 def test_unknown_item_is_an_error(small):
@@ -44,8 +44,9 @@ def test_unknown_item_is_an_error(small):
 
 
 def test_scale_score_needs_minimum_share():
-    wide = pd.DataFrame({"A": [1, 1, np.nan, np.nan], "B": [3, np.nan, np.nan, 5],
-                         "C": [5, 5, np.nan, np.nan]})
+    wide = pd.DataFrame(
+        {"A": [1, 1, np.nan, np.nan], "B": [3, np.nan, np.nan, 5], "C": [5, 5, np.nan, np.nan]}
+    )
     out = scale_scores(wide, {"s": {"items": ["A", "B", "C"]}}, 0.6667)
     assert out["s"].tolist()[:2] == [3.0, 3.0]  # 2 of 3 answered is enough
     assert out["s"].isna().tolist()[2:] == [True, True]  # 0 or 1 of 3 is not
@@ -78,17 +79,65 @@ def test_kruskal_from_counts_equals_scipy():
 
 def test_result_columns_are_the_contract(results):
     assert list(results.group_summary.columns) == [
-        "outcome", "outcome_type", "group_var", "group", "n", "n_not_relevant", "mean", "sd",
-        "median", "q1", "q3", "pct_agree", "pct_disagree", "suppressed"]
+        "outcome",
+        "outcome_type",
+        "group_var",
+        "group",
+        "n",
+        "n_not_relevant",
+        "mean",
+        "sd",
+        "median",
+        "q1",
+        "q3",
+        "pct_agree",
+        "pct_disagree",
+        "suppressed",
+    ]
     assert list(results.reliability.columns) == [
-        "scale", "n_items", "n", "alpha", "alpha_ci_low", "alpha_ci_high", "omega",
-        "omega_ci_low", "omega_ci_high"]
+        "scale",
+        "n_items",
+        "n",
+        "alpha",
+        "alpha_ci_low",
+        "alpha_ci_high",
+        "omega",
+        "omega_ci_low",
+        "omega_ci_high",
+    ]
     assert list(results.omnibus.columns)[:15] == [
-        "outcome", "outcome_type", "group_var", "test", "statistic", "df1", "df2", "p_value",
-        "p_adjusted", "adjust_method", "effect_size", "effect_size_name", "es_ci_low",
-        "es_ci_high", "n"]
-    need = ["outcome", "group_var", "group_a", "group_b", "test", "statistic", "p_value",
-            "p_adjusted", "effect_size", "effect_size_name", "es_ci_low", "es_ci_high", "n_a", "n_b"]
+        "outcome",
+        "outcome_type",
+        "group_var",
+        "test",
+        "statistic",
+        "df1",
+        "df2",
+        "p_value",
+        "p_adjusted",
+        "adjust_method",
+        "effect_size",
+        "effect_size_name",
+        "es_ci_low",
+        "es_ci_high",
+        "n",
+    ]
+    need = [
+        "outcome",
+        "group_var",
+        "group_a",
+        "group_b",
+        "test",
+        "statistic",
+        "p_value",
+        "p_adjusted",
+        "effect_size",
+        "effect_size_name",
+        "es_ci_low",
+        "es_ci_high",
+        "n_a",
+        "n_b",
+    ]
     assert set(need) <= set(results.pairwise.columns)
     need = ["outcome", "term", "odds_ratio", "ci_low", "ci_high", "p_value", "po_test_p"]
     assert set(need) <= set(results.ordinal.columns)
@@ -133,16 +182,24 @@ def test_survey_figures_take_captions_from_config(small, results):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from impleval.survey.plots_all import FIGURES, survey_figures
+    from impleval.survey.plots.figures import FIGURES, survey_figures
 
     respondents, responses, settings = small
-    demo = validate_settings(load_yaml(REPO / "config/demo-study/survey-analysis.yaml"))
+    demo = validate_settings(load_yaml(REPO / "config/demo-study/survey-analysis.yaml"), SCHEMA)
     settings = {**settings, "figures": demo["figures"]}
     regions = {"hso": {"nb": "Sør-Øst", "en": "South-East"}}
     drawn = []
-    for name, fig, caption, alt in survey_figures(respondents, responses, results.scores,
-                                                  results.pairwise, results.ordinal, settings,
-                                                  regions, min_cell=5, language="en"):
+    for name, fig, caption, alt in survey_figures(
+        respondents,
+        responses,
+        results.scores,
+        results.pairwise,
+        results.ordinal,
+        settings,
+        regions,
+        min_cell=5,
+        language="en",
+    ):
         drawn.append(name)
         assert caption and alt and "{" not in caption + alt
         if name == "survey_forest":
@@ -150,6 +207,16 @@ def test_survey_figures_take_captions_from_config(small, results):
         plt.close(fig)
     assert drawn == list(FIGURES)
     with pytest.raises(InputError, match="survey_forest"):
-        next(survey_figures(respondents, responses, results.scores, results.pairwise,
-                            results.ordinal, {**settings, "figures": {}}, regions, min_cell=5,
-                            language="en"))
+        next(
+            survey_figures(
+                respondents,
+                responses,
+                results.scores,
+                results.pairwise,
+                results.ordinal,
+                {**settings, "figures": {}},
+                regions,
+                min_cell=5,
+                language="en",
+            )
+        )

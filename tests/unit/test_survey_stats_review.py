@@ -9,11 +9,11 @@ import pytest
 from scipy import optimize, stats
 from statsmodels.stats.multitest import multipletests
 
-from impleval.survey import stats_effects as fx
-from impleval.survey.stats_analyse import analyse_survey
-from impleval.survey.stats_reliability import scale_reliability
-from impleval.survey.stats_scores import wide_scores
-from impleval.survey.stats_values import survey_values
+from impleval.survey.stats import effects as fx
+from impleval.survey.stats.analyse import analyse_survey
+from impleval.survey.stats.reliability import scale_reliability
+from impleval.survey.stats.scores import wide_scores
+from impleval.survey.values import survey_values
 
 MIN_CELL = 5
 
@@ -33,8 +33,11 @@ def test_item_screen_family_does_not_depend_on_the_test_variant(small, results):
     clear = nr & ~responses.index.isin(keep_nr)
     responses.loc[clear, ["score", "code", "not_relevant", "dont_know"]] = [3.0, "03", False, False]
     res = analyse_survey(respondents, responses, settings, min_cell=MIN_CELL, seed=11)
-    row = res.omnibus[(res.omnibus["outcome"] == "CO1") & (res.omnibus["group_var"] == "region")
-                      & (res.omnibus["family"] == "not_relevant")]
+    row = res.omnibus[
+        (res.omnibus["outcome"] == "CO1")
+        & (res.omnibus["group_var"] == "region")
+        & (res.omnibus["family"] == "not_relevant")
+    ]
     assert row["test"].item() == "chi2_permutation_not_relevant"
     before, after = _family(results.omnibus, "not_relevant"), _family(res.omnibus, "not_relevant")
     assert len(after) == len(before) > 1
@@ -60,8 +63,10 @@ def _omega2_ci_by_hand(f, df1, df2, n, level):
     return lam_low / (lam_low + n), lam_high / (lam_high + n)
 
 
-@pytest.mark.parametrize("f, df1, df2, n", [(4.2, 3, 140.5, 240), (9.7, 3, 60.2, 160),
-                                            (1.6, 5, 80.0, 300), (0.7, 3, 50.0, 120)])
+@pytest.mark.parametrize(
+    "f, df1, df2, n",
+    [(4.2, 3, 140.5, 240), (9.7, 3, 60.2, 160), (1.6, 5, 80.0, 300), (0.7, 3, 50.0, 120)],
+)
 def test_omega_squared_interval_matches_noncentral_f_by_hand(f, df1, df2, n):
     est, low, high = fx.omega_squared_welch(f, df1, df2, n, 0.95)
     ref_low, ref_high = _omega2_ci_by_hand(f, df1, df2, n, 0.95)
@@ -100,7 +105,7 @@ def test_one_tiny_group_cannot_be_recovered_by_subtraction(small):
     # Proportional-odds models: the region levels kept are also at least two short of five.
     regions = res.ordinal[res.ordinal["variable"] == "region"]
     assert "tiny" not in set(regions["level"])
-    for item, rows in regions.groupby("outcome"):
+    for _item, rows in regions.groupby("outcome"):
         assert rows["level"].nunique() <= 2  # 5 levels − tiny − complement − reference
 
 
@@ -110,39 +115,47 @@ def test_hidden_region_count_is_not_total_minus_the_others(small, results):
     scores = res.scores.copy()
     scores.loc[scores.index[:3], "region"] = "tiny"
     res_tiny = type(res)(**{**res.__dict__, "scores": scores})
-    values = survey_values(res_tiny, settings, region_labels={}, language="en",
-                           min_cell=MIN_CELL)["survey"]
+    values = survey_values(res_tiny, settings, region_labels={}, language="en", min_cell=MIN_CELL)[
+        "survey"
+    ]
     hidden = [r for r, v in values["n_region"].items() if not v.replace(",", "").isdigit()]
     assert "tiny" in hidden and len(hidden) >= 2
     # Nothing suppressed without a small region.
-    plain = survey_values(res, settings, region_labels={}, language="en", min_cell=MIN_CELL)["survey"]
+    plain = survey_values(res, settings, region_labels={}, language="en", min_cell=MIN_CELL)[
+        "survey"
+    ]
     assert all(v.isdigit() for v in plain["n_region"].values())
     assert plain["n_respondents"] == str(len(res.scores))
 
 
 def test_nr_count_uses_the_family(results, small):
     _, _, settings = small
-    values = survey_values(results, settings, region_labels={}, language="en",
-                           min_cell=MIN_CELL)["survey"]
+    values = survey_values(results, settings, region_labels={}, language="en", min_cell=MIN_CELL)[
+        "survey"
+    ]
     nr = _family(results.omnibus, "not_relevant")
     assert values["n_items_nr_differing"] == str(int((nr["p_adjusted"] < settings["alpha"]).sum()))
 
 
 def test_g_vs_reference_is_region_minus_reference(results, small):
     _, _, settings = small
-    values = survey_values(results, settings, region_labels={}, language="en",
-                           min_cell=MIN_CELL)["survey"]
-    pair = results.pairwise[(results.pairwise["outcome"] == "coherence")
-                            & (results.pairwise["group_var"] == "region")
-                            & (results.pairwise["group_a"] == "hso")].iloc[0]
+    values = survey_values(results, settings, region_labels={}, language="en", min_cell=MIN_CELL)[
+        "survey"
+    ]
+    pair = results.pairwise[
+        (results.pairwise["outcome"] == "coherence")
+        & (results.pairwise["group_var"] == "region")
+        & (results.pairwise["group_a"] == "hso")
+    ].iloc[0]
     quoted = values["scales"]["coherence"]["g_vs_reference"][pair["group_b"]]
     assert quoted.split(" ")[0].replace("\u2212", "-") == f"{-pair['effect_size']:.2f}"
 
 
 def test_explained_sentence_has_a_variant_for_none(results, small):
     _, _, settings = small
-    values = survey_values(results, settings, region_labels={}, language="en",
-                           min_cell=MIN_CELL)["survey"]
+    values = survey_values(results, settings, region_labels={}, language="en", min_cell=MIN_CELL)[
+        "survey"
+    ]
     sentence = values["adjusted"]["explained_sentence"]
     if values["adjusted"]["explained_by_profession"] == "none":
         assert sentence == "This was the case for none of the constructs."

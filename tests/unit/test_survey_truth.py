@@ -1,4 +1,5 @@
-"""The analysis recovers the demo study's planted truth (data/raw/survey/synthetic_truth-survey.json).
+"""The analysis recovers the demo study's planted truth
+(data/raw/survey/synthetic_truth-survey.json).
 
 Planted region differences are detected with CIs covering the population values, the planted
 null scales are not flagged after multiplicity adjustment, and the region difference in trust in
@@ -14,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from impleval.config import load_yaml
-from impleval.survey.stats_analyse import analyse_survey
-from impleval.survey.stats_settings import validate_settings
-from impleval.survey.stats_values import survey_values
+from impleval.survey.settings import validate_settings
+from impleval.survey.stats.analyse import analyse_survey
+from impleval.survey.values import survey_values
 
 REPO = Path(__file__).resolve().parents[2]
 RAW = REPO / "data/raw/survey"
@@ -26,20 +27,32 @@ TRUTH = RAW / "synthetic_truth-survey.json"
 @functools.lru_cache(maxsize=1)
 def demo_results():
     """Prepare the committed demo export and analyse it (region comparisons; fewer resamples)."""
-    from impleval.survey.prepare import load_study, prepare, read_export
+    from impleval.survey.io.prepare import prepare, read_export
+    from impleval.survey.settings import load_study
 
-    instrument = load_study(REPO / "config/demo-study/survey.yaml",
-                            REPO / "config/demo-study/organisation.yaml",
-                            REPO / "config/schema/survey.schema.yaml")
-    export = read_export({"format": "nettskjema_wide",
-                          "report": RAW / "synthetic_nettskjema-data-report.csv",
-                          "codebook": RAW / "synthetic_nettskjema-codebook.json"}, instrument)
+    instrument = load_study(
+        REPO / "config/demo-study/survey.yaml",
+        REPO / "config/demo-study/organisation.yaml",
+        REPO / "config/schema/survey.schema.yaml",
+    )
+    export = read_export(
+        {
+            "format": "nettskjema_wide",
+            "report": RAW / "synthetic_nettskjema-data-report.csv",
+            "codebook": RAW / "synthetic_nettskjema-codebook.json",
+        },
+        instrument,
+    )
     prepared = prepare(export, instrument, on_hit="redact")
-    settings = validate_settings(load_yaml(REPO / "config/demo-study/survey-analysis.yaml"))
+    settings = validate_settings(
+        load_yaml(REPO / "config/demo-study/survey-analysis.yaml"),
+        REPO / "config/schema/survey-analysis.schema.yaml",
+    )
     settings["group_vars"] = [g for g in settings["group_vars"] if g["name"] in ("region", "role")]
     settings["bootstrap"].update(n_boot=199, n_boot_omega=30)
-    res = analyse_survey(prepared.respondents, prepared.responses, settings, min_cell=5,
-                         seed=20230829)
+    res = analyse_survey(
+        prepared.respondents, prepared.responses, settings, min_cell=5, seed=20230829
+    )
     return prepared, settings, res
 
 
@@ -56,15 +69,22 @@ def truth():
 
 
 def _pair(res, scale, a, b):
-    rows = res.pairwise[(res.pairwise["outcome"] == scale) & (res.pairwise["group_var"] == "region")
-                        & (res.pairwise["group_a"] == a) & (res.pairwise["group_b"] == b)]
+    rows = res.pairwise[
+        (res.pairwise["outcome"] == scale)
+        & (res.pairwise["group_var"] == "region")
+        & (res.pairwise["group_a"] == a)
+        & (res.pairwise["group_b"] == b)
+    ]
     assert len(rows) == 1, (scale, a, b)
     return rows.iloc[0]
 
 
 def _omnibus(res, scale):
-    rows = res.omnibus[(res.omnibus["outcome"] == scale) & (res.omnibus["group_var"] == "region")
-                       & (res.omnibus["test"] == "welch_anova")]
+    rows = res.omnibus[
+        (res.omnibus["outcome"] == scale)
+        & (res.omnibus["group_var"] == "region")
+        & (res.omnibus["test"] == "welch_anova")
+    ]
     return rows.iloc[0]
 
 
@@ -95,7 +115,9 @@ def test_planted_nulls_not_flagged(demo, truth):
     _, _, res = demo
     for scale in truth["null_scales"]:
         assert _omnibus(res, scale)["p_adjusted"] >= 0.05, scale
-        pairs = res.pairwise[(res.pairwise["outcome"] == scale) & (res.pairwise["group_var"] == "region")]
+        pairs = res.pairwise[
+            (res.pairwise["outcome"] == scale) & (res.pairwise["group_var"] == "region")
+        ]
         assert (pairs["p_adjusted"] >= 0.05).all(), scale
 
 
@@ -105,8 +127,11 @@ def test_scale_means_cover_population_means(demo, truth):
     misses, total = 0, 0
     for scale, spec in truth["population"]["scales"].items():
         for region, mean in spec["mean_by_region"].items():
-            row = summary[(summary["outcome"] == scale) & (summary["group_var"] == "region")
-                          & (summary["group"] == region)].iloc[0]
+            row = summary[
+                (summary["outcome"] == scale)
+                & (summary["group_var"] == "region")
+                & (summary["group"] == region)
+            ].iloc[0]
             half = 1.96 * row["sd"] / row["n"] ** 0.5
             misses += not (row["mean"] - half <= mean <= row["mean"] + half)
             total += 1
@@ -132,7 +157,9 @@ def test_confounded_region_effect_vanishes_after_adjustment(demo, truth):
 
 def test_planted_scales_still_differ_after_adjustment(demo):
     _, settings, res = demo
-    adjusted = res.ordinal[(res.ordinal["model"] == "adjusted") & (res.ordinal["variable"] == "region")]
+    adjusted = res.ordinal[
+        (res.ordinal["model"] == "adjusted") & (res.ordinal["variable"] == "region")
+    ]
     adjusted = adjusted.drop_duplicates("outcome").set_index("outcome")["joint_p_adjusted"]
     for scale in ("coherence", "collective_action"):
         items = settings["scales"][scale]["items"]

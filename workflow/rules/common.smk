@@ -1,8 +1,11 @@
 import glob
 import os
+import sys
 
 # Helpers shared by every branch. Branch files declare their outputs as lists of names
 # (SURVEY_TABLES, SURVEY_FIGURES, ...); the report rule collects them through report_inputs().
+# Every rule's `code` input is code_inputs(<its script or notebook>): the library files its job
+# imports, read from the import graph (src/impleval/codeinputs.py, tests/unit/test_code_inputs.py).
 
 ENV = "../../environment.yml"
 
@@ -16,7 +19,22 @@ os.environ.update(
         )
     )
 )
-LIBRARY = "src/impleval"
+sys.path.insert(0, os.path.join(workflow.basedir, "src"))
+from impleval.codeinputs import code_inputs as _code_inputs
+
+
+def code_inputs(*entries):
+    """Library files (src/impleval/**.py) that the job of these scripts, notebooks or .qmd files
+    imports, transitively: editing one reruns the job, editing any other does not."""
+    return sorted(
+        {f for entry in entries for f in _code_inputs(entry, workflow.basedir)}
+    )
+
+
+def schema_file(name):
+    """JSON schema of one study-definition file (config → study → name); an input of the rules
+    that validate that file, passed to the library as `input.schema`."""
+    return f"config/schema/{name.replace('_', '-')}.schema.yaml"
 
 
 def study_file(name):
@@ -29,21 +47,24 @@ def table_paths(names):
 
 
 def figure_paths(names, category=None):
-    """SVG, PNG and caption JSON per figure; with `category`, the SVGs are marked for
-    Snakemake's own report (`snakemake --report`)."""
-    paths = expand(
-        "results/figures/{name}.{ext}", name=names, ext=["svg", "png", "json"]
-    )
-    if category is None:
-        return paths
-    return [report(p, category=category) if p.endswith(".svg") else p for p in paths]
+    """Named outputs `<name>_svg`, `<name>_png`, `<name>_json` (SVG, PNG, caption and alt text)
+    per figure: rules use `**figure_paths(...)`, steps save with impleval.figures.save_named.
+    With `category`, the SVGs are marked for Snakemake's own report (`snakemake --report`).
+    """
+    paths = {}
+    for name in names:
+        for ext in ["svg", "png", "json"]:
+            path = f"results/figures/{name}.{ext}"
+            marked = category is not None and ext == "svg"
+            paths[f"{name}_{ext}"] = report(path, category=category) if marked else path
+    return paths
 
 
 def branch_outputs():
     """Every table and figure the branches produce: what the report reads."""
     tables = SURVEY_TABLES + INTERVIEW_TABLES + MONITORING_TABLES + PRIVACY_TABLES
     figures = SURVEY_FIGURES + INTERVIEW_FIGURES + MONITORING_FIGURES
-    return table_paths(tables) + figure_paths(figures)
+    return table_paths(tables) + list(figure_paths(figures).values())
 
 
 def final_targets():
@@ -64,26 +85,6 @@ def interview_inputs():
     return {key: settings[key] for key in INTERVIEW_FORMAT_INPUTS[settings["format"]]}
 
 
-def library_files(*packages):
-    """Library modules a rule's script imports, as inputs: editing the statistics reruns the rule.
-
-    Core modules (errors, tables, writers) are included for every rule."""
-    core = [
-        "errors.py",
-        "tabular.py",
-        "outputs.py",
-        "runner.py",
-        "config.py",
-        "effect_sizes.py",
-    ]
-    files = [f"{LIBRARY}/{name}" for name in core]
-    for package in packages:
-        files += sorted(glob.glob(f"{LIBRARY}/{package}/*.py")) or [
-            f"{LIBRARY}/{package}.py"
-        ]
-    return files
-
-
 def config_input_files():
     """Every raw export named under config `inputs` (paths, not format names)."""
     files = list(interview_inputs().values())  # only the chosen format's files
@@ -95,15 +96,17 @@ def config_input_files():
     return files
 
 
-def code_files():
-    """The pipeline's own code, hashed into the provenance record."""
-    patterns = [
-        "Snakefile",
-        "workflow/rules/*.smk",
-        "scripts/*.py",
-        f"{LIBRARY}/**/*.py",
+def pipeline_code_files():
+    """The pipeline's own code, hashed into the provenance record: the workflow, the scripts,
+    notebooks and report sources, and every library file a job of theirs imports (not the demo
+    generator or other code that no rule runs)."""
+    workflow_files = ["Snakefile", *sorted(glob.glob("workflow/rules/*.smk"))]
+    entries = [
+        *sorted(glob.glob("scripts/*.py")),
+        *sorted(glob.glob("notebooks/*.py.ipynb")),
+        *sorted(glob.glob("report/**/*.qmd", recursive=True)),
     ]
-    return sorted(f for p in patterns for f in glob.glob(p, recursive=True))
+    return workflow_files + entries + code_inputs(*entries)
 
 
 def report_inputs(wildcards):

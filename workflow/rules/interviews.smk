@@ -22,9 +22,9 @@ rule prepare_interviews:
         **interview_inputs(),
         interviews=study_file("interviews"),
         organisation=study_file("organisation"),
-        schema="config/schema/interviews.schema.yaml",
+        schema=schema_file("interviews"),
         names=config["deid"].get("names_file", []),
-        library=library_files("interviews", "privacy"),
+        code=code_inputs("scripts/prepare_interviews.py"),
     output:
         segments="results/interim/interview_segments.parquet",
         documents="results/interim/interview_documents.parquet",
@@ -38,7 +38,7 @@ rule prepare_interviews:
         export_keys=list(interview_inputs()),
         on_hit=config["deid"]["on_hit"],
     script:
-        "../../scripts/interviews_prepare.py"
+        "../../scripts/prepare_interviews.py"
 
 
 rule analyse_interviews:
@@ -48,9 +48,9 @@ rule analyse_interviews:
         interviews=study_file("interviews"),
         analysis=study_file("interviews_analysis"),
         organisation=study_file("organisation"),
-        schema="config/schema/interviews-analysis.schema.yaml",
+        schema=schema_file("interviews_analysis"),
         names=config["deid"].get("names_file", []),
-        library=library_files("interviews", "privacy", "fmt"),
+        code=code_inputs("scripts/analyse_interviews.py"),
     output:
         code_prevalence="results/tables/code_prevalence.csv",
         theme_stage_tests="results/tables/theme_stage_tests.csv",
@@ -70,7 +70,7 @@ rule analyse_interviews:
         on_hit=config["deid"]["on_hit"],
         language=config["report"]["language"],
     script:
-        "../../scripts/interviews_analyse.py"
+        "../../scripts/analyse_interviews.py"
 
 
 rule plot_interviews:
@@ -79,10 +79,10 @@ rule plot_interviews:
         interviews=study_file("interviews"),
         analysis=study_file("interviews_analysis"),
         organisation=study_file("organisation"),
-        schema="config/schema/interviews-analysis.schema.yaml",
-        library=library_files("interviews", "privacy", "figures", "fmt"),
+        schema=schema_file("interviews_analysis"),
+        code=code_inputs("scripts/plot_interviews.py"),
     output:
-        figures=figure_paths(INTERVIEW_FIGURES, category="Interviews"),
+        **figure_paths(INTERVIEW_FIGURES, category="Interviews"),
     log:
         "logs/interviews/plot_interviews.log",
     conda:
@@ -91,4 +91,4 @@ rule plot_interviews:
         min_cell=config["min_cell"],
         language=config["report"]["language"],
     script:
-        "../../scripts/interviews_plot.py"
+        "../../scripts/plot_interviews.py"

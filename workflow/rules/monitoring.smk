@@ -23,8 +23,8 @@ rule prepare_monitoring:
         milestones=config["inputs"]["monitoring"]["milestones"],
         monitoring=study_file("monitoring"),
         organisation=study_file("organisation"),
-        schema="config/schema/monitoring.schema.yaml",
-        library=library_files("monitoring", "privacy"),
+        schema=schema_file("monitoring"),
+        code=code_inputs("scripts/prepare_monitoring.py"),
     output:
         series="results/interim/monitoring_series.parquet",
         milestones="results/interim/monitoring_milestones.parquet",
@@ -34,7 +34,7 @@ rule prepare_monitoring:
     conda:
         ENV
     script:
-        "../../scripts/monitoring_prepare.py"
+        "../../scripts/prepare_monitoring.py"
 
 
 rule analyse_monitoring:
@@ -43,8 +43,8 @@ rule analyse_monitoring:
         milestones="results/interim/monitoring_milestones.parquet",
         monitoring=study_file("monitoring"),
         organisation=study_file("organisation"),
-        schema="config/schema/monitoring.schema.yaml",
-        library=library_files("monitoring", "privacy", "fmt"),
+        schema=schema_file("monitoring"),
+        code=code_inputs("scripts/analyse_monitoring.py"),
     output:
         **{name: f"results/tables/{name}.csv" for name in MONITORING_TABLES},
         values="results/values/monitoring.yml",
@@ -56,7 +56,7 @@ rule analyse_monitoring:
         min_cell=config["min_cell"],
         language=config["report"]["language"],
     script:
-        "../../scripts/monitoring_analyse.py"
+        "../../scripts/analyse_monitoring.py"
 
 
 rule plot_monitoring:
@@ -65,17 +65,16 @@ rule plot_monitoring:
         milestones="results/interim/monitoring_milestones.parquet",
         monitoring=study_file("monitoring"),
         organisation=study_file("organisation"),
-        schema="config/schema/monitoring.schema.yaml",
-        library=library_files("monitoring", "figures"),
+        schema=schema_file("monitoring"),
+        code=code_inputs("scripts/plot_monitoring.py"),
     output:
-        figure_paths(MONITORING_FIGURES, category="Monitoring"),
+        **figure_paths(MONITORING_FIGURES, category="Monitoring"),
     log:
         "logs/monitoring/plot_monitoring.log",
     conda:
         ENV
     params:
-        names=MONITORING_FIGURES,
         min_cell=config["min_cell"],
         language=config["report"]["language"],
     script:
-        "../../scripts/monitoring_plot.py"
+        "../../scripts/plot_monitoring.py"

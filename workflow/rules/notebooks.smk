@@ -11,6 +11,7 @@ rule explore_survey:
     input:
         respondents="results/interim/survey_respondents.parquet",
         responses="results/interim/survey_responses.parquet",
+        code=code_inputs("notebooks/survey_exploration.py.ipynb"),
     output:
         figure="results/notebooks/survey_not_relevant_by_role.png",
     log:
@@ -26,6 +27,7 @@ rule explore_survey:
 rule explore_interviews:
     input:
         segments="results/interim/interview_segments.parquet",
+        code=code_inputs("notebooks/interviews_exploration.py.ipynb"),
     output:
         figure="results/notebooks/segments_per_interview.png",
     log:

@@ -12,7 +12,7 @@ rule summarise_deid:
         interviews="results/interim/deid_interviews.csv",
         monitoring="results/interim/deid_monitoring.csv",
         interview_quotes="results/interim/deid_interview_quotes.csv",
-        library=library_files("privacy"),
+        code=code_inputs("scripts/summarise_deid.py"),
     output:
         table="results/tables/deid_hits.csv",
     log:
@@ -20,4 +20,4 @@ rule summarise_deid:
     conda:
         ENV
     script:
-        "../../scripts/privacy_summarise.py"
+        "../../scripts/summarise_deid.py"

@@ -13,7 +13,7 @@ rule collect_report_values:
         survey_analysis=study_file("survey_analysis"),
         interviews_analysis=study_file("interviews_analysis"),
         monitoring=study_file("monitoring"),
-        library=library_files("report", "fmt"),
+        code=code_inputs("scripts/collect_report_values.py"),
     output:
         "results/report/variables.yml",
     log:
@@ -28,7 +28,7 @@ rule collect_report_values:
         language=config["report"]["language"],
         interview_format=config["inputs"]["interviews"]["format"],
     script:
-        "../../scripts/report_values.py"
+        "../../scripts/collect_report_values.py"
 
 
 rule write_provenance:
@@ -36,7 +36,8 @@ rule write_provenance:
         raw=config_input_files(),
         config=workflow.configfiles,
         study=list(config["study"].values()),
-        code=code_files(),
+        pipeline_code=pipeline_code_files(),
+        code=code_inputs("scripts/write_provenance.py"),
         environment=["environment.yml", "requirements.lock"],
     output:
         "results/provenance.json",
@@ -47,13 +48,16 @@ rule write_provenance:
     params:
         renderer=config["report"]["renderer"],
     script:
-        "../../scripts/report_provenance.py"
+        "../../scripts/write_provenance.py"
 
 
 rule render_report:
     input:
         unpack(report_inputs),
-        library=library_files("report", "report_tables", "fmt"),
+        # The render job runs the script and the report's code cells (report/**/*.qmd).
+        code=code_inputs(
+            "scripts/render_report.py", *glob.glob("report/**/*.qmd", recursive=True)
+        ),
     output:
         html=report(REPORT_HTML, category="Report"),
     log:
@@ -70,4 +74,4 @@ rule render_report:
         synthetic=config["synthetic_demo"],
         renderer=config["report"]["renderer"],
     script:
-        "../../scripts/report_render.py"
+        "../../scripts/render_report.py"

@@ -23,20 +23,6 @@ SURVEY_FORMAT_INPUTS = {
     "nettskjema_long": ["answers"],
     "generic": ["report"],
 }
-# The library modules prepare_survey runs (not the statistics modules of the same package).
-SURVEY_PREPARE_MODULES = expand(
-    "src/impleval/survey/{name}.py",
-    name=[
-        "schemas",
-        "io_export",
-        "io_nettskjema",
-        "io_nettskjema_long",
-        "io_generic",
-        "cleaning",
-        "flow",
-        "prepare",
-    ],
-)
 
 
 rule prepare_survey:
@@ -47,10 +33,9 @@ rule prepare_survey:
         },
         survey=study_file("survey"),
         organisation=study_file("organisation"),
-        schema="config/schema/survey.schema.yaml",
+        schema=schema_file("survey"),
         names=config["deid"].get("names_file", []),
-        library=library_files("privacy", "fmt"),
-        modules=SURVEY_PREPARE_MODULES,
+        code=code_inputs("scripts/prepare_survey.py"),
     output:
         respondents="results/interim/survey_respondents.parquet",
         responses="results/interim/survey_responses.parquet",
@@ -68,18 +53,15 @@ rule prepare_survey:
         on_hit=config["deid"]["on_hit"],
         language=config["report"]["language"],
     script:
-        "../../scripts/survey_prepare.py"
+        "../../scripts/prepare_survey.py"
 
 
 rule plot_participant_flow:
     input:
         flow="results/tables/participant_flow.csv",
-        library=library_files("fmt", "figures"),
-        modules="src/impleval/survey/flow.py",
+        code=code_inputs("scripts/plot_participant_flow.py"),
     output:
-        svg="results/figures/participant_flow.svg",
-        png="results/figures/participant_flow.png",
-        meta="results/figures/participant_flow.json",
+        **figure_paths(["participant_flow"]),
     log:
         "logs/survey/plot_participant_flow.log",
     conda:
@@ -87,12 +69,7 @@ rule plot_participant_flow:
     params:
         language=config["report"]["language"],
     script:
-        "../../scripts/survey_plot_flow.py"
-
-
-# Statistics (issue 4): the library modules the two survey-statistics jobs run.
-SURVEY_STATS_MODULES = sorted(glob.glob("src/impleval/survey/stats_*.py"))
-SURVEY_PLOT_MODULES = sorted(glob.glob("src/impleval/survey/plots_*.py"))
+        "../../scripts/plot_participant_flow.py"
 
 
 rule analyse_survey:
@@ -102,9 +79,8 @@ rule analyse_survey:
         analysis=study_file("survey_analysis"),
         organisation=study_file("organisation"),
         survey=study_file("survey"),
-        schema="config/schema/survey-analysis.schema.yaml",
-        library=library_files("privacy", "fmt"),
-        modules=SURVEY_STATS_MODULES,
+        schema=schema_file("survey_analysis"),
+        code=code_inputs("scripts/analyse_survey.py"),
     output:
         group_summary="results/tables/survey_group_summary.csv",
         reliability="results/tables/scale_reliability.csv",
@@ -122,7 +98,7 @@ rule analyse_survey:
         seed=config["seed"],
         language=config["report"]["language"],
     script:
-        "../../scripts/survey_analyse.py"
+        "../../scripts/analyse_survey.py"
 
 
 rule plot_survey:
@@ -134,24 +110,18 @@ rule plot_survey:
         ordinal="results/tables/survey_ordinal.csv",
         analysis=study_file("survey_analysis"),
         organisation=study_file("organisation"),
-        schema="config/schema/survey-analysis.schema.yaml",
-        library=library_files("privacy", "fmt", "figures"),
-        modules=SURVEY_PLOT_MODULES + ["src/impleval/survey/stats_settings.py"],
+        schema=schema_file("survey_analysis"),
+        code=code_inputs("scripts/plot_survey.py"),
     output:
-        **{
-            f"{name}_{ext}": (
-                report(f"results/figures/{name}.{ext}", category="Survey")
-                if ext == "svg"
-                else f"results/figures/{name}.{ext}"
-            )
-            for name in [
+        **figure_paths(
+            [
                 "survey_likert_bars",
                 "survey_forest",
                 "survey_scale_distributions",
                 "survey_odds_ratios",
-            ]
-            for ext in ["svg", "png", "json"]
-        },
+            ],
+            category="Survey",
+        ),
     log:
         "logs/survey/plot_survey.log",
     conda:
@@ -160,4 +130,4 @@ rule plot_survey:
         min_cell=config["min_cell"],
         language=config["report"]["language"],
     script:
-        "../../scripts/survey_plot.py"
+        "../../scripts/plot_survey.py"

@@ -24,7 +24,9 @@ def normalise_zip(data: bytes) -> bytes:
             payload = src.read(name)
             if name == "docProps/core.xml":
                 text = payload.decode("utf-8")
-                text = re.sub(r"(<dcterms:(created|modified)[^>]*>)[^<]*(<)", rf"\g<1>{FIXED_ISO}\g<3>", text)
+                text = re.sub(
+                    r"(<dcterms:(created|modified)[^>]*>)[^<]*(<)", rf"\g<1>{FIXED_ISO}\g<3>", text
+                )
                 payload = text.encode("utf-8")
             info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -33,8 +35,12 @@ def normalise_zip(data: bytes) -> bytes:
     return buf.getvalue()
 
 
-def write_xlsx(sheets: dict[str, pd.DataFrame] | pd.DataFrame, path: str | os.PathLike,
-               *, title_rows: list[str] | None = None) -> None:
+def write_xlsx(
+    sheets: dict[str, pd.DataFrame] | pd.DataFrame,
+    path: str | os.PathLike,
+    *,
+    title_rows: list[str] | None = None,
+) -> None:
     """Write one or more sheets to XLSX with fixed timestamps (optionally with title rows above)."""
     if isinstance(sheets, pd.DataFrame):
         sheets = {"Sheet1": sheets}

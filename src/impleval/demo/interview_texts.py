@@ -16,13 +16,16 @@ OPENERS = [
 
 SENTENCES: dict[str, list[str]] = {
     "dialogue_procurement": [
-        "dialogmøtene med leverandørene ga oss et mye bedre grunnlag for å skrive kravspesifikasjonen.",
-        "den dialogbaserte anskaffelsen tok lang tid, men vi lærte mye om hva produktene faktisk kan.",
+        "dialogmøtene med leverandørene ga oss et mye bedre grunnlag for å skrive "
+        "kravspesifikasjonen.",
+        "den dialogbaserte anskaffelsen tok lang tid, men vi lærte mye om hva produktene faktisk "
+        "kan.",
         "vi måtte forklare leverandørene hvordan arbeidsflyten i bildediagnostikken fungerer.",
     ],
     "local_validation": [
         "vi validerte løsningen på våre egne bilder før vi turte å ta den i bruk.",
-        "CE-merkingen sier ingenting om hvor godt verktøyet treffer hos oss, så vi måtte teste selv.",
+        "CE-merkingen sier ingenting om hvor godt verktøyet treffer hos oss, så vi måtte teste "
+        "selv.",
         "valideringen på Bærum viste at resultatene holdt mål på vår pasientgruppe.",
     ],
     "dpia_ros": [
@@ -31,8 +34,10 @@ SENTENCES: dict[str, list[str]] = {
         "hvert helseforetak må gjøre sin egen DPIA og ROS, selv om produktet er det samme.",
     ],
     "task_shifting": [
-        "radiografene kan nå sende pasienten hjem når KI ikke finner brudd, og det er en stor endring.",
-        "oppgaver har flyttet seg fra radiolog til radiograf uten at det har gått ut over kvaliteten.",
+        "radiografene kan nå sende pasienten hjem når KI ikke finner brudd, og det er en stor "
+        "endring.",
+        "oppgaver har flyttet seg fra radiolog til radiograf uten at det har gått ut over "
+        "kvaliteten.",
         "radiografene har fått et større ansvar i vurderingen av bildene.",
     ],
     "organisational_change": [
@@ -90,7 +95,8 @@ SENTENCES: dict[str, list[str]] = {
         "bruddet blir oppdaget tidligere, og behandlingen kan starte med en gang.",
     ],
     "pat_safety": [
-        "pasientsikkerheten blir bedre når en radiolog i tillegg ser gjennom alle bildene dagen etter.",
+        "pasientsikkerheten blir bedre når en radiolog i tillegg ser gjennom alle bildene dagen "
+        "etter.",
         "dobbeltsjekken gjør at færre brudd blir oversett.",
     ],
     "pat_fewer_misdiagnoses": [

@@ -34,26 +34,53 @@ SEED = 20230829
 STAGE_DESIGN = {
     "procurement": {
         "trusts": {"vv": 18},
-        "roles": {"project_lead": 3, "radiologist": 4, "radiographer": 3, "manager": 3, "it": 2,
-                  "procurement_officer": 2, "vendor": 1},
+        "roles": {
+            "project_lead": 3,
+            "radiologist": 4,
+            "radiographer": 3,
+            "manager": 3,
+            "it": 2,
+            "procurement_officer": 2,
+            "vendor": 1,
+        },
         "double_coded": 4,
     },
     "pre_implementation": {
         "trusts": {"vv": 16},
-        "roles": {"project_lead": 2, "radiologist": 4, "radiographer": 4, "orthopaedist": 1,
-                  "emergency": 1, "manager": 2, "it": 2},
+        "roles": {
+            "project_lead": 2,
+            "radiologist": 4,
+            "radiographer": 4,
+            "orthopaedist": 1,
+            "emergency": 1,
+            "manager": 2,
+            "it": 2,
+        },
         "double_coded": 3,
     },
     "implementation": {
         "trusts": {"vv": 18, "bergen": 4, "stolav": 4},
-        "roles": {"project_lead": 3, "radiologist": 6, "radiographer": 7, "orthopaedist": 4,
-                  "emergency": 3, "manager": 2, "it": 1},
+        "roles": {
+            "project_lead": 3,
+            "radiologist": 6,
+            "radiographer": 7,
+            "orthopaedist": 4,
+            "emergency": 3,
+            "manager": 2,
+            "it": 1,
+        },
         "double_coded": 5,
     },
     "post_implementation": {
         "trusts": {"vv": 12, "ahus": 3, "bergen": 3, "stolav": 3, "unn": 3},
-        "roles": {"project_lead": 3, "radiologist": 6, "radiographer": 6, "orthopaedist": 3,
-                  "emergency": 3, "manager": 3},
+        "roles": {
+            "project_lead": 3,
+            "radiologist": 6,
+            "radiographer": 6,
+            "orthopaedist": 3,
+            "emergency": 3,
+            "manager": 3,
+        },
         "double_coded": 5,
     },
 }
@@ -119,8 +146,12 @@ AGREEMENT = {
 KAPPA_SIMULATIONS = 2000
 
 CODERS = ("ingrid.l", "jonas.b")  # tool user names; the importers pseudonymise them
-STAGE_ABBREVIATION = {"procurement": "ANS", "pre_implementation": "FOR", "implementation": "INN",
-                      "post_implementation": "ETT"}
+STAGE_ABBREVIATION = {
+    "procurement": "ANS",
+    "pre_implementation": "FOR",
+    "implementation": "INN",
+    "post_implementation": "ETT",
+}
 CATEGORY_COLOURS = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"]
 GUID_NAMESPACE = uuid.UUID("6f1c1e0a-5b7e-4d7c-9a51-2f0b3c3d9e10")
 
@@ -178,16 +209,29 @@ def simulate(study: dict, seed: int = SEED) -> list[Interview]:
         double = set(rng.choice(len(trusts), size=design["double_coded"], replace=False).tolist())
         start = pd.Timestamp(cfg["stages"][k]["period"]["start"])
         for i, (trust, role) in enumerate(zip(trusts, roles, strict=True)):
-            # Names as researchers type them (with å: exercises NFC joins); they never leave the importers.
+            # Names as researchers type them (with å: exercises NFC joins); they never leave the
+            # importers.
             name = f"Intervju {trust.upper()}-{STAGE_ABBREVIATION[stage]}-{i + 1:02d} (råtekst)"
-            date = start + pd.Timedelta(days=int(rng.integers(0, 150)), minutes=int(rng.integers(480, 960)))
-            iv = Interview(name, stage, regions[trust], trust, role, i in double, date.strftime("%d.%m.%Y %H:%M"))
+            date = start + pd.Timedelta(
+                days=int(rng.integers(0, 150)), minutes=int(rng.integers(480, 960))
+            )
+            iv = Interview(
+                name,
+                stage,
+                regions[trust],
+                trust,
+                role,
+                i in double,
+                date.strftime("%d.%m.%Y %H:%M"),
+            )
             _draw_interview(rng, iv, k, themes, code_by_theme)
             interviews.append(iv)
     return interviews
 
 
-def _draw_interview(rng, iv: Interview, stage_index: int, themes: list[str], code_by_theme: dict) -> None:
+def _draw_interview(
+    rng, iv: Interview, stage_index: int, themes: list[str], code_by_theme: dict
+) -> None:
     # Coder 1: which themes, and 1–4 answer paragraphs for each.
     answers: list[tuple[str | None, str]] = []  # (theme or None for filler, text)
     for theme in themes:
@@ -208,7 +252,9 @@ def _draw_interview(rng, iv: Interview, stage_index: int, themes: list[str], cod
         if theme is not None:
             coded.setdefault(theme, []).append(len(paragraphs))
     iv.paragraphs = paragraphs
-    answer_paragraphs = [n for n, p in enumerate(paragraphs, start=1) if not p.startswith("Intervjuer:")]
+    answer_paragraphs = [
+        n for n, p in enumerate(paragraphs, start=1) if not p.startswith("Intervjuer:")
+    ]
     for theme in themes:  # config order: a stable row order in every export
         for n in sorted(coded.get(theme, [])):
             iv.segments.append((CODERS[0], code_by_theme[theme], n))
@@ -260,7 +306,9 @@ def expected_kappa(study: dict, seed: int = SEED) -> dict:
             "expected_kappa_simulated_mean": round(float(np.nanmean(kappa)), 4),
             "expected_kappa_simulated_median": round(float(np.nanmedian(kappa)), 4),
             "kappa_undefined_share": round(float(np.isnan(kappa).mean()), 4),
-            "expected_kappa_large_sample": round((agree_rate - pe_inf) / (1 - pe_inf), 4) if pe_inf < 1 else None,
+            "expected_kappa_large_sample": round((agree_rate - pe_inf) / (1 - pe_inf), 4)
+            if pe_inf < 1
+            else None,
         }
     return out
 
@@ -278,7 +326,8 @@ def truth(study: dict, interviews: list[Interview]) -> dict:
         "double_coded_per_stage": {s: STAGE_DESIGN[s]["double_coded"] for s in stage_ids},
         "stages": stage_ids,
         "stage_probabilities": {
-            t: dict(zip(stage_ids, STAGE_PROBABILITIES.get(t, DEFAULT_PROBABILITIES), strict=True)) for t in themes
+            t: dict(zip(stage_ids, STAGE_PROBABILITIES.get(t, DEFAULT_PROBABILITIES), strict=True))
+            for t in themes
         },
         "trend_themes": {t: shape for t, shape in PLANTED_TRENDS.items() if shape != "null"},
         "null_themes": [t for t, shape in PLANTED_TRENDS.items() if shape == "null"],
@@ -287,9 +336,13 @@ def truth(study: dict, interviews: list[Interview]) -> dict:
         "agreement_by_code": {path: agreement[theme] for path, theme in cfg["themes"].items()},
         "low_agreement_themes": sorted(AGREEMENT),
         "stakeholder_benefits": {
-            path: {"theme": cfg["themes"][path], **entry} for path, entry in cfg.get("stakeholders", {}).items()
+            path: {"theme": cfg["themes"][path], **entry}
+            for path, entry in cfg.get("stakeholders", {}).items()
         },
-        "coders": {"coder_1": "first coder (all interviews)", "coder_2": "second coder (double-coded subset)"},
+        "coders": {
+            "coder_1": "first coder (all interviews)",
+            "coder_2": "second coder (double-coded subset)",
+        },
     }
 
 
@@ -298,7 +351,10 @@ def truth(study: dict, interviews: list[Interview]) -> dict:
 
 def _variables_frame(cfg: dict, interviews: list[Interview]) -> dict[str, list[str]]:
     names = cfg.get("document_variables", {})
-    return {names.get(k, k): [getattr(iv, k) for iv in interviews] for k in ("stage", "region", "trust", "role")}
+    return {
+        names.get(k, k): [getattr(iv, k) for iv in interviews]
+        for k in ("stage", "region", "trust", "role")
+    }
 
 
 def _group(cfg: dict, stage: str) -> str:
@@ -313,16 +369,42 @@ def write_maxqda(out: Path, study: dict, interviews: list[Interview]) -> None:
         total = len(iv.fulltext)
         for coder, path, n in sorted(iv.segments, key=lambda s: (s[2], s[1], s[0])):
             top = path.split(" > ")[0]
-            colour = top_colour.setdefault(top, CATEGORY_COLOURS[len(top_colour) % len(CATEGORY_COLOURS)])
+            colour = top_colour.setdefault(
+                top, CATEGORY_COLOURS[len(top_colour) % len(CATEGORY_COLOURS)]
+            )
             text = iv.paragraphs[n - 1]
-            rows.append({
-                "Color": colour, "Document group": _group(cfg, iv.stage), "Document name": iv.name,
-                "Code": path, "Beginning": n, "End": n, "Weight score": 0, "Segment": text,
-                "Comment": "", "Created by": coder, "Created": iv.coded_date, "Area": len(text),
-                "Coverage %": round(100 * len(text) / total, 2),
-            })
-    columns = ["Color", "Document group", "Document name", "Code", "Beginning", "End", "Weight score",
-               "Segment", "Comment", "Created by", "Created", "Area", "Coverage %"]
+            rows.append(
+                {
+                    "Color": colour,
+                    "Document group": _group(cfg, iv.stage),
+                    "Document name": iv.name,
+                    "Code": path,
+                    "Beginning": n,
+                    "End": n,
+                    "Weight score": 0,
+                    "Segment": text,
+                    "Comment": "",
+                    "Created by": coder,
+                    "Created": iv.coded_date,
+                    "Area": len(text),
+                    "Coverage %": round(100 * len(text) / total, 2),
+                }
+            )
+    columns = [
+        "Color",
+        "Document group",
+        "Document name",
+        "Code",
+        "Beginning",
+        "End",
+        "Weight score",
+        "Segment",
+        "Comment",
+        "Created by",
+        "Created",
+        "Area",
+        "Coverage %",
+    ]
     write_xlsx(pd.DataFrame(rows, columns=columns), out / "synthetic_maxqda-coded-segments.xlsx")
     # Document variables as a Mac would write the names (decomposed å): importers NFC-normalise.
     variables = {
@@ -346,23 +428,32 @@ def _code_tree(cfg: dict) -> tuple[list[str], list[str]]:
 
 
 QUALCODER_SCHEMA = [
-    "CREATE TABLE project (databaseversion text, date text, memo text, about text, bookmarkfile integer, "
+    "CREATE TABLE project (databaseversion text, date text, memo text, about text, bookmarkfile "
+    "integer, "
     "bookmarkpos integer, codername text, recently_used_codes text)",
-    "CREATE TABLE source (id integer primary key, name text, fulltext text, mediapath text, memo text, "
+    "CREATE TABLE source (id integer primary key, name text, fulltext text, mediapath text, memo "
+    "text, "
     "owner text, date text, av_text_id integer, risid integer, unique(name))",
-    "CREATE TABLE code_cat (catid integer primary key, name text, owner text, date text, memo text, "
+    "CREATE TABLE code_cat (catid integer primary key, name text, owner text, date text, memo "
+    "text, "
     "supercatid integer, unique(name))",
-    "CREATE TABLE code_name (cid integer primary key, name text, memo text, catid integer, owner text, "
+    "CREATE TABLE code_name (cid integer primary key, name text, memo text, catid integer, owner "
+    "text, "
     "date text, color text, unique(name))",
-    "CREATE TABLE code_text (ctid integer primary key, cid integer, fid integer, seltext text, pos0 integer, "
+    "CREATE TABLE code_text (ctid integer primary key, cid integer, fid integer, seltext text, "
+    "pos0 integer, "
     "pos1 integer, owner text, date text, memo text, avid integer, important integer, "
     "unique(cid, fid, pos0, pos1, owner))",
-    "CREATE TABLE attribute_type (name text primary key, date text, owner text, memo text, caseOrFile text, "
+    "CREATE TABLE attribute_type (name text primary key, date text, owner text, memo text, "
+    "caseOrFile text, "
     "valuetype text)",
-    "CREATE TABLE attribute (attrid integer primary key, name text, attr_type text, value text, id integer, "
+    "CREATE TABLE attribute (attrid integer primary key, name text, attr_type text, value text, "
+    "id integer, "
     "date text, owner text, unique(name, attr_type, id))",
-    "CREATE TABLE cases (caseid integer primary key, name text, memo text, owner text, date text, unique(name))",
-    "CREATE TABLE case_text (id integer primary key, caseid integer, fid integer, pos0 integer, pos1 integer, "
+    "CREATE TABLE cases (caseid integer primary key, name text, memo text, owner text, date text, "
+    "unique(name))",
+    "CREATE TABLE case_text (id integer primary key, caseid integer, fid integer, pos0 integer, "
+    "pos1 integer, "
     "owner text, date text, memo text, unique(caseid, fid, pos0, pos1))",
 ]
 
@@ -381,8 +472,18 @@ def qualcoder_rows(study: dict, interviews: list[Interview]):
     for fid, iv in enumerate(interviews, start=1):
         for coder, path, n in sorted(iv.segments, key=lambda s: (s[2], s[1], s[0])):
             pos0, pos1 = iv.span(n)
-            code_text.append((len(code_text) + 1, cid[path], fid, iv.paragraphs[n - 1], pos0, pos1, coder,
-                              _iso(iv.coded_date)))
+            code_text.append(
+                (
+                    len(code_text) + 1,
+                    cid[path],
+                    fid,
+                    iv.paragraphs[n - 1],
+                    pos0,
+                    pos1,
+                    coder,
+                    _iso(iv.coded_date),
+                )
+            )
     return categories, catid, codes, cid, code_text
 
 
@@ -399,30 +500,52 @@ def write_qualcoder(out: Path, study: dict, interviews: list[Interview]) -> None
         for statement in QUALCODER_SCHEMA:
             con.execute(statement)
         owner, date = CODERS[0], "2025-01-01 00:00:00"
-        con.execute("INSERT INTO project VALUES (?,?,?,?,?,?,?,?)",
-                    ("v8", date, "Synthetic demo project", "QualCoder 3.5", None, None, owner, ""))
+        con.execute(
+            "INSERT INTO project VALUES (?,?,?,?,?,?,?,?)",
+            ("v8", date, "Synthetic demo project", "QualCoder 3.5", None, None, owner, ""),
+        )
         for fid, iv in enumerate(interviews, start=1):
-            con.execute("INSERT INTO source VALUES (?,?,?,?,?,?,?,?,?)",
-                        (fid, iv.name, iv.fulltext, None, "", owner, date, None, None))
+            con.execute(
+                "INSERT INTO source VALUES (?,?,?,?,?,?,?,?,?)",
+                (fid, iv.name, iv.fulltext, None, "", owner, date, None, None),
+            )
         for path, i in catid.items():
             parts = path.split(" > ")
             parent = catid.get(" > ".join(parts[:-1])) if len(parts) > 1 else None
-            con.execute("INSERT INTO code_cat VALUES (?,?,?,?,?,?)", (i, parts[-1], owner, date, "", parent))
+            con.execute(
+                "INSERT INTO code_cat VALUES (?,?,?,?,?,?)", (i, parts[-1], owner, date, "", parent)
+            )
         for path, i in cid.items():
             parts = path.split(" > ")
-            con.execute("INSERT INTO code_name VALUES (?,?,?,?,?,?,?)",
-                        (i, parts[-1], "", catid.get(" > ".join(parts[:-1])), owner, date,
-                         CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)]))
+            con.execute(
+                "INSERT INTO code_name VALUES (?,?,?,?,?,?,?)",
+                (
+                    i,
+                    parts[-1],
+                    "",
+                    catid.get(" > ".join(parts[:-1])),
+                    owner,
+                    date,
+                    CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)],
+                ),
+            )
         for row in code_text:
-            con.execute("INSERT INTO code_text VALUES (?,?,?,?,?,?,?,?,?,?,?)", (*row, "", None, None))
+            con.execute(
+                "INSERT INTO code_text VALUES (?,?,?,?,?,?,?,?,?,?,?)", (*row, "", None, None)
+            )
         variables = cfg.get("document_variables", {})
         for key in ("stage", "region", "trust", "role"):
-            con.execute("INSERT INTO attribute_type VALUES (?,?,?,?,?,?)",
-                        (variables.get(key, key), date, owner, "", "file", "character"))
+            con.execute(
+                "INSERT INTO attribute_type VALUES (?,?,?,?,?,?)",
+                (variables.get(key, key), date, owner, "", "file", "character"),
+            )
         for fid, iv in enumerate(interviews, start=1):
             for key in ("stage", "region", "trust", "role"):
-                con.execute("INSERT INTO attribute (name, attr_type, value, id, date, owner) VALUES (?,?,?,?,?,?)",
-                            (variables.get(key, key), "file", getattr(iv, key), fid, date, owner))
+                con.execute(
+                    "INSERT INTO attribute (name, attr_type, value, id, date, owner) VALUES "
+                    "(?,?,?,?,?,?)",
+                    (variables.get(key, key), "file", getattr(iv, key), fid, date, owner),
+                )
         con.commit()
         con.execute("VACUUM")
         con.close()
@@ -432,7 +555,8 @@ def write_qualcoder(out: Path, study: dict, interviews: list[Interview]) -> None
 
 
 def write_qualcoder_report(out: Path, study: dict, interviews: list[Interview]) -> None:
-    """QualCoder's XLSX coding report: rows ordered by code name, categories immediate parent first."""
+    """QualCoder's XLSX coding report: rows ordered by code name, categories immediate parent
+    first."""
     cfg = study["interviews"]
     _, _, _, _, code_text = qualcoder_rows(study, interviews)
     variables = cfg.get("document_variables", {})
@@ -444,10 +568,28 @@ def write_qualcoder_report(out: Path, study: dict, interviews: list[Interview]) 
         parts = cid_path[cid].split(" > ")
         cats = list(reversed(parts[:-1])) + [""] * (depth - len(parts) + 1)
         iv = by_fid[fid]
-        rows.append([iv.name, owner, seltext, f"ctid:{ctid}", parts[-1], "", *cats,
-                     *(getattr(iv, k) for k in ("stage", "region", "trust", "role"))])
-    header = ["File", "Coder", "Coded", "Id", "Codename", "Coded_Memo", *["Category"] * depth,
-              *(f"FileVar_{variables.get(k, k)}" for k in ("stage", "region", "trust", "role"))]
+        rows.append(
+            [
+                iv.name,
+                owner,
+                seltext,
+                f"ctid:{ctid}",
+                parts[-1],
+                "",
+                *cats,
+                *(getattr(iv, k) for k in ("stage", "region", "trust", "role")),
+            ]
+        )
+    header = [
+        "File",
+        "Coder",
+        "Coded",
+        "Id",
+        "Codename",
+        "Coded_Memo",
+        *["Category"] * depth,
+        *(f"FileVar_{variables.get(k, k)}" for k in ("stage", "region", "trust", "role")),
+    ]
     rows.sort(key=lambda r: (r[4], r[0], int(r[3].split(":")[1])))
     write_xlsx(pd.DataFrame(rows, columns=header), out / "synthetic_qualcoder-coding-report.xlsx")
 
@@ -463,8 +605,15 @@ def write_refi(out: Path, study: dict, interviews: list[Interview]) -> None:
     ET.register_namespace("", REFI_NS)
     q = lambda tag: f"{{{REFI_NS}}}{tag}"  # noqa: E731
     date = "2025-01-01T00:00:00Z"
-    project = ET.Element(q("Project"), {"name": "Synthetic demo interviews", "origin": "impleval demo generator",
-                                        "creatingUserGUID": guid("user", CODERS[0]), "creationDateTime": date})
+    project = ET.Element(
+        q("Project"),
+        {
+            "name": "Synthetic demo interviews",
+            "origin": "impleval demo generator",
+            "creatingUserGUID": guid("user", CODERS[0]),
+            "creationDateTime": date,
+        },
+    )
     users = ET.SubElement(project, q("Users"))
     for coder in CODERS:
         ET.SubElement(users, q("User"), {"guid": guid("user", coder), "name": coder})
@@ -477,15 +626,25 @@ def write_refi(out: Path, study: dict, interviews: list[Interview]) -> None:
             sub = " > ".join(parts[:k])
             if sub not in nodes:
                 leaf = k == len(parts)
-                nodes[sub] = ET.SubElement(parent, q("Code"), {
-                    "guid": guid("code", sub), "name": parts[k - 1], "isCodable": "true" if leaf else "false"})
+                nodes[sub] = ET.SubElement(
+                    parent,
+                    q("Code"),
+                    {
+                        "guid": guid("code", sub),
+                        "name": parts[k - 1],
+                        "isCodable": "true" if leaf else "false",
+                    },
+                )
             parent = nodes[sub]
     names = cfg.get("document_variables", {})
     keys = ("stage", "region", "trust", "role")
     variables = ET.SubElement(project, q("Variables"))
     for key in keys:
-        ET.SubElement(variables, q("Variable"), {"guid": guid("variable", key), "name": names.get(key, key),
-                                                 "typeOfVariable": "Text"})
+        ET.SubElement(
+            variables,
+            q("Variable"),
+            {"guid": guid("variable", key), "name": names.get(key, key), "typeOfVariable": "Text"},
+        )
     cases = ET.SubElement(project, q("Cases"))
     sources = ET.SubElement(project, q("Sources"))
     files: dict[str, bytes] = {}
@@ -497,19 +656,38 @@ def write_refi(out: Path, study: dict, interviews: list[Interview]) -> None:
             ET.SubElement(value, q("TextValue")).text = getattr(iv, key)
         ET.SubElement(case, q("SourceRef"), {"targetGUID": guid("source", iv.name)})
         source_guid = guid("source", iv.name)
-        source = ET.SubElement(sources, q("TextSource"), {
-            "guid": source_guid, "name": iv.name, "plainTextPath": f"internal://{source_guid}.txt",
-            "creatingUser": guid("user", CODERS[0]), "creationDateTime": date})
+        source = ET.SubElement(
+            sources,
+            q("TextSource"),
+            {
+                "guid": source_guid,
+                "name": iv.name,
+                "plainTextPath": f"internal://{source_guid}.txt",
+                "creatingUser": guid("user", CODERS[0]),
+                "creationDateTime": date,
+            },
+        )
         files[f"sources/{source_guid}.txt"] = iv.fulltext.encode("utf-8")
         for coder, path, n in sorted(iv.segments, key=lambda s: (s[2], s[1], s[0])):
             start, end = iv.span(n)
             key = f"{iv.name}|{coder}|{path}|{n}"
-            selection = ET.SubElement(source, q("PlainTextSelection"), {
-                "guid": guid("selection", key), "name": iv.paragraphs[n - 1][:40],
-                "startPosition": str(start), "endPosition": str(end),
-                "creatingUser": guid("user", coder), "creationDateTime": _iso(iv.coded_date).replace(" ", "T") + "Z"})
-            coding = ET.SubElement(selection, q("Coding"), {"guid": guid("coding", key),
-                                                            "creatingUser": guid("user", coder)})
+            selection = ET.SubElement(
+                source,
+                q("PlainTextSelection"),
+                {
+                    "guid": guid("selection", key),
+                    "name": iv.paragraphs[n - 1][:40],
+                    "startPosition": str(start),
+                    "endPosition": str(end),
+                    "creatingUser": guid("user", coder),
+                    "creationDateTime": _iso(iv.coded_date).replace(" ", "T") + "Z",
+                },
+            )
+            coding = ET.SubElement(
+                selection,
+                q("Coding"),
+                {"guid": guid("coding", key), "creatingUser": guid("user", coder)},
+            )
             ET.SubElement(coding, q("CodeRef"), {"targetGUID": guid("code", path)})
     ET.indent(project)
     xml = ET.tostring(project, encoding="utf-8", xml_declaration=True)

@@ -1,4 +1,5 @@
-"""SYNTHETIC weekly monitoring aggregates and milestones (`python -m impleval.demo --only monitoring`).
+"""SYNTHETIC weekly monitoring aggregates and milestones (`python -m impleval.demo --only
+monitoring`).
 
 Waiting-time magnitudes are invented: no public Norwegian figures exist (study notes), so levels,
 planted changes and noise are arbitrary but plausible in shape. Go-live dates of the Vestre Viken
@@ -40,22 +41,54 @@ SITES = {
 }
 # Vestre Viken dates are public (news); the rest are invented for the demo.
 MILESTONES = {
-    "baerum": {"procurement_start": "2020-09-01", "validation": "2023-03-01", "go_live": "2023-08-29",
-               "post_implementation": "2025-01-01"},
-    "kongsberg": {"procurement_start": "2020-09-01", "validation": "2023-05-02", "go_live": "2023-10-18",
-                  "post_implementation": "2025-01-01"},
-    "drammen": {"procurement_start": "2020-09-01", "validation": "2023-05-02", "go_live": "2023-11-13",
-                "post_implementation": "2025-01-01"},
-    "ringerike": {"procurement_start": "2020-09-01", "validation": "2023-05-02", "go_live": "2023-12-11",
-                  "post_implementation": "2025-01-01"},
-    "hallingdal": {"procurement_start": "2020-09-01", "validation": "2023-05-02", "go_live": "2023-12-12",
-                   "post_implementation": "2025-01-01"},
+    "baerum": {
+        "procurement_start": "2020-09-01",
+        "validation": "2023-03-01",
+        "go_live": "2023-08-29",
+        "post_implementation": "2025-01-01",
+    },
+    "kongsberg": {
+        "procurement_start": "2020-09-01",
+        "validation": "2023-05-02",
+        "go_live": "2023-10-18",
+        "post_implementation": "2025-01-01",
+    },
+    "drammen": {
+        "procurement_start": "2020-09-01",
+        "validation": "2023-05-02",
+        "go_live": "2023-11-13",
+        "post_implementation": "2025-01-01",
+    },
+    "ringerike": {
+        "procurement_start": "2020-09-01",
+        "validation": "2023-05-02",
+        "go_live": "2023-12-11",
+        "post_implementation": "2025-01-01",
+    },
+    "hallingdal": {
+        "procurement_start": "2020-09-01",
+        "validation": "2023-05-02",
+        "go_live": "2023-12-12",
+        "post_implementation": "2025-01-01",
+    },
     "ahus_nordbyhagen": {"procurement_start": "2024-09-02"},
-    "haukeland": {"procurement_start": "2024-03-01", "validation": "2025-05-05", "go_live": "2025-10-20"},
-    "stolav_trondheim": {"procurement_start": "2023-06-01", "validation": "2024-10-01", "go_live": "2025-03-10",
-                         "post_implementation": "2025-09-01"},
-    "unn_tromso": {"procurement_start": "2022-09-01", "validation": "2023-11-01", "go_live": "2024-04-15",
-                   "post_implementation": "2025-04-01"},
+    "haukeland": {
+        "procurement_start": "2024-03-01",
+        "validation": "2025-05-05",
+        "go_live": "2025-10-20",
+    },
+    "stolav_trondheim": {
+        "procurement_start": "2023-06-01",
+        "validation": "2024-10-01",
+        "go_live": "2025-03-10",
+        "post_implementation": "2025-09-01",
+    },
+    "unn_tromso": {
+        "procurement_start": "2022-09-01",
+        "validation": "2023-11-01",
+        "go_live": "2024-04-15",
+        "post_implementation": "2025-04-01",
+    },
 }
 
 
@@ -70,8 +103,10 @@ def _season(weeks: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray, np.ndarray
     easter_week = np.zeros(len(weeks))
     for i, w in enumerate(weeks):
         e = pd.Timestamp(easter(w.year))
-        easter_week[i] = float(w <= e - pd.Timedelta(days=3) <= w + pd.Timedelta(days=6)
-                               or w <= e + pd.Timedelta(days=1) <= w + pd.Timedelta(days=6))
+        easter_week[i] = float(
+            w <= e - pd.Timedelta(days=3) <= w + pd.Timedelta(days=6)
+            or w <= e + pd.Timedelta(days=1) <= w + pd.Timedelta(days=6)
+        )
     return winter, july, easter_week
 
 
@@ -106,15 +141,30 @@ def simulate(seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
             wait = wait + level * post + slope * since
         log_mu = np.log(n_base) + 0.20 * winter - 0.10 * july + 0.10 * easter_week
         counts = rng.poisson(np.exp(log_mu + _ar1(rng, len(t), 0.5, COUNT_AR_SD)))
-        rows.append(pd.DataFrame({"site": site, "week_start": weeks, "n_examinations": counts,
-                                  "median_wait_minutes": np.round(np.maximum(wait, 5.0), 1)}))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "site": site,
+                    "week_start": weeks,
+                    "n_examinations": counts,
+                    "median_wait_minutes": np.round(np.maximum(wait, 5.0), 1),
+                }
+            )
+        )
         truth[site] = {
             "go_live": go,
             "go_live_week_start": None if go is None else str(go_live_monday(go).date()),
-            "median_wait_minutes": {"level_change": level, "slope_change": slope,
-                                    "pre_slope": None if go is None else PRE_SLOPE,
-                                    "baseline_level": base},
-            "n_examinations": {"level_change_log": 0.0, "slope_change_log": 0.0, "weekly_mean": n_base},
+            "median_wait_minutes": {
+                "level_change": level,
+                "slope_change": slope,
+                "pre_slope": None if go is None else PRE_SLOPE,
+                "baseline_level": base,
+            },
+            "n_examinations": {
+                "level_change_log": 0.0,
+                "slope_change_log": 0.0,
+                "weekly_mean": n_base,
+            },
         }
     aggregates = pd.concat(rows, ignore_index=True)
     milestones = pd.DataFrame(
@@ -122,19 +172,31 @@ def simulate(seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
         columns=["site", "milestone", "date"],
     )
     meta = {
-        "note": ("SYNTHETIC data. Waiting-time magnitudes, planted effects and noise are arbitrary: "
-                 "no public Norwegian waiting-time figures exist. Vestre Viken go-live dates are the "
-                 "public ones; other dates are invented."),
+        "note": (
+            "SYNTHETIC data. Waiting-time magnitudes, planted effects and noise are arbitrary: "
+            "no public Norwegian waiting-time figures exist. Vestre Viken go-live dates are the "
+            "public ones; other dates are invented."
+        ),
         "seed": seed,
         "weeks": {"first": START, "last": END, "n": len(weeks)},
-        "week_convention": "a site's go-live week (Monday on or before the go-live date) is the first post week",
+        "week_convention": (
+            "a site's go-live week (Monday on or before the go-live date) is the first post week"
+        ),
         "no_change_site": "hallingdal",
         "comparison_sites": ["ahus_nordbyhagen"],
         "short_post_site": "haukeland",
-        "noise": {"wait_ar1_phi": AR_PHI, "wait_innovation_sd_minutes": WAIT_SD,
-                  "count_log_ar1_phi": 0.5, "count_log_innovation_sd": COUNT_AR_SD},
-        "season": {"winter_cos_amplitude_minutes": 5.0, "july_minutes": 6.0, "easter_minutes": 4.0,
-                   "pre_slope_minutes_per_week": PRE_SLOPE},
+        "noise": {
+            "wait_ar1_phi": AR_PHI,
+            "wait_innovation_sd_minutes": WAIT_SD,
+            "count_log_ar1_phi": 0.5,
+            "count_log_innovation_sd": COUNT_AR_SD,
+        },
+        "season": {
+            "winter_cos_amplitude_minutes": 5.0,
+            "july_minutes": 6.0,
+            "easter_minutes": 4.0,
+            "pre_slope_minutes_per_week": PRE_SLOPE,
+        },
         "sites": truth,
     }
     return aggregates, milestones, meta
@@ -144,7 +206,9 @@ def norwegian_csv(df: pd.DataFrame) -> bytes:
     """As Excel in a Norwegian locale saves CSV: `;` separator, decimal comma, dd.mm.yyyy, CRLF."""
     out = df.copy()
     out["week_start"] = out["week_start"].dt.strftime("%d.%m.%Y")
-    out["median_wait_minutes"] = out["median_wait_minutes"].map(lambda x: f"{x:.1f}".replace(".", ","))
+    out["median_wait_minutes"] = out["median_wait_minutes"].map(
+        lambda x: f"{x:.1f}".replace(".", ",")
+    )
     buf = io.StringIO()
     out.to_csv(buf, sep=";", index=False, lineterminator="\r\n")
     return buf.getvalue().encode("utf-8")
@@ -159,6 +223,7 @@ def generate(out_dir, study: dict | None = None, seed: int = SEED) -> None:
     if unknown:
         raise ValueError(f"demo sites missing from organisation.yaml: {sorted(unknown)}")
     (out / "synthetic_weekly-aggregates.csv").write_bytes(norwegian_csv(aggregates))
-    (out / "synthetic_milestones.csv").write_text(milestones.to_csv(index=False, lineterminator="\n"),
-                                                  encoding="utf-8")
+    (out / "synthetic_milestones.csv").write_text(
+        milestones.to_csv(index=False, lineterminator="\n"), encoding="utf-8"
+    )
     write_json(meta, out / "synthetic_truth-monitoring.json")

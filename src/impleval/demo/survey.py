@@ -21,210 +21,16 @@ import numpy as np
 import pandas as pd
 
 from impleval.demo.files import write_json, write_xlsx
-from impleval.survey.schemas import Instrument, load_instrument
-
-SEED = 20230829
-TRUTH_SEED = 777
-FORM_ID = 345678
-FIRST_SUBMISSION_ID = 31544012
-TZ = "Europe/Oslo"
-AGREE_CODES = np.array(["01", "02", "03", "04", "05"], dtype=object)
-ROLES = ["radiologist", "radiographer", "orthopaedist", "emergency", "manager", "it"]
-
-PLANT = {
-    "n_analysed": 600,
-    # Respondents per region (share) and trusts within regions (share); 13 trusts, 4 regions.
-    "region_share": {"hso": 0.40, "vest": 0.22, "midt": 0.18, "nord": 0.20},
-    "trust_share": {
-        "hso": {"vv": 0.30, "ahus": 0.25, "ous": 0.20, "si": 0.15, "sos": 0.10},
-        "vest": {"bergen": 0.45, "stavanger": 0.35, "fonna": 0.20},
-        "midt": {"stolav": 0.55, "hmr": 0.45},
-        "nord": {"unn": 0.50, "nlsh": 0.30, "helgeland": 0.20},
-    },
-    # Role mix differs by region (vest: many radiographers; nord: many radiologists): this is
-    # what confounds the marginal regional difference in trust in the AI.
-    "role_mix": {
-        "hso": [0.22, 0.32, 0.16, 0.16, 0.08, 0.06],
-        "vest": [0.12, 0.48, 0.14, 0.14, 0.07, 0.05],
-        "midt": [0.22, 0.32, 0.16, 0.16, 0.08, 0.06],
-        "nord": [0.38, 0.18, 0.16, 0.14, 0.08, 0.06],
-    },
-    # Latent effects in within-cell SD units.
-    "region_effect": {
-        "coherence": {"hso": 0.25, "vest": 0.0, "midt": 0.0, "nord": -0.25},
-        "collective_action": {"hso": 0.30, "vest": -0.10, "midt": -0.10, "nord": -0.10},
-        "digital_maturity": {"hso": 0.10, "vest": -0.05, "midt": -0.05, "nord": 0.0},
-        "cognitive_participation": {},  # null: no regional difference
-        "reflexive_monitoring": {},  # null: no regional difference
-        "trust_in_ai": {},  # no regional effect given role (confounded by role mix)
-    },
-    "role_effect": {
-        "trust_in_ai": {"radiographer": 0.60, "radiologist": -0.50},
-        "false_positives": {"orthopaedist": 0.50, "emergency": 0.30, "radiographer": -0.20},
-    },
-    "benefit_role_effect": {
-        "BEN_patients": {},
-        "BEN_ed": {"emergency": 0.30},
-        "BEN_radiologists": {"radiologist": 0.20},
-        "BEN_radiographers": {"radiographer": 0.40},
-        "BEN_orthopaedists": {"orthopaedist": -0.30},
-    },
-    "benefit_shift": {"BEN_patients": 0.4, "BEN_ed": 0.3, "BEN_radiologists": 0.2, "BEN_radiographers": 0.1,
-                      "BEN_orthopaedists": -0.2},
-    "rho_general": 0.3,
-    "loading": 0.8,
-    "cuts_agree5": [-2.0, -1.1, -0.35, 0.75],
-    "item_shift_sd": 0.25,
-    "p_skip_item": 0.015,
-    "p_not_relevant": {"base": 0.02, "manager_it": 0.12, "manager_it_hands_on": 0.35, "stage_RM": 0.04},
-    "hands_on_items": ["CA1", "CA2", "CA3", "CA4", "CA5", "RM3", "RM5"],
-    "p_dont_know": {"base": 0.06, "manager_it": 0.15},
-    "p_comment": 0.08,
-    "answer_time_s": {"median": 420, "sigma": 0.5, "min": 180},
-    # Cleaning cases per 600 analysed (times `scale`).
-    "cleaning_cases": {"test_submissions": 2, "duplicates": 6, "out_of_scope_role": 14, "too_few_items": 10,
-                       "too_fast": 8},
-    "fielding": {"start": "2025-03-03", "days": 40},
-}
-
-COMMENTS = [
-    "Radiografene har fått en mer selvstendig rolle etter innføringen.",
-    "Svaret kommer raskt, men vi trenger mer opplæring i å tolke usikre funn.",
-    "Flere falske positive på håndledd enn forventet.",
-    "Pasientene i akuttmottaket venter kortere på svar.",
-    "Det er uklart hvem som skal følge med på effektene over tid.",
-    "God støtte fra prosjektgruppen i starten, mindre nå.",
-    "Vi bruker verktøyet mest på kveld og natt.",
-    "IT-integrasjonen med PACS tok lengre tid enn planlagt.",
-    "LIS-leger har stor nytte av verktøyet som andre blikk.",
-    "Vanskelig å vite om ventetiden faktisk er redusert uten gode data fra før.",
-    "Fint at radiolog leser alle bilder dagen etter.",
-    "Ledelsen burde vært tydeligere på hvorfor vi innfører dette.",
-    "Det frigjør tid til de sykeste pasientene.",
-    "Usikker på ansvarsfordelingen når KI og radiograf er uenige.",
-    "Verktøyet er enkelt å bruke og krever lite opplæring.",
-]
-
-
-def _scores(instrument: Instrument):
-    """Item columns grouped by construct (from survey.yaml's `construct` keys)."""
-    out: dict[str, list] = {}
-    for q in instrument.questions:
-        if q["use"] == "item":
-            out.setdefault(q.get("construct", q["id"]), []).extend(instrument.columns_of(q["id"]))
-    return out
-
-
-def _item_shifts(instrument: Instrument) -> dict[str, float]:
-    rng = np.random.default_rng(SEED + 1)  # fixed per item, independent of sample size
-    items = instrument.items
-    return dict(zip(items, np.round(rng.normal(0, PLANT["item_shift_sd"], len(items)), 3)))
-
-
-def _choice(rng, probs: np.ndarray) -> np.ndarray:
-    """Row-wise categorical draws from a (n, k) probability matrix."""
-    cum = probs.cumsum(axis=1)
-    return (rng.random(len(probs))[:, None] > cum).sum(axis=1)
-
-
-def _lookup(labels: np.ndarray, effects: dict) -> np.ndarray:
-    """Effect per respondent from a {label: effect} dict (0 for labels not listed)."""
-    out = np.zeros(len(labels))
-    for key, value in effects.items():
-        out[labels == key] = value
-    return out
-
-
-def simulate(rng: np.random.Generator, n: int, instrument: Instrument) -> pd.DataFrame:
-    """n regular (analysable) respondents: wide text codes plus latent helper columns."""
-    regions = list(PLANT["region_share"])
-    region = np.array(regions)[_choice(rng, np.tile(list(PLANT["region_share"].values()), (n, 1)))]
-    trust = np.empty(n, dtype=object)
-    role = np.empty(n, dtype=object)
-    for r in regions:
-        m = region == r
-        names, p = zip(*PLANT["trust_share"][r].items())
-        trust[m] = np.array(names)[_choice(rng, np.tile(p, (m.sum(), 1)))]
-        role[m] = np.array(ROLES)[_choice(rng, np.tile(PLANT["role_mix"][r], (m.sum(), 1)))]
-    g = rng.standard_normal(n)
-    rho, lam = PLANT["rho_general"], PLANT["loading"]
-    shifts = _item_shifts(instrument)
-    cuts = np.array(PLANT["cuts_agree5"])
-    out: dict[str, np.ndarray] = {"trust": trust.astype(str), "role": role.astype(str), "_region": region}
-    manager_it = np.isin(role, ["manager", "it"])
-    nomad_latent = []
-    for construct, cols in _scores(instrument).items():
-        eta = np.sqrt(rho) * g + np.sqrt(1 - rho) * rng.standard_normal(n)
-        eta += _lookup(region, PLANT["region_effect"].get(construct, {}))
-        eta += _lookup(role, PLANT["role_effect"].get(construct, {}))
-        if construct in ("coherence", "cognitive_participation", "collective_action", "reflexive_monitoring"):
-            nomad_latent.append(eta)
-        for c in cols:
-            if c.kind == "linear":
-                continue  # general items below
-            lat = eta
-            if c.item in PLANT["benefit_role_effect"]:
-                lat = eta + _lookup(role, PLANT["benefit_role_effect"][c.item])
-                lat = lat + PLANT["benefit_shift"][c.item]
-            y = lam * lat + np.sqrt(1 - lam**2) * rng.standard_normal(n) - shifts[c.item]
-            codes = AGREE_CODES[(y[:, None] > cuts[None, :]).sum(axis=1)]
-            u = rng.random(n)
-            if c.scale == "agree5":
-                p_nr = np.where(manager_it, PLANT["p_not_relevant"]["manager_it_hands_on"]
-                                if c.item in PLANT["hands_on_items"] else PLANT["p_not_relevant"]["manager_it"],
-                                PLANT["p_not_relevant"]["base"])
-                if c.question == "RM":
-                    p_nr = p_nr + PLANT["p_not_relevant"]["stage_RM"]
-                nr = u < p_nr
-                kind = np.where(c.question == "RM", "nr_stage",
-                                np.where(manager_it, "nr_role",
-                                         np.array(["nr_role", "nr_stage", "nr_org"])[_choice(
-                                             rng, np.tile([0.5, 0.3, 0.2], (n, 1)))]))
-                codes[nr] = kind[nr]
-            else:  # benefit5: don't know
-                p_dk = np.where(manager_it, PLANT["p_dont_know"]["manager_it"], PLANT["p_dont_know"]["base"])
-                codes[u < p_dk] = "dk"
-            codes[rng.random(n) < PLANT["p_skip_item"]] = ""
-            out[c.name] = codes
-    general = np.mean(nomad_latent, axis=0)
-    for j, c in enumerate([c for c in instrument.item_columns if c.kind == "linear"]):
-        lo, hi = c.linear
-        centre = [6.0, 5.0, 7.0][j % 3]
-        v = np.clip(np.round(centre + 2.2 * (0.6 * general + 0.8 * rng.standard_normal(n))), lo, hi).astype(int)
-        codes = np.array([str(k) for k in range(hi + 1)], dtype=object)[v]
-        codes[rng.random(n) < PLANT["p_skip_item"]] = ""
-        out[c.name] = codes
-    # Keep regular respondents clear of the too-few-items rule: unmask when under 60 %.
-    nomad_cols = [c for c in instrument.item_columns if c.question in instrument.cleaning["min_items_questions"]]
-    subst = np.column_stack([pd.Series(out[c.name]).isin(AGREE_CODES).to_numpy() for c in nomad_cols])
-    low = subst.mean(axis=1) < 0.6
-    if low.any():
-        for j, c in enumerate(nomad_cols):
-            codes = out[c.name]
-            bad = low & ~subst[:, j]
-            y = lam * np.sqrt(rho) * g[bad] + np.sqrt(1 - lam**2 * rho) * rng.standard_normal(bad.sum())
-            codes[bad] = AGREE_CODES[(y[:, None] > cuts[None, :]).sum(axis=1)]
-    p_train = np.where((role == "radiographer")[:, None], [0.10, 0.40, 0.50], [0.30, 0.50, 0.20])
-    training = np.array(["none", "short", "thorough"], dtype=object)[_choice(rng, p_train)]
-    training[rng.random(n) < 0.02] = ""
-    out["TRAINING"] = training
-    src_cols = instrument.sources_columns()
-    probs = {"colleagues": 0.6, "vendor": 0.3, "e_learning": 0.35, "project_group": 0.4}
-    ticks = np.column_stack([rng.random(n) < probs.get(c.option, 0.3) for c in src_cols]).astype(int).astype(str)
-    mode = rng.random(n)
-    ticks = ticks.astype(object)
-    ticks[mode < 0.06, :] = ""  # skipped: all empty
-    ticks[(mode >= 0.06) & (mode < 0.09), :] = "0"  # skipped: all 0
-    for j, c in enumerate(src_cols):
-        out[c.name] = ticks[:, j]
-    comment = np.full(n, "", dtype=object)
-    has = rng.random(n) < PLANT["p_comment"]
-    comment[has] = np.array(COMMENTS, dtype=object)[rng.integers(0, len(COMMENTS), has.sum())]
-    out["COMMENT"] = comment
-    t = PLANT["answer_time_s"]
-    seconds = np.maximum(t["min"], t["median"] * np.exp(t["sigma"] * rng.standard_normal(n)))
-    out["_ms"] = (seconds * 1000).round().astype(np.int64)
-    return pd.DataFrame(out)
+from impleval.demo.survey_model import (
+    FIRST_SUBMISSION_ID,
+    FORM_ID,
+    PLANT,
+    SEED,
+    TZ,
+    simulate,
+)
+from impleval.demo.survey_truth import truth
+from impleval.survey.settings import Instrument, load_instrument
 
 
 def _created(rng, n: int, start: str, days: int) -> pd.Series:
@@ -237,7 +43,9 @@ def _created(rng, n: int, start: str, days: int) -> pd.Series:
     return pd.Series(local)
 
 
-def build_submissions(instrument: Instrument, scale: int = 1, seed: int = SEED, n_analysed: int | None = None):
+def build_submissions(
+    instrument: Instrument, scale: int = 1, seed: int = SEED, n_analysed: int | None = None
+):
     """All raw submissions (regular + planted cleaning cases), sorted by submission time.
 
     Returns (wide text frame in export order, hidden truth columns frame, expected counts)."""
@@ -245,24 +53,35 @@ def build_submissions(instrument: Instrument, scale: int = 1, seed: int = SEED, 
     base = n_analysed if n_analysed is not None else PLANT["n_analysed"] * scale
     ratio = base / PLANT["n_analysed"]
     cases = {k: max(1, int(round(v * ratio))) for k, v in PLANT["cleaning_cases"].items()}
-    n_special = cases["test_submissions"] + cases["out_of_scope_role"] + cases["too_few_items"] + cases["too_fast"]
+    n_special = (
+        cases["test_submissions"]
+        + cases["out_of_scope_role"]
+        + cases["too_few_items"]
+        + cases["too_fast"]
+    )
     df = simulate(rng, base + n_special, instrument)
     df["_case"] = "analysed"
     df["_local"] = _created(rng, len(df), PLANT["fielding"]["start"], PLANT["fielding"]["days"])
     idx = rng.permutation(len(df))[:n_special]
     pos = 0
     for case in ("test_submissions", "out_of_scope_role", "too_few_items", "too_fast"):
-        rows = idx[pos:pos + cases[case]]
+        rows = idx[pos : pos + cases[case]]
         pos += cases[case]
         df.loc[rows, "_case"] = case
         if case == "test_submissions":
-            df.loc[rows, "_local"] = (pd.Timestamp(PLANT["fielding"]["start"]) - pd.Timedelta(days=4)
-                                      + pd.to_timedelta(rng.integers(9 * 3600, 15 * 3600, len(rows)), unit="s")).values
+            df.loc[rows, "_local"] = (
+                pd.Timestamp(PLANT["fielding"]["start"])
+                - pd.Timedelta(days=4)
+                + pd.to_timedelta(rng.integers(9 * 3600, 15 * 3600, len(rows)), unit="s")
+            ).values
         elif case == "out_of_scope_role":
             df.loc[rows, "role"] = "other"
         elif case == "too_few_items":
-            nomad = [c.name for c in instrument.item_columns
-                     if c.question in instrument.cleaning["min_items_questions"]]
+            nomad = [
+                c.name
+                for c in instrument.item_columns
+                if c.question in instrument.cleaning["min_items_questions"]
+            ]
             keep = max(1, int(len(nomad) * 0.2))
             # per row, blank all but `keep` randomly chosen NoMAD items
             ranks = rng.random((len(rows), len(nomad))).argsort(axis=1).argsort(axis=1)
@@ -275,11 +94,15 @@ def build_submissions(instrument: Instrument, scale: int = 1, seed: int = SEED, 
     originals = rng.choice(regular, size=cases["duplicates"], replace=False)
     dups = df.iloc[originals].copy()
     dups["_case"] = "duplicates"
-    dups["_local"] = dups["_local"] + pd.to_timedelta(rng.integers(120, 3 * 86400, len(dups)), unit="s")
+    dups["_local"] = dups["_local"] + pd.to_timedelta(
+        rng.integers(120, 3 * 86400, len(dups)), unit="s"
+    )
     dups["_ms"] = rng.integers(200_000, 600_000, len(dups))
     df = pd.concat([df, dups], ignore_index=True)
     df = df.sort_values("_local", kind="stable").reset_index(drop=True)
-    df["$submission_id"] = (FIRST_SUBMISSION_ID + np.cumsum(rng.integers(1, 40, len(df)))).astype(str)
+    df["$submission_id"] = (FIRST_SUBMISSION_ID + np.cumsum(rng.integers(1, 40, len(df)))).astype(
+        str
+    )
     local = df["_local"].dt.tz_localize(TZ)
     iso = local.dt.strftime("%Y-%m-%dT%H:%M:%S%z")
     df["$created"] = iso.str[:-2] + ":" + iso.str[-2:]
@@ -298,22 +121,43 @@ def wide_csv(df: pd.DataFrame, instrument: Instrument) -> bytes:
 def codebook(instrument: Instrument) -> dict:
     """The form's codebook in the shape of Nettskjema's API `elements` (texts in bokmål)."""
     inter = instrument.config["intervention"]["nb"]
-    elements = [{"elementType": "HEADING", "externalElementId": None, "sequence": 1,
-                 "text": f"Spørreundersøkelse om innføring av {inter}"}]
+    elements = [
+        {
+            "elementType": "HEADING",
+            "externalElementId": None,
+            "sequence": 1,
+            "text": f"Spørreundersøkelse om innføring av {inter}",
+        }
+    ]
     scales = instrument.config["response_scales"]
     for seq, q in enumerate(instrument.questions, start=2):
-        el = {"elementType": q["type"], "externalElementId": q["id"], "sequence": seq, "isMandatory": q["use"] == "group",
-              "text": q["text"]["nb"].replace("{intervention}", inter), "answerOptions": [], "subElements": []}
+        el = {
+            "elementType": q["type"],
+            "externalElementId": q["id"],
+            "sequence": seq,
+            "isMandatory": q["use"] == "group",
+            "text": q["text"]["nb"].replace("{intervention}", inter),
+            "answerOptions": [],
+            "subElements": [],
+        }
         if q.get("options_from") == "organisation.trusts":
             options = [(t, t) for t in instrument.trust_region]
         elif q.get("scale") and "options" in scales[q["scale"]]:
             options = [(o["code"], o["label"]["nb"]) for o in scales[q["scale"]]["options"]]
         else:
             options = [(o["code"], o["label"]["nb"]) for o in q.get("options", [])]
-        el["answerOptions"] = [{"externalAnswerOptionId": c, "text": t, "sequence": i}
-                               for i, (c, t) in enumerate(options, start=1)]
-        el["subElements"] = [{"externalElementId": r["id"], "text": r["label"]["nb"].replace("{intervention}", inter),
-                              "sequence": i} for i, r in enumerate(q.get("rows", []), start=1)]
+        el["answerOptions"] = [
+            {"externalAnswerOptionId": c, "text": t, "sequence": i}
+            for i, (c, t) in enumerate(options, start=1)
+        ]
+        el["subElements"] = [
+            {
+                "externalElementId": r["id"],
+                "text": r["label"]["nb"].replace("{intervention}", inter),
+                "sequence": i,
+            }
+            for i, r in enumerate(q.get("rows", []), start=1)
+        ]
         if q["type"] == "LINEAR_SCALE":
             lin = scales[q["scale"]]["linear"]
             el["minimumValue"], el["maximumValue"] = lin["min"], lin["max"]
@@ -326,15 +170,25 @@ def long_ndjson(df: pd.DataFrame, instrument: Instrument) -> bytes:
     lines = []
     for rec in df.to_dict("records"):
         seconds = f"{int(rec['$answer_time_ms']) / 1000:.3f}".replace(".", ",")
-        base = {"submissionId": int(rec["$submission_id"]), "createdDate": rec["_created_nb"],
-                "answerTimeSeconds": seconds}
+        base = {
+            "submissionId": int(rec["$submission_id"]),
+            "createdDate": rec["_created_nb"],
+            "answerTimeSeconds": seconds,
+        }
         for q in instrument.questions:
             cols = instrument.columns_of(q["id"])
             if q["type"] == "CHECKBOX":
                 ticked = [c.option for c in cols if rec[c.name] == "1"]
                 if ticked:
-                    lines.append({**base, "externalElementId": q["id"], "elementType": q["type"],
-                                  "externalAnswerOptionIds": ticked, "textAnswer": None})
+                    lines.append(
+                        {
+                            **base,
+                            "externalElementId": q["id"],
+                            "elementType": q["type"],
+                            "externalAnswerOptionIds": ticked,
+                            "textAnswer": None,
+                        }
+                    )
                 continue
             for c in cols:
                 value = rec[c.name]
@@ -348,38 +202,41 @@ def long_ndjson(df: pd.DataFrame, instrument: Instrument) -> bytes:
                 else:
                     r.update(externalAnswerOptionIds=[], textAnswer=value)
                 lines.append(r)
-    return "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in lines).encode("utf-8")
+    return "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in lines).encode(
+        "utf-8"
+    )
 
 
 def xlsx_frame(df: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     """The wide table as Nettskjema's XLSX report: numbers stored as numbers, codes as text."""
     out = df[instrument.wide_columns()].copy().astype(object)
-    numeric = ["$submission_id", "$answer_time_ms"] + [c.name for c in instrument.columns
-                                                        if c.kind in ("linear", "checkbox")]
+    numeric = ["$submission_id", "$answer_time_ms"] + [
+        c.name for c in instrument.columns if c.kind in ("linear", "checkbox")
+    ]
     for col in numeric:
         out[col] = [int(v) if v != "" else None for v in out[col]]
     return out
 
 
-def generate(out_dir, study: dict, scale: int = 1) -> dict:
-    """Write the demo survey exports and the truth file into `out_dir`; returns the expected counts."""
+def generate(out_dir, study: dict, scale: int = 1, *, schema) -> dict:
+    """Write the demo survey exports and the truth file into `out_dir`; returns the expected counts.
+
+    `schema`: path of the survey definition's JSON schema (config/schema/survey.schema.yaml)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    instrument = load_instrument(study["survey"], study["organisation"])
+    instrument = load_instrument(study["survey"], study["organisation"], schema_path=schema)
     df, counts = build_submissions(instrument, scale)
     (out_dir / "synthetic_nettskjema-data-report.csv").write_bytes(wide_csv(df, instrument))
     write_json(codebook(instrument), out_dir / "synthetic_nettskjema-codebook.json")
-    from impleval.demo.survey_truth import truth
-
     write_json(truth(instrument, counts, scale), out_dir / "synthetic_truth-survey.json")
     return counts
 
 
-def write_fixtures(fixture_dir, study: dict, n_analysed: int = 40) -> None:
+def write_fixtures(fixture_dir, study: dict, n_analysed: int = 40, *, schema) -> None:
     """A small demo subset in every importer format (identical submissions) for unit tests."""
     fixture_dir = Path(fixture_dir)
     fixture_dir.mkdir(parents=True, exist_ok=True)
-    instrument = load_instrument(study["survey"], study["organisation"])
+    instrument = load_instrument(study["survey"], study["organisation"], schema_path=schema)
     df, counts = build_submissions(instrument, seed=SEED + 99, n_analysed=n_analysed)
     (fixture_dir / "report.csv").write_bytes(wide_csv(df, instrument))
     write_json(codebook(instrument), fixture_dir / "codebook.json")
@@ -391,13 +248,16 @@ def write_fixtures(fixture_dir, study: dict, n_analysed: int = 40) -> None:
 def main(argv=None) -> None:
     from impleval.config import load_yaml
 
-    parser = argparse.ArgumentParser(description="Write the survey test fixtures from the demo model.")
+    parser = argparse.ArgumentParser(
+        description="Write the survey test fixtures from the demo model."
+    )
     parser.add_argument("--config", default="config/config.yaml")
     parser.add_argument("--fixtures", default="tests/fixtures/survey")
+    parser.add_argument("--schema", default="config/schema/survey.schema.yaml")
     args = parser.parse_args(argv)
     cfg = load_yaml(args.config)
     study = {k: load_yaml(cfg["study"][k]) for k in ("survey", "organisation")}
-    write_fixtures(args.fixtures, study)
+    write_fixtures(args.fixtures, study, schema=args.schema)
 
 
 if __name__ == "__main__":

@@ -12,13 +12,19 @@ import itertools
 import numpy as np
 import pandas as pd
 
-from impleval.demo import survey as demo
-from impleval.survey.schemas import Instrument
+from impleval.demo import survey_model as demo
+from impleval.survey.settings import Instrument
 
 N_POPULATION = 100_000
 SCALE_MIN_SHARE = 2 / 3
-SCALES = ["coherence", "cognitive_participation", "collective_action", "reflexive_monitoring", "trust_in_ai",
-          "digital_maturity"]
+SCALES = [
+    "coherence",
+    "cognitive_participation",
+    "collective_action",
+    "reflexive_monitoring",
+    "trust_in_ai",
+    "digital_maturity",
+]
 PLANTED_PAIRS = {
     "coherence": [("hso", "nord")],
     "collective_action": [("hso", "vest"), ("hso", "midt"), ("hso", "nord")],
@@ -33,7 +39,7 @@ def _r(x, digits: int = 4):
 
 
 def scale_scores(pop: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
-    groups = demo._scores(instrument)
+    groups = demo.construct_items(instrument)
     out = {}
     for scale in SCALES:
         cols = [c.name for c in groups[scale]]
@@ -58,18 +64,24 @@ def population(instrument: Instrument) -> dict:
     scores = scale_scores(pop, instrument)
     region, role = pop["_region"], pop["role"]
     regions = list(demo.PLANT["region_share"])
-    result: dict = {"n_simulated": N_POPULATION, "scale_min_share": round(SCALE_MIN_SHARE, 4), "scales": {}}
+    result: dict = {
+        "n_simulated": N_POPULATION,
+        "scale_min_share": round(SCALE_MIN_SHARE, 4),
+        "scales": {},
+    }
     role_weights = role.value_counts(normalize=True)
     for scale in SCALES:
         s = scores[scale]
         entry = {
-            "items": [c.item for c in demo._scores(instrument)[scale]],
+            "items": [c.item for c in demo.construct_items(instrument)[scale]],
             "mean": _r(s.mean()),
             "sd": _r(s.std()),
             "mean_by_region": {r: _r(s[region == r].mean()) for r in regions},
             "sd_by_region": {r: _r(s[region == r].std()) for r in regions},
             "mean_by_region_role": {
-                r: {ro: _r(s[(region == r) & (role == ro)].mean()) for ro in demo.ROLES} for r in regions},
+                r: {ro: _r(s[(region == r) & (role == ro)].mean()) for ro in demo.ROLES}
+                for r in regions
+            },
             "mean_by_role": {ro: _r(s[role == ro].mean()) for ro in demo.ROLES},
             "pairs": {},
         }
@@ -77,23 +89,40 @@ def population(instrument: Instrument) -> dict:
         for a, b in pairs:
             diff, g = _hedges(s[region == a], s[region == b])
             entry["pairs"][f"{a}-{b}"] = {"mean_difference": _r(diff), "hedges_g": _r(g)}
-        entry["planted"] = ("region_difference" if scale in PLANTED_PAIRS else
-                            "null" if scale in NULL_SCALES else "confounded_by_role")
+        entry["planted"] = (
+            "region_difference"
+            if scale in PLANTED_PAIRS
+            else "null"
+            if scale in NULL_SCALES
+            else "confounded_by_role"
+        )
         if scale == CONFOUNDED:
             # Direct standardisation to the population role mix: the region effect given role.
-            adjusted = {r: _r(sum(w * s[(region == r) & (role == ro)].mean() for ro, w in role_weights.items()))
-                        for r in regions}
+            adjusted = {
+                r: _r(
+                    sum(
+                        w * s[(region == r) & (role == ro)].mean() for ro, w in role_weights.items()
+                    )
+                )
+                for r in regions
+            }
             entry["role_standardised_mean_by_region"] = adjusted
             ref = demo.PLANT["region_share"] and "hso"
             entry["adjusted_region_effect"] = {f"{r}-{ref}": 0.0 for r in regions if r != ref}
             entry["adjusted_region_difference_population"] = {
-                f"{r}-{ref}": _r(adjusted[r] - adjusted[ref]) for r in regions if r != ref}
+                f"{r}-{ref}": _r(adjusted[r] - adjusted[ref]) for r in regions if r != ref
+            }
             entry["marginal_region_difference_population"] = {
-                f"{r}-{ref}": _r(entry["mean_by_region"][r] - entry["mean_by_region"][ref]) for r in regions if r != ref}
+                f"{r}-{ref}": _r(entry["mean_by_region"][r] - entry["mean_by_region"][ref])
+                for r in regions
+                if r != ref
+            }
         result["scales"][scale] = entry
     nomad = [c for c in instrument.item_columns if c.scale == "agree5"]
     nr = pd.DataFrame({c.name: pop[c.name].str.startswith("nr_") for c in nomad})
-    result["not_relevant_share_by_role"] = {ro: _r(nr[role == ro].to_numpy().mean()) for ro in demo.ROLES}
+    result["not_relevant_share_by_role"] = {
+        ro: _r(nr[role == ro].to_numpy().mean()) for ro in demo.ROLES
+    }
     return result
 
 
@@ -101,13 +130,15 @@ def truth(instrument: Instrument, counts: dict, scale: int) -> dict:
     plant = {k: v for k, v in demo.PLANT.items()}
     return {
         "synthetic": True,
-        "description": "Planted parameters and population quantities of the synthetic demo survey; see "
-                       "docs/data/survey.md",
+        "description": (
+            "Planted parameters and population quantities of the synthetic demo survey; see "
+            "docs/data/survey.md"
+        ),
         "seed": demo.SEED,
         "truth_seed": demo.TRUTH_SEED,
         "scale": scale,
         "planted": plant,
-        "item_shift": {k: float(v) for k, v in demo._item_shifts(instrument).items()},
+        "item_shift": {k: float(v) for k, v in demo.item_shifts(instrument).items()},
         "expected_cleaning": {
             "step_order": instrument.cleaning["steps"],
             "n_removed": {k: counts[k] for k in instrument.cleaning["steps"]},

@@ -1,3 +1,3 @@
-"""Interview branch: importers for QDA exports (MAXQDA, QualCoder, REFI-QDA), the canonical
-segment table (canonical.py, prepare.py) and the statistics on it (stats_*.py, agreement.py,
-quotes.py, plots_*.py). Canonical tables: docs/data/interviews.md."""
+"""Interview branch (docs/architecture.md): `io/` (QDA exports → canonical tables), `stats/`
+(statistics), `plots/` (figures), `settings.py` (study definitions), `values.py` (report values),
+`steps.py` (one function per rule). Canonical tables: docs/data/interviews.md."""

@@ -1,7 +1,4 @@
-"""Post-implementation monitoring: interrupted time series per site with staggered go-live.
-
-Modules: `io` (import and validate aggregates and milestones), `design` (segmented-regression
-design matrix), `models` (per-site and pooled fits, estimates, diagnostics, cross-check),
-`precision` (how long to keep monitoring), `timeline` (milestones for the timeline figure),
-`values` (numbers quoted in the report), `plots` (figures).
-"""
+"""Monitoring branch (docs/architecture.md): interrupted time series per site with staggered
+go-live. `io/` (aggregates and milestones → canonical tables), `stats/` (design, models,
+precision, timeline data; `analyse` runs them), `plots/` (figures), `settings.py` (study
+definition), `values.py` (report values), `steps.py` (one function per rule)."""

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import pandas as pd
 
-from impleval.privacy.deid import compile_names, scan_text
+from impleval.privacy.scan import compile_names, scan_text
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".json", ".yml", ".yaml", ".md", ".qmd", ".log", ".tex"}
 MARKUP_SUFFIXES = {".html", ".htm", ".svg", ".xml"}
@@ -75,7 +75,9 @@ def _lines(path: Path) -> Iterable[tuple[int | None, str]]:
     yield from enumerate(lines, start=1)
 
 
-def scan_folder(folder, names: Iterable[str] = (), *, ignore_low: Iterable[str] = ("phone",)) -> pd.DataFrame:
+def scan_folder(
+    folder, names: Iterable[str] = (), *, ignore_low: Iterable[str] = ("phone",)
+) -> pd.DataFrame:
     """Identifier findings in every scannable file under `folder` (file, line, kind, confidence).
 
     Low-confidence hits of the kinds in `ignore_low` (by default date-shaped 8-digit runs, which

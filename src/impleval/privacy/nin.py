@@ -32,7 +32,7 @@ def _digits(number: str) -> list[int] | None:
 
 def _control(weights: tuple[int, ...], digits: list[int]) -> int | None:
     """Classic mod-11 control digit; None when the remainder makes it 10 (invalid)."""
-    k = 11 - sum(w * d for w, d in zip(weights, digits)) % 11
+    k = 11 - sum(w * d for w, d in zip(weights, digits, strict=False)) % 11
     if k == 11:
         return 0
     return None if k == 10 else k
@@ -40,7 +40,7 @@ def _control(weights: tuple[int, ...], digits: list[int]) -> int | None:
 
 def k1_valid(digits: list[int], *, rule_2032: bool = True) -> bool:
     """True when d10 is a valid first control digit (classic rule, or the 2032 rule)."""
-    remainder = (sum(w * d for w, d in zip(K1_WEIGHTS, digits[:9])) + digits[9]) % 11
+    remainder = (sum(w * d for w, d in zip(K1_WEIGHTS, digits[:9], strict=False)) + digits[9]) % 11
     return remainder == 0 or (rule_2032 and remainder in (1, 2, 3))
 
 
@@ -74,7 +74,9 @@ def number_kind(number: str) -> tuple[str, bool]:
         month -= 40
     elif 81 <= month <= 92:  # synthetic test numbers
         month -= 80
-    plausible = 1 <= month <= 12 and 1 <= day <= (29 if month == 2 else 30 if month in (4, 6, 9, 11) else 31)
+    plausible = 1 <= month <= 12 and 1 <= day <= (
+        29 if month == 2 else 30 if month in (4, 6, 9, 11) else 31
+    )
     return kind, plausible
 
 
@@ -84,7 +86,9 @@ def classify_11_digits(number: str) -> tuple[str, str]:
     return kind, "high" if plausible and checksum_valid(number) else "low"
 
 
-def make_fnr(date6: str, individual3: str, *, kind: str = FNR, rule_2032: bool = False) -> str | None:
+def make_fnr(
+    date6: str, individual3: str, *, kind: str = FNR, rule_2032: bool = False
+) -> str | None:
     """Build a checksum-valid number from `DDMMYY` and a 3-digit individual number (for tests
     and synthetic data). Returns None when no valid control digits exist for that combination."""
     digits = [int(c) for c in date6 + individual3]
@@ -92,7 +96,7 @@ def make_fnr(date6: str, individual3: str, *, kind: str = FNR, rule_2032: bool =
         digits[0] += 4
     elif kind == HNR:
         digits[2] += 4
-    s1 = sum(w * d for w, d in zip(K1_WEIGHTS, digits))
+    s1 = sum(w * d for w, d in zip(K1_WEIGHTS, digits, strict=False))
     k1_options = [k for k in range(10) if (s1 + k) % 11 in ((0, 1, 2, 3) if rule_2032 else (0,))]
     if rule_2032:  # prefer a K1 that only the 2032 rule accepts, to exercise it
         k1_options = [k for k in k1_options if (s1 + k) % 11 != 0] or k1_options

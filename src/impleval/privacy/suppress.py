@@ -18,7 +18,7 @@ cells; it does not audit multi-way linear (interval) attacks. See docs/privacy.m
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -90,7 +90,9 @@ def apply_small_cell_rule(
     if min_cell < 1:
         raise ValueError("min_cell must be at least 1")
     missing = [
-        c for c in [n_col, *value_cols, *(c for g in (secondary_by or []) for c in g)] if c not in df.columns
+        c
+        for c in [n_col, *value_cols, *(c for g in (secondary_by or []) for c in g)]
+        if c not in df.columns
     ]
     if missing:
         raise KeyError(f"columns not in the table: {missing}")
@@ -100,8 +102,8 @@ def apply_small_cell_rule(
     if SUPPRESSED in out.columns:
         primary |= out[SUPPRESSED].fillna(False).to_numpy(dtype=bool)
     groups: list[np.ndarray] = []
-    for keys in secondary_by or []:
-        keys = list(keys)
+    for group_keys in secondary_by or []:
+        keys = list(group_keys)
         if not keys:
             groups.append(np.arange(len(out)))
             continue

@@ -1,2 +1,3 @@
-"""Report rendering: variables, build folder, renderers (Quarto or the labelled fallback),
-provenance and checks of the rendered HTML. Only reads results; no analysis runs here."""
+"""Report: values (`values`, `variables`), the build folder (`build`), renderers (Quarto or the
+labelled fallback), provenance, checks of the rendered HTML, the table formatter the chapters call
+(`tables`) and the report rules' steps (`steps`). Only reads results; no analysis runs here."""

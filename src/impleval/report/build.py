@@ -17,8 +17,8 @@ import html
 import os
 import re
 import shutil
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Iterable, Mapping
 
 from impleval.outputs import write_text
 from impleval.report.variables import dump
@@ -43,7 +43,7 @@ BANNER = {
     ),
 }
 # Library modules whose code shapes the cells' output: part of the cache key too.
-FORMATTING_MODULES = ("report_tables.py", "fmt.py")
+FORMATTING_MODULES = ("report/tables.py", "fmt.py")
 
 
 def sha256(path: str | os.PathLike) -> str:
@@ -98,8 +98,8 @@ def hash_cell(hashes: Mapping[str, str]) -> str:
     return (
         "```{python}\n"
         "#| include: false\n"
-        "# Cache key: the SHA-256 of every file the cells read. A changed results file changes this\n"
-        "# cell, so the executed cells can never come from a stale cache entry.\n"
+        "# Cache key: the SHA-256 of every file the cells read. A changed results file\n"
+        "# changes this cell, so executed cells never come from a stale cache entry.\n"
         f"REPORT_INPUT_SHA256 = {{\n{lines}\n}}\n"
         "```\n"
     )
@@ -116,10 +116,18 @@ def inject_after_header(text: str, block: str) -> str:
     return block + "\n" + text
 
 
-def prepare(source: str | os.PathLike, build: str | os.PathLike, *, language: str,
-            variables: Mapping, results: str | os.PathLike = "results",
-            synthetic: bool = False, renderer_label: str = "", document: str | None = None,
-            figures: str | os.PathLike | None = None) -> Path:
+def prepare(
+    source: str | os.PathLike,
+    build: str | os.PathLike,
+    *,
+    language: str,
+    variables: Mapping,
+    results: str | os.PathLike = "results",
+    synthetic: bool = False,
+    renderer_label: str = "",
+    document: str | None = None,
+    figures: str | os.PathLike | None = None,
+) -> Path:
     """Fill the build folder; return the path of its `index.qmd`.
 
     `document`: the generated report text (index.qmd); without it the language's frame
@@ -132,7 +140,9 @@ def prepare(source: str | os.PathLike, build: str | os.PathLike, *, language: st
     _clear(build)
     build.mkdir(parents=True, exist_ok=True)
     for entry in source.iterdir():
-        if entry.name in SKIP_SOURCE or (entry.name.startswith("index-") and entry.suffix == ".qmd"):
+        if entry.name in SKIP_SOURCE or (
+            entry.name.startswith("index-") and entry.suffix == ".qmd"
+        ):
             continue
         if entry.is_dir():
             shutil.copytree(entry, build / entry.name, ignore=shutil.ignore_patterns(*SKIP_SOURCE))

@@ -7,9 +7,9 @@ and paint, the accessibility scan, and the network requests actually made.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Mapping
 
 import yaml
 
@@ -54,8 +54,9 @@ class _Scan(HTMLParser):
             self.text.append(data)
 
 
-def html_problems(html: str, *, language: str, renderer: str | None = None,
-                  synthetic: bool | None = None) -> list[str]:
+def html_problems(
+    html: str, *, language: str, renderer: str | None = None, synthetic: bool | None = None
+) -> list[str]:
     scan = _Scan()
     scan.feed(html)
     text = re.sub(r"\s+", " ", "".join(scan.text))
@@ -77,7 +78,11 @@ def html_problems(html: str, *, language: str, renderer: str | None = None,
                 problems.append(f"image without alt text: {attrs.get('src', '')[:60]}")
             if not attrs.get("src", "").startswith("data:"):
                 problems.append(f"image not embedded: {attrs.get('src', '')[:60]}")
-        if tag == "pre" or "sourceCode" in attrs.get("class", "") or "cell-code" in attrs.get("class", ""):
+        if (
+            tag == "pre"
+            or "sourceCode" in attrs.get("class", "")
+            or "cell-code" in attrs.get("class", "")
+        ):
             problems.append("code is shown on the page")
     if "\x00REMOTE-CSS\x00" in text:
         problems.append("a stylesheet loads an external URL")
@@ -89,7 +94,9 @@ def html_problems(html: str, *, language: str, renderer: str | None = None,
             problems.append(f"raw source visible on the page: {marker!r}")
     if re.search(r"(^|---)\s*title:\s", text):
         problems.append("raw YAML header visible on the page")
-    meta = next((a for t, a in scan.tags if t == "meta" and a.get("name") == "impleval-renderer"), None)
+    meta = next(
+        (a for t, a in scan.tags if t == "meta" and a.get("name") == "impleval-renderer"), None
+    )
     if meta is None:
         problems.append("no <meta name='impleval-renderer'> stating the renderer")
     elif renderer:
@@ -99,7 +106,9 @@ def html_problems(html: str, *, language: str, renderer: str | None = None,
         if re.sub(r"\s+", " ", meta.get("content", "")) not in text:
             problems.append("the renderer is not stated in a visible line")
     if synthetic is not None and (BANNER[language] in text) != synthetic:
-        problems.append(f"synthetic-data banner {'missing' if synthetic else 'shown for real data'}")
+        problems.append(
+            f"synthetic-data banner {'missing' if synthetic else 'shown for real data'}"
+        )
     return problems
 
 
@@ -148,8 +157,9 @@ def source_problems(text: str, variables: Mapping | None = None) -> list[str]:
     return problems
 
 
-def check_sources(source: str | Path, variables: Mapping | None = None,
-                  languages=("nb", "en")) -> dict[str, list[str]]:
+def check_sources(
+    source: str | Path, variables: Mapping | None = None, languages=("nb", "en")
+) -> dict[str, list[str]]:
     """Problems per frame (`report/index-<lang>.qmd` with includes expanded)."""
     from impleval.report.fallback import RenderError, expand_includes
 

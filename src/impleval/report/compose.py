@@ -15,8 +15,15 @@ from impleval.report.context import Prose, ReportContext, Results, Study
 from impleval.report.document import document
 from impleval.report.text import load_phrases
 
-STUDY_FILES = ("organisation", "report", "survey", "survey_analysis", "interviews",
-               "interviews_analysis", "monitoring")
+STUDY_FILES = (
+    "organisation",
+    "report",
+    "survey",
+    "survey_analysis",
+    "interviews",
+    "interviews_analysis",
+    "monitoring",
+)
 
 
 def load_study(paths: Mapping[str, str | None], settings: Mapping) -> Study:
@@ -41,10 +48,18 @@ def load_values(files) -> dict:
     return values
 
 
-def build_context(*, language: str, study_paths: Mapping[str, str | None], settings: Mapping,
-                  tables: str | os.PathLike, values_files, figures: str | os.PathLike,
-                  phrases: str | os.PathLike, provenance: str | os.PathLike | None = None,
-                  checklists: str | os.PathLike | None = None) -> ReportContext:
+def build_context(
+    *,
+    language: str,
+    study_paths: Mapping[str, str | None],
+    settings: Mapping,
+    tables: str | os.PathLike,
+    values_files,
+    figures: str | os.PathLike,
+    phrases: str | os.PathLike,
+    provenance: str | os.PathLike | None = None,
+    checklists: str | os.PathLike | None = None,
+) -> ReportContext:
     study = load_study(study_paths, settings)
     prov = json.loads(Path(provenance).read_text(encoding="utf-8")) if provenance else {}
     return ReportContext(

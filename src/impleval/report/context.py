@@ -65,9 +65,14 @@ class Prose:
 class Results:
     """Result tables (CSV), language-neutral values (YAML) and the figures of one language."""
 
-    def __init__(self, tables: str | os.PathLike, values: Mapping[str, dict],
-                 figures: str | os.PathLike, figure_prefix: str = "figures",
-                 provenance: Mapping | None = None):
+    def __init__(
+        self,
+        tables: str | os.PathLike,
+        values: Mapping[str, dict],
+        figures: str | os.PathLike,
+        figure_prefix: str = "figures",
+        provenance: Mapping | None = None,
+    ):
         self.tables_dir = Path(tables)
         self.values = dict(values)
         self.provenance = dict(provenance or {})
@@ -80,8 +85,7 @@ class Results:
 
     def table(self, name: str) -> pd.DataFrame:
         if name not in self._tables:
-            self._tables[name] = pd.read_csv(self.tables_dir / f"{name}.csv",
-                                             keep_default_na=True)
+            self._tables[name] = pd.read_csv(self.tables_dir / f"{name}.csv", keep_default_na=True)
         return self._tables[name]
 
     def figure(self, name: str) -> dict | None:
@@ -90,8 +94,11 @@ class Results:
         if not meta.is_file():
             return None
         data = json.loads(meta.read_text(encoding="utf-8"))
-        return {"caption": data["caption"], "alt": data["alt"],
-                "path": f"{self.figure_prefix}/{data.get('png', name + '.png')}"}
+        return {
+            "caption": data["caption"],
+            "alt": data["alt"],
+            "path": f"{self.figure_prefix}/{data.get('png', name + '.png')}",
+        }
 
 
 class Labels:
@@ -112,7 +119,9 @@ class Labels:
 
     @cached_property
     def _regions(self) -> dict:
-        return {r["id"]: r.get("label", r["id"]) for r in self.study.organisation.get("regions", [])}
+        return {
+            r["id"]: r.get("label", r["id"]) for r in self.study.organisation.get("regions", [])
+        }
 
     @cached_property
     def _trusts(self) -> dict:

@@ -44,8 +44,13 @@ OUTLINE: list[tuple[str, str, Section]] = [
     ("heading.discussion", "sec-discussion", discussion.build),
 ]
 # Results subsections sit one level below the results chapter.
-LEVEL = {"sec-participants": 3, "sec-survey": 3, "sec-interviews": 3, "sec-monitoring": 3,
-         "sec-integration": 3}
+LEVEL = {
+    "sec-participants": 3,
+    "sec-survey": 3,
+    "sec-interviews": 3,
+    "sec-monitoring": 3,
+    "sec-integration": 3,
+}
 
 
 def header(ctx: ReportContext, *, renderer: str) -> str:
@@ -59,8 +64,12 @@ def header(ctx: ReportContext, *, renderer: str) -> str:
         "toc": True,
         "toc-depth": 2,
         "toc-title": words[2],
-        "crossref": {"fig-title": words[0], "tbl-title": words[1], "fig-prefix": words[0],
-                     "tbl-prefix": words[1]},
+        "crossref": {
+            "fig-title": words[0],
+            "tbl-title": words[1],
+            "fig-prefix": words[0],
+            "tbl-prefix": words[1],
+        },
         "bibliography": "references.bib",
         "csl": meta.get("csl", "vancouver.csl"),  # numbered references, as health journals use
         "link-citations": True,
@@ -81,9 +90,14 @@ def front_matter(ctx: ReportContext, *, renderer: str) -> str:
     """Banner (synthetic data), the renderer line and the version/contact line."""
     parts = []
     if ctx.study.settings.get("synthetic"):
-        parts.append(md.callout("warning", ctx.phrases("banner.synthetic_body"),
-                                title=ctx.phrases("banner.synthetic_title"),
-                                classes="synthetic-banner"))
+        parts.append(
+            md.callout(
+                "warning",
+                ctx.phrases("banner.synthetic_body"),
+                title=ctx.phrases("banner.synthetic_title"),
+                classes="synthetic-banner",
+            )
+        )
     meta = ctx.study.report
     line = [ctx.phrases("front.renderer", renderer=md.escape(renderer))]
     if meta.get("version"):

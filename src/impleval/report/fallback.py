@@ -14,9 +14,9 @@ from __future__ import annotations
 import logging
 import re
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 
 import yaml
 
@@ -87,7 +87,11 @@ def _execute(nb, build: Path, cache_dir: Path | None, timeout: int) -> bool:
             nb.cells = merged.cells
             return False
     client = nbclient.NotebookClient(
-        nb, kernel_name="python3", timeout=timeout, allow_errors=False, record_timing=False,
+        nb,
+        kernel_name="python3",
+        timeout=timeout,
+        allow_errors=False,
+        record_timing=False,
         resources={"metadata": {"path": str(build)}},
     )
     try:
@@ -99,8 +103,9 @@ def _execute(nb, build: Path, cache_dir: Path | None, timeout: int) -> bool:
 
         for cell in nb.cells:  # jupyter-cache hashes cell metadata: keep only the code
             cell.metadata = {}
-        cache.cache_notebook_bundle(CacheBundleIn(nb, uri=str(build / "index.qmd")),
-                                    check_validity=False, overwrite=True)
+        cache.cache_notebook_bundle(
+            CacheBundleIn(nb, uri=str(build / "index.qmd")), check_validity=False, overwrite=True
+        )
     return True
 
 
@@ -169,8 +174,15 @@ def label() -> str:
     return f"fallback: jupytext + jupyter-cache + pandoc {pandoc_version()}"
 
 
-def render(build: str | Path, output: str | Path, *, variables: Mapping, language: str,
-           cache: bool = True, timeout: int = 600) -> FallbackResult:
+def render(
+    build: str | Path,
+    output: str | Path,
+    *,
+    variables: Mapping,
+    language: str,
+    cache: bool = True,
+    timeout: int = 600,
+) -> FallbackResult:
     """Render `build/index.qmd` to the self-contained HTML file `output`."""
     import jupytext
     import nbformat
@@ -183,11 +195,13 @@ def render(build: str | Path, output: str | Path, *, variables: Mapping, languag
     # Only code reaches the kernel and the cache key: a prose-only edit reuses the outputs.
     code_nb = nbformat.v4.new_notebook(
         cells=[nbformat.v4.new_code_cell(c.source) for c in nb.cells if c.cell_type == "code"],
-        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}},
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
     )
     executed = bool(code_nb.cells) and _execute(
-        code_nb, build, build / ".jupyter_cache" if cache else None, timeout)
+        code_nb, build, build / ".jupyter_cache" if cache else None, timeout
+    )
     outputs = iter(code_nb.cells)
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -199,8 +213,11 @@ def render(build: str | Path, output: str | Path, *, variables: Mapping, languag
     header = front_matter(text)
     crossref, one_h1 = build / "_filters" / "crossref.lua", build / "_filters" / "one-h1.lua"
     args = [
-        "--standalone", "--embed-resources", "--toc",
-        f"--toc-depth={int(header.get('toc-depth', 2))}", "--wrap=none",
+        "--standalone",
+        "--embed-resources",
+        "--toc",
+        f"--toc-depth={int(header.get('toc-depth', 2))}",
+        "--wrap=none",
         f"--resource-path={build}",
         f"--metadata=toc-title:{TOC_TITLE.get(language, 'Contents')}",
     ]
@@ -223,8 +240,14 @@ def render(build: str | Path, output: str | Path, *, variables: Mapping, languag
     with tempfile.TemporaryDirectory(dir=output.parent) as tmp:
         tmp_html = Path(tmp) / output.name
         try:
-            pypandoc.convert_text(markdown, "html5", format="markdown", outputfile=str(tmp_html),
-                                  extra_args=args, cworkdir=str(build))
+            pypandoc.convert_text(
+                markdown,
+                "html5",
+                format="markdown",
+                outputfile=str(tmp_html),
+                extra_args=args,
+                cworkdir=str(build),
+            )
         except RuntimeError as err:
             raise RenderError(f"pandoc failed: {err}") from None
         tmp_html.replace(output)

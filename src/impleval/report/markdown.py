@@ -19,7 +19,7 @@ _SPECIAL = re.compile(r"([\\`*_\[\]<>@#$|~^])")
 
 
 def escape(text) -> str:
-    """Markdown-safe inline text: emphasis, links, cross-references, HTML and pipes show literally."""
+    """Markdown-safe inline text: emphasis, links, references, HTML and pipes show literally."""
     return _SPECIAL.sub(r"\\\1", str(text)).replace("\r", " ").replace("\n", " ")
 
 
@@ -27,8 +27,9 @@ def attribute(text) -> str:
     return str(text).replace("\\", "\\\\").replace('"', "&quot;").replace("\n", " ")
 
 
-def heading(title: str, level: int, identifier: str | None = None, *,
-            unnumbered: bool = False) -> str:
+def heading(
+    title: str, level: int, identifier: str | None = None, *, unnumbered: bool = False
+) -> str:
     attrs = []
     if identifier:
         attrs.append(f"#{identifier}")
@@ -60,8 +61,7 @@ def csv_link(frame: pd.DataFrame, filename: str, label: str) -> str:
     return f'[{escape(label)}]({uri}){{download="{attribute(filename)}" .csv-download}}'
 
 
-def table(body: str, caption: str, identifier: str, *, note: str = "",
-          download: str = "") -> str:
+def table(body: str, caption: str, identifier: str, *, note: str = "", download: str = "") -> str:
     """A captioned, cross-referenceable table block. `body` is a pipe table of formatted cells."""
     parts = ["::: {.table-scroll}", body, "", f": {caption} {{#{identifier}}}", ":::"]
     if note:

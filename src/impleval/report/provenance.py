@@ -8,24 +8,41 @@ from __future__ import annotations
 import os
 import platform
 import subprocess
+from collections.abc import Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
-from typing import Iterable, Mapping
 
 from impleval.report.build import sha256
 
 KEY_PACKAGES = (
-    "snakemake", "pandas", "numpy", "scipy", "statsmodels", "pingouin", "scikit-posthocs",
-    "matplotlib", "seaborn", "krippendorff", "factor_analyzer", "scikit-learn", "openpyxl",
-    "pyarrow", "jupytext", "jupyter-cache", "nbclient", "pypandoc_binary",
+    "snakemake",
+    "pandas",
+    "numpy",
+    "scipy",
+    "statsmodels",
+    "pingouin",
+    "scikit-posthocs",
+    "matplotlib",
+    "seaborn",
+    "krippendorff",
+    "factor_analyzer",
+    "scikit-learn",
+    "openpyxl",
+    "pyarrow",
+    "jupytext",
+    "jupyter-cache",
+    "nbclient",
+    "pypandoc_binary",
 )
 
 
 def git_state(repo: str | os.PathLike = ".") -> dict:
     """Commit and dirty flag; "unknown" outside a git work tree (e.g. an unpacked tarball)."""
+
     def git(*args):
-        return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True,
-                              check=True).stdout.strip()
+        return subprocess.run(
+            ["git", *args], cwd=repo, capture_output=True, text=True, check=True
+        ).stdout.strip()
 
     try:
         commit = git("rev-parse", "HEAD")
@@ -45,14 +62,20 @@ def package_versions(names: Iterable[str] = KEY_PACKAGES) -> dict[str, str]:
     return out
 
 
-def build_provenance(files: Mapping[str, Iterable[str | os.PathLike]], *, renderer: str,
-                     repo: str | os.PathLike = ".") -> dict:
+def build_provenance(
+    files: Mapping[str, Iterable[str | os.PathLike]],
+    *,
+    renderer: str,
+    repo: str | os.PathLike = ".",
+) -> dict:
     """`files`: role (input, config, study, code, environment) → paths, hashed with SHA-256."""
     rows = []
     for role, paths in files.items():
         for path in sorted(set(map(str, paths))):
             p = Path(path)
-            rows.append({"role": role, "path": path, "sha256": sha256(p), "bytes": p.stat().st_size})
+            rows.append(
+                {"role": role, "path": path, "sha256": sha256(p), "bytes": p.stat().st_size}
+            )
     return {
         "git": git_state(repo),
         "python": platform.python_version(),
@@ -64,20 +87,52 @@ def build_provenance(files: Mapping[str, Iterable[str | os.PathLike]], *, render
 
 
 HEAD = {
-    "nb": {"what": "Hva", "value": "Verdi", "role": "Rolle", "path": "Fil", "sha": "SHA-256",
-           "commit": "Git-commit", "dirty": "Ucommittede endringer", "python": "Python",
-           "platform": "Plattform", "renderer": "Rapporten laget med", "yes": "ja", "no": "nei",
-           "unknown": "ukjent"},
-    "en": {"what": "What", "value": "Value", "role": "Role", "path": "File", "sha": "SHA-256",
-           "commit": "Git commit", "dirty": "Uncommitted changes", "python": "Python",
-           "platform": "Platform", "renderer": "Report made with", "yes": "yes", "no": "no",
-           "unknown": "unknown"},
+    "nb": {
+        "what": "Hva",
+        "value": "Verdi",
+        "role": "Rolle",
+        "path": "Fil",
+        "sha": "SHA-256",
+        "commit": "Git-commit",
+        "dirty": "Ucommittede endringer",
+        "python": "Python",
+        "platform": "Plattform",
+        "renderer": "Rapporten laget med",
+        "yes": "ja",
+        "no": "nei",
+        "unknown": "ukjent",
+    },
+    "en": {
+        "what": "What",
+        "value": "Value",
+        "role": "Role",
+        "path": "File",
+        "sha": "SHA-256",
+        "commit": "Git commit",
+        "dirty": "Uncommitted changes",
+        "python": "Python",
+        "platform": "Platform",
+        "renderer": "Report made with",
+        "yes": "yes",
+        "no": "no",
+        "unknown": "unknown",
+    },
 }
 ROLE = {
-    "nb": {"input": "rådata", "config": "konfigurasjon", "study": "studiedefinisjon",
-           "code": "kode", "environment": "miljø"},
-    "en": {"input": "raw data", "config": "configuration", "study": "study definition",
-           "code": "code", "environment": "environment"},
+    "nb": {
+        "input": "rådata",
+        "config": "konfigurasjon",
+        "study": "studiedefinisjon",
+        "code": "kode",
+        "environment": "miljø",
+    },
+    "en": {
+        "input": "raw data",
+        "config": "configuration",
+        "study": "study definition",
+        "code": "code",
+        "environment": "environment",
+    },
 }
 
 
@@ -94,20 +149,27 @@ def _tables(prov: Mapping, language: str) -> tuple:
         (h["renderer"], prov["renderer"]),
         *((f"`{k}`", v) for k, v in prov["packages"].items()),
     ]
-    files = [(ROLE[language].get(r["role"], r["role"]), f"`{r['path']}`", f"`{r['sha256']}`")
-             for r in prov["files"] if r["role"] != "code"]
-    return (pd.DataFrame(env, columns=[h["what"], h["value"]]),
-            pd.DataFrame(files, columns=[h["role"], h["path"], h["sha"]]))
+    files = [
+        (ROLE[language].get(r["role"], r["role"]), f"`{r['path']}`", f"`{r['sha256']}`")
+        for r in prov["files"]
+        if r["role"] != "code"
+    ]
+    return (
+        pd.DataFrame(env, columns=[h["what"], h["value"]]),
+        pd.DataFrame(files, columns=[h["role"], h["path"], h["sha"]]),
+    )
 
 
-def markdown_environment(path: str | os.PathLike, language: str = "nb", renderer: str | None = None) -> str:
+def markdown_environment(
+    path: str | os.PathLike, language: str = "nb", renderer: str | None = None
+) -> str:
     """Appendix table: commit, Python, packages, renderer (formatting only).
 
     `renderer` is the label of the render actually running (from `_variables.yml`): provenance.json
     is written before the render and may predate a Quarto install or removal."""
     import json
 
-    from impleval.report_tables import to_pipe_table
+    from impleval.report.tables import to_pipe_table
 
     prov = json.loads(Path(path).read_text(encoding="utf-8"))
     if renderer:
@@ -120,7 +182,7 @@ def markdown_files(path: str | os.PathLike, language: str = "nb") -> str:
     """Appendix table: every raw input, configuration and study file with its SHA-256."""
     import json
 
-    from impleval.report_tables import to_pipe_table
+    from impleval.report.tables import to_pipe_table
 
     _, files = _tables(json.loads(Path(path).read_text(encoding="utf-8")), language)
     return to_pipe_table(files) + "\n"

@@ -21,8 +21,9 @@ def executable() -> str | None:
 
 
 def version(exe: str) -> str:
-    return subprocess.run([exe, "--version"], capture_output=True, text=True,
-                          check=True).stdout.strip()
+    return subprocess.run(
+        [exe, "--version"], capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def label(exe: str) -> str:
@@ -35,8 +36,14 @@ def render(exe: str, build: str | Path, output: str | Path) -> Path:
     `--output` takes a file name only, so `_quarto.yml` sets `output-dir: _output`."""
     build, output = Path(build), Path(output)
     env = dict(os.environ, QUARTO_PYTHON=sys.executable)
-    proc = subprocess.run([exe, "render", "index.qmd", "--to", "html"], cwd=build, env=env,
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [exe, "render", "index.qmd", "--to", "html"],
+        cwd=build,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if proc.returncode != 0:
         raise RenderError(f"quarto render failed:\n{proc.stderr[-4000:]}")
     produced = build / "_output" / "index.html"

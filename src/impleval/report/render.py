@@ -6,9 +6,9 @@ import copy
 import logging
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 from impleval.outputs import atomic_path
 from impleval.report import build as build_mod
@@ -46,10 +46,20 @@ def with_renderer(variables: Mapping, label: str) -> dict:
     return merged
 
 
-def render_report(source: str | Path, build: str | Path, output: str | Path, *,
-                  variables: Mapping, language: str, results: str | Path = "results",
-                  synthetic: bool = False, renderer: str = "auto",
-                  cache: bool = True, document=None, figures=None) -> RenderInfo:
+def render_report(
+    source: str | Path,
+    build: str | Path,
+    output: str | Path,
+    *,
+    variables: Mapping,
+    language: str,
+    results: str | Path = "results",
+    synthetic: bool = False,
+    renderer: str = "auto",
+    cache: bool = True,
+    document=None,
+    figures=None,
+) -> RenderInfo:
     """Render the report to `output`. `document`: a callable(renderer label) → the generated
     index.qmd text (the label is known only once the renderer is chosen); without it, the
     language's frame in `source` is rendered."""
@@ -57,9 +67,17 @@ def render_report(source: str | Path, build: str | Path, output: str | Path, *,
     kind, label, exe = choose(renderer)
     log.info("renderer: %s", label)
     variables = with_renderer(variables, label)
-    build_mod.prepare(source, build, language=language, variables=variables, results=results,
-                      synthetic=synthetic, renderer_label=label,
-                      document=document(label) if document else None, figures=figures)
+    build_mod.prepare(
+        source,
+        build,
+        language=language,
+        variables=variables,
+        results=results,
+        synthetic=synthetic,
+        renderer_label=label,
+        document=document(label) if document else None,
+        figures=figures,
+    )
     executed = None
     # Render beside the target and check before renaming into place: a report that fails its
     # checks never sits at the output path, even when the script is run by hand.
@@ -67,19 +85,25 @@ def render_report(source: str | Path, build: str | Path, output: str | Path, *,
         tmp_html = Path(tmp_output).with_suffix(".html")
         if kind == "quarto":
             # Quarto prints "?var:key" for a missing key: check every key before it renders.
-            text = fallback.expand_includes((Path(build) / "index.qmd").read_text("utf-8"),
-                                            Path(build))
+            text = fallback.expand_includes(
+                (Path(build) / "index.qmd").read_text("utf-8"), Path(build)
+            )
             from impleval.report.variables import check_keys
 
             check_keys(text, variables, "index.qmd and its includes")
             quarto.render(exe, build, tmp_html)
         else:
-            result = fallback.render(build, tmp_html, variables=variables, language=language,
-                                     cache=cache)
+            result = fallback.render(
+                build, tmp_html, variables=variables, language=language, cache=cache
+            )
             executed = result.executed
         try:
-            check_html(tmp_html.read_text(encoding="utf-8"), language=language, renderer=kind,
-                       synthetic=synthetic)
+            check_html(
+                tmp_html.read_text(encoding="utf-8"),
+                language=language,
+                renderer=kind,
+                synthetic=synthetic,
+            )
             os.replace(tmp_html, tmp_output)
         finally:
             tmp_html.unlink(missing_ok=True)

@@ -1,7 +1,8 @@
 """The report's phrase book: every generated sentence template, in each report language.
 
 Templates live in `report/phrases/*.yml` (one file per section; each key holds both languages
-side by side, so a translator sees both); the section modules decide *which* template a result calls for and fill it.
+side by side, so a translator sees both); the section modules decide *which* template a result
+calls for and fill it.
 Placeholders are `str.format` fields. A missing key or language is a programming error and
 fails the render, never prints an empty sentence.
 """

@@ -3,13 +3,17 @@ settings, formatted for the report language from config and the study-definition
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from impleval import fmt
 
 ADJUST = {  # statsmodels multipletests method names → names readers know
-    "holm": "Holm", "fdr_bh": "Benjamini–Hochberg", "bonferroni": "Bonferroni",
-    "fdr_by": "Benjamini–Yekutieli", "sidak": "Šidák", "hommel": "Hommel",
+    "holm": "Holm",
+    "fdr_bh": "Benjamini–Hochberg",
+    "bonferroni": "Bonferroni",
+    "fdr_by": "Benjamini–Yekutieli",
+    "sidak": "Šidák",
+    "hommel": "Hommel",
 }
 NONE = {"nb": "ingen justering", "en": "no adjustment"}
 YES_NO = {"nb": ("ja", "nei"), "en": ("yes", "no")}
@@ -30,16 +34,28 @@ def _list(items, language: str) -> str:
 
 
 INTERVIEW_EXPORTS = {
-    "maxqda": {"nb": "MAXQDA-eksport med dokumentvariabler", "en": "MAXQDA export with document variables"},
+    "maxqda": {
+        "nb": "MAXQDA-eksport med dokumentvariabler",
+        "en": "MAXQDA export with document variables",
+    },
     "qualcoder": {"nb": "QualCoder-prosjekt", "en": "QualCoder project"},
     "qualcoder_xlsx": {"nb": "QualCoder-kodingsrapport", "en": "QualCoder coding report"},
     "refi_qda": {"nb": "REFI-QDA-prosjekt", "en": "REFI-QDA project"},
 }
 
 
-def report_values(*, study_name: str, synthetic: bool, min_cell: int, seed: int, language: str,
-                  survey_analysis: Mapping, interviews_analysis: Mapping,
-                  monitoring: Mapping, interview_format: str = "maxqda") -> dict:
+def report_values(
+    *,
+    study_name: str,
+    synthetic: bool,
+    min_cell: int,
+    seed: int,
+    language: str,
+    survey_analysis: Mapping,
+    interviews_analysis: Mapping,
+    monitoring: Mapping,
+    interview_format: str = "maxqda",
+) -> dict:
     """`{"data": {...}, "report": {...}}`: every value a formatted string."""
     lang = language
     boot = survey_analysis.get("bootstrap", {})
@@ -52,7 +68,9 @@ def report_values(*, study_name: str, synthetic: bool, min_cell: int, seed: int,
         "data": {
             "study_name": study_name,
             "synthetic": YES_NO[lang][0 if synthetic else 1],
-            "interview_export": INTERVIEW_EXPORTS.get(interview_format, {}).get(lang, interview_format),
+            "interview_export": INTERVIEW_EXPORTS.get(interview_format, {}).get(
+                lang, interview_format
+            ),
         },
         "report": {
             "language": lang,
@@ -60,7 +78,9 @@ def report_values(*, study_name: str, synthetic: bool, min_cell: int, seed: int,
             "seed": str(seed),  # an identifier, not a quantity: no thousands separator
             "ci_level": fmt.percent(survey_analysis.get("ci_level", 0.95), 0, lang),
             "alpha": fmt.number(survey_analysis.get("alpha", 0.05), 2, lang),
-            "min_answered_share": fmt.percent(survey_analysis.get("min_answered_share", 2 / 3), 0, lang),
+            "min_answered_share": fmt.percent(
+                survey_analysis.get("min_answered_share", 2 / 3), 0, lang
+            ),
             "n_boot": fmt.integer(boot.get("n_boot", 999), lang),
             "n_boot_omega": fmt.integer(boot.get("n_boot_omega", 200), lang),
             "adjust_item_screen": _adjust(families.get("item_screen", {}).get("method"), lang),

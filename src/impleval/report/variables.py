@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Iterable, Mapping
 
 import yaml
 
@@ -46,7 +46,9 @@ def merge_values(files: Iterable[str | os.PathLike], extra: Mapping | None = Non
             merged[key] = value
     for key, value in (extra or {}).items():
         if key in merged:
-            problems.append(Problem("results/values", f"no branch named like the reserved key {key!r}"))
+            problems.append(
+                Problem("results/values", f"no branch named like the reserved key {key!r}")
+            )
         merged[key] = value
     if problems:
         raise InputError(problems)

@@ -1,2 +1,3 @@
-"""Survey branch: importers and cleaning (io_*, schemas, cleaning, flow, prepare) and the
-statistics and plots on the canonical tables (stats_*, plots_*)."""
+"""Survey branch (docs/architecture.md): `io/` (export → canonical tables), `stats/` (statistics),
+`plots/` (figures), `settings.py` (study definitions), `values.py` (report values), `steps.py`
+(one function per rule). Canonical tables: docs/data/survey.md."""

@@ -25,8 +25,12 @@ def load() -> pd.DataFrame:
 
 
 def to_csv(df: pd.DataFrame, sep: str = ";", quote_all: bool = True) -> str:
-    return df.to_csv(sep=sep, index=False, quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL,
-                     lineterminator="\n")
+    return df.to_csv(
+        sep=sep,
+        index=False,
+        quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL,
+        lineterminator="\n",
+    )
 
 
 def write(name: str, data: str | bytes) -> None:
@@ -77,13 +81,20 @@ def main() -> None:
         if e.get("externalElementId") is None:
             continue
         for s in e.get("subElements") or []:
-            texts[f"{e['externalElementId']}.{s['externalElementId']}"] = f"{e['text']} - {s['text']}"
+            texts[f"{e['externalElementId']}.{s['externalElementId']}"] = (
+                f"{e['text']} - {s['text']}"
+            )
         texts.setdefault(e["externalElementId"], e["text"])
     write("question_text_headers.csv", to_csv(good.rename(columns=texts)))
     # Dates and numbers re-saved by Excel / Norwegian locale (tolerated)
-    created = pd.to_datetime(good["$created"], utc=True).dt.tz_convert("Europe/Oslo").dt.tz_localize(None)
+    created = (
+        pd.to_datetime(good["$created"], utc=True).dt.tz_convert("Europe/Oslo").dt.tz_localize(None)
+    )
     serial = (created - pd.Timestamp("1899-12-30")) / pd.Timedelta(days=1)
-    write("excel_serial_dates.csv", to_csv(good.assign(**{"$created": serial.map(lambda v: f"{v:.8f}")})))
+    write(
+        "excel_serial_dates.csv",
+        to_csv(good.assign(**{"$created": serial.map(lambda v: f"{v:.8f}")})),
+    )
     mixed_dates = good.copy()
     mixed_dates.loc[::2, "$created"] = created[::2].dt.strftime("%d.%m.%Y %H:%M:%S")
     write("mixed_date_formats.csv", to_csv(mixed_dates))
@@ -122,7 +133,9 @@ def main() -> None:
     full = (HERE / "title_rows.xlsx").read_bytes()
     write("truncated.xlsx", full[: len(full) // 2])
     # Codebook problems
-    write("codebook_missing_row.json", json.dumps(_drop_row(codebook), ensure_ascii=False, indent=2))
+    write(
+        "codebook_missing_row.json", json.dumps(_drop_row(codebook), ensure_ascii=False, indent=2)
+    )
     write("codebook_not_json.json", '{"elements": [')
     # Long NDJSON: a broken line and an unknown element
     answers = (FIX / "answers.ndjson").read_text(encoding="utf-8").splitlines(keepends=True)
@@ -140,7 +153,9 @@ def _drop_row(codebook: dict) -> dict:
         if e.get("externalElementId") == "CO":
             e["subElements"] = e["subElements"][:-1]
         if e.get("externalElementId") == "TRUST":
-            e["answerOptions"].append({"externalAnswerOptionId": "06", "text": "Ekstra", "sequence": 9})
+            e["answerOptions"].append(
+                {"externalAnswerOptionId": "06", "text": "Ekstra", "sequence": 9}
+            )
     return out
 
 

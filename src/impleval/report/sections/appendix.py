@@ -31,7 +31,11 @@ TOPICS: dict[str, tuple[str, str | None, str | None]] = {
     "sampling": ("sec-qualitative-sampling", "interviews", "qualitative_sampling"),
     "recruitment": ("sec-methods-survey-recruitment", "survey", "survey_recruitment"),
     "consent_ethics": ("sec-ethics", None, "ethics"),
-    "data_collection": ("sec-qualitative-data-collection", "interviews", "qualitative_data_collection"),
+    "data_collection": (
+        "sec-qualitative-data-collection",
+        "interviews",
+        "qualitative_data_collection",
+    ),
     "instrument": ("sec-methods-survey", "survey", "survey_instrument"),
     "variables": ("sec-methods-survey-analysis", "survey", None),
     "bias": ("sec-limitations", None, "limitations"),
@@ -67,8 +71,13 @@ TOPICS: dict[str, tuple[str, str | None, str | None]] = {
     "other": ("sec-discussion", None, "discussion"),
 }
 # Which strand a guideline as a whole needs (None: the whole report).
-GUIDELINE_STRAND = {"SRQR": "interviews", "COREQ": "interviews", "STROBE-CS": "survey",
-                    "CHERRIES": "survey", "GRAMMS": None}
+GUIDELINE_STRAND = {
+    "SRQR": "interviews",
+    "COREQ": "interviews",
+    "STROBE-CS": "survey",
+    "CHERRIES": "survey",
+    "GRAMMS": None,
+}
 
 
 def status(ctx: ReportContext, topic: str, guideline: str) -> tuple[str, str | None]:
@@ -96,17 +105,30 @@ def checklists(ctx: ReportContext, path: str | Path) -> str:
             where = ctx.phrases(f"appendix.status.{state}")
             if section:
                 where = f"[{ctx.phrases('appendix.section_link')}](#{section})" + (
-                    "" if state == "reported" else f" ({where})")
-            rows.append({"item": md.escape(item["id"]), "text": md.escape(item["text"]),
-                         "where": where})
-        frame = pd.DataFrame(rows).rename(columns={
-            "item": ctx.phrases("col.checklist_item"), "text": ctx.phrases("col.checklist_text"),
-            "where": ctx.phrases("col.checklist_where")})
+                    "" if state == "reported" else f" ({where})"
+                )
+            rows.append(
+                {"item": md.escape(item["id"]), "text": md.escape(item["text"]), "where": where}
+            )
+        frame = pd.DataFrame(rows).rename(
+            columns={
+                "item": ctx.phrases("col.checklist_item"),
+                "text": ctx.phrases("col.checklist_text"),
+                "where": ctx.phrases("col.checklist_where"),
+            }
+        )
         ident = blocks.tbl_id(f"checklist_{guideline['id'].lower()}")
-        parts.append(md.table(
-            md.pipe_table(frame),
-            ctx.phrases("appendix.checklist_caption", name=md.escape(guideline["full_name"]),
-                        key=f"[@{guideline['citation_key']}]"), ident))
+        parts.append(
+            md.table(
+                md.pipe_table(frame),
+                ctx.phrases(
+                    "appendix.checklist_caption",
+                    name=md.escape(guideline["full_name"]),
+                    key=f"[@{guideline['citation_key']}]",
+                ),
+                ident,
+            )
+        )
     return md.blocks(*parts)
 
 
@@ -118,39 +140,70 @@ def item_key(ctx: ReportContext) -> str:
     rows = []
     for group, items in analysis.get("item_groups", {}).items():
         for item in items:
-            rows.append({"code": item, "group": ctx.labels.item_group(group),
-                         "wording": ctx.labels.item(item)})
+            rows.append(
+                {
+                    "code": item,
+                    "group": ctx.labels.item_group(group),
+                    "wording": ctx.labels.item(item),
+                }
+            )
     for item in analysis.get("categorical_items", []):
-        rows.append({"code": item, "group": ctx.phrases("appendix.categorical"),
-                     "wording": ctx.labels.question(item)})
+        rows.append(
+            {
+                "code": item,
+                "group": ctx.phrases("appendix.categorical"),
+                "wording": ctx.labels.question(item),
+            }
+        )
     frame = pd.DataFrame(rows)
     return blocks.results_table(
-        ctx, frame, {"code": ctx.phrases("col.code"), "group": ctx.phrases("col.block"),
-                     "wording": ctx.phrases("col.wording")},
-        caption=ctx.phrases("appendix.item_key_caption"), identifier=blocks.tbl_id("item_key"),
-        download="item_key", formats={"code": "text", "group": "text", "wording": "text"})
+        ctx,
+        frame,
+        {
+            "code": ctx.phrases("col.code"),
+            "group": ctx.phrases("col.block"),
+            "wording": ctx.phrases("col.wording"),
+        },
+        caption=ctx.phrases("appendix.item_key_caption"),
+        identifier=blocks.tbl_id("item_key"),
+        download="item_key",
+        formats={"code": "text", "group": "text", "wording": "text"},
+    )
 
 
 def deid_table(ctx: ReportContext) -> str:
     if not ctx.results.has_table("deid_hits"):
         return ""
     hits = ctx.results.table("deid_hits").copy()
-    hits["source_label"] = [ctx.phrases(f"deid.source.{s}") if ctx.phrases.has(f"deid.source.{s}")
-                            else s for s in hits["source"]]
-    hits["kind_label"] = [ctx.phrases(f"deid.kind.{k}") if ctx.phrases.has(f"deid.kind.{k}")
-                          else k for k in hits["kind"]]
-    hits["action_label"] = [ctx.phrases(f"deid.action.{a}") if ctx.phrases.has(f"deid.action.{a}")
-                            else a for a in hits["action"]]
+    hits["source_label"] = [
+        ctx.phrases(f"deid.source.{s}") if ctx.phrases.has(f"deid.source.{s}") else s
+        for s in hits["source"]
+    ]
+    hits["kind_label"] = [
+        ctx.phrases(f"deid.kind.{k}") if ctx.phrases.has(f"deid.kind.{k}") else k
+        for k in hits["kind"]
+    ]
+    hits["action_label"] = [
+        ctx.phrases(f"deid.action.{a}") if ctx.phrases.has(f"deid.action.{a}") else a
+        for a in hits["action"]
+    ]
     hits["column"] = hits["column"].fillna("–")
     return blocks.results_table(
-        ctx, hits,
-        {"source_label": ctx.phrases("col.source"), "column": ctx.phrases("col.column"),
-         "kind_label": ctx.phrases("col.kind"), "n_hits": ctx.phrases("col.hits"),
-         "action_label": ctx.phrases("col.action"),
-         "n_values_scanned": ctx.phrases("col.scanned")},
-        caption=ctx.phrases("appendix.deid_caption"), identifier=blocks.tbl_id("deid_hits"),
-        download="deid_hits", formats={"column": "text", "n_hits": "integer",
-                                       "n_values_scanned": "integer"})
+        ctx,
+        hits,
+        {
+            "source_label": ctx.phrases("col.source"),
+            "column": ctx.phrases("col.column"),
+            "kind_label": ctx.phrases("col.kind"),
+            "n_hits": ctx.phrases("col.hits"),
+            "action_label": ctx.phrases("col.action"),
+            "n_values_scanned": ctx.phrases("col.scanned"),
+        },
+        caption=ctx.phrases("appendix.deid_caption"),
+        identifier=blocks.tbl_id("deid_hits"),
+        download="deid_hits",
+        formats={"column": "text", "n_hits": "integer", "n_values_scanned": "integer"},
+    )
 
 
 def provenance(ctx: ReportContext) -> str:
@@ -160,19 +213,35 @@ def provenance(ctx: ReportContext) -> str:
     h = ctx.phrases
     git = prov.get("git", {})
     dirty = git.get("dirty")
-    env = [(h("prov.commit"), f"`{git.get('commit', '–')}`"),
-           (h("prov.dirty"), h("prov.unknown") if dirty is None else h("prov.yes" if dirty else "prov.no")),
-           (h("prov.python"), md.escape(prov.get("python", "–"))),
-           (h("prov.platform"), md.escape(prov.get("platform", "–"))),
-           (h("prov.renderer"), md.escape(ctx.study.settings.get("renderer", prov.get("renderer", "–")))),
-           *((f"`{k}`", md.escape(v)) for k, v in prov.get("packages", {}).items())]
-    files = [(h(f"prov.role.{r['role']}"), f"`{r['path']}`", f"`{r['sha256']}`")
-             for r in prov.get("files", []) if r["role"] != "code"]
-    env_table = md.table(md.pipe_table(pd.DataFrame(env, columns=[h("prov.what"), h("prov.value")])),
-                         h("appendix.prov_env_caption"), "tbl-provenance-env")
-    file_table = md.table(md.pipe_table(pd.DataFrame(files, columns=[h("prov.role"), h("prov.file"),
-                                                                       "SHA-256"])),
-                          h("appendix.prov_files_caption"), "tbl-provenance-files")
+    env = [
+        (h("prov.commit"), f"`{git.get('commit', '–')}`"),
+        (
+            h("prov.dirty"),
+            h("prov.unknown") if dirty is None else h("prov.yes" if dirty else "prov.no"),
+        ),
+        (h("prov.python"), md.escape(prov.get("python", "–"))),
+        (h("prov.platform"), md.escape(prov.get("platform", "–"))),
+        (
+            h("prov.renderer"),
+            md.escape(ctx.study.settings.get("renderer", prov.get("renderer", "–"))),
+        ),
+        *((f"`{k}`", md.escape(v)) for k, v in prov.get("packages", {}).items()),
+    ]
+    files = [
+        (h(f"prov.role.{r['role']}"), f"`{r['path']}`", f"`{r['sha256']}`")
+        for r in prov.get("files", [])
+        if r["role"] != "code"
+    ]
+    env_table = md.table(
+        md.pipe_table(pd.DataFrame(env, columns=[h("prov.what"), h("prov.value")])),
+        h("appendix.prov_env_caption"),
+        "tbl-provenance-env",
+    )
+    file_table = md.table(
+        md.pipe_table(pd.DataFrame(files, columns=[h("prov.role"), h("prov.file"), "SHA-256"])),
+        h("appendix.prov_files_caption"),
+        "tbl-provenance-files",
+    )
     return md.blocks(h("appendix.provenance_intro"), env_table, file_table)
 
 
@@ -184,10 +253,17 @@ def build(ctx: ReportContext) -> str:
     if key:
         parts += [md.heading(h("heading.item_key"), 3, "sec-item-key"), key]
     if checklist_path:
-        parts += [md.heading(h("heading.checklists"), 3, "sec-checklists"),
-                  checklists(ctx, checklist_path)]
-    parts += [md.heading(h("heading.funding"), 3, "sec-funding"), blocks.prose(ctx, "funding"),
-              blocks.prose(ctx, "conflicts"),
-              md.heading(h("heading.deid"), 3, "sec-deid"), deid_table(ctx),
-              md.heading(h("heading.provenance"), 3, "sec-provenance"), provenance(ctx)]
+        parts += [
+            md.heading(h("heading.checklists"), 3, "sec-checklists"),
+            checklists(ctx, checklist_path),
+        ]
+    parts += [
+        md.heading(h("heading.funding"), 3, "sec-funding"),
+        blocks.prose(ctx, "funding"),
+        blocks.prose(ctx, "conflicts"),
+        md.heading(h("heading.deid"), 3, "sec-deid"),
+        deid_table(ctx),
+        md.heading(h("heading.provenance"), 3, "sec-provenance"),
+        provenance(ctx),
+    ]
     return md.blocks(*parts)

@@ -12,10 +12,12 @@ TOPICS = ("discussion", "conclusions", "recommendations")
 
 
 def build(ctx: ReportContext) -> str:
-    parts = [blocks.prose(ctx, "discussion"),
-             md.heading(ctx.phrases("heading.limitations"), 3, "sec-limitations"),
-             blocks.prose(ctx, "limitations"),
-             limitations.build(ctx)]
+    parts = [
+        blocks.prose(ctx, "discussion"),
+        md.heading(ctx.phrases("heading.limitations"), 3, "sec-limitations"),
+        blocks.prose(ctx, "limitations"),
+        limitations.build(ctx),
+    ]
     for topic in TOPICS[1:]:
         parts.append(md.heading(ctx.phrases(f"heading.{topic}"), 3, f"sec-{topic}"))
         parts.append(blocks.prose(ctx, topic))

@@ -81,37 +81,62 @@ def mapping(ctx: ReportContext) -> list[dict]:
     raw = ctx.study.report.get("integration") or []
     where = "report definition"
     if not isinstance(raw, list):
-        raise InputError(Problem(where, "a list of rows (scale, themes, outcomes, label)",
-                                 column="integration"))
+        raise InputError(
+            Problem(where, "a list of rows (scale, themes, outcomes, label)", column="integration")
+        )
     problems, rows = [], []
     for i, entry in enumerate(raw):
         column = f"integration[{i}]"
         if not isinstance(entry, dict):
-            problems.append(Problem(where, "a mapping with scale, themes, outcomes, label",
-                                    column=column))
+            problems.append(
+                Problem(where, "a mapping with scale, themes, outcomes, label", column=column)
+            )
             continue
         unknown = set(entry) - {"scale", "themes", "outcomes", "label"}
         for key in sorted(unknown):
-            problems.append(Problem(where, "only the keys scale, themes, outcomes, label",
-                                    column=f"{column}.{key}"))
-        row = {"scale": entry.get("scale"), "themes": _as_list(entry.get("themes")),
-               "outcomes": _as_list(entry.get("outcomes")), "label": entry.get("label")}
+            problems.append(
+                Problem(
+                    where, "only the keys scale, themes, outcomes, label", column=f"{column}.{key}"
+                )
+            )
+        row = {
+            "scale": entry.get("scale"),
+            "themes": _as_list(entry.get("themes")),
+            "outcomes": _as_list(entry.get("outcomes")),
+            "label": entry.get("label"),
+        }
         named = [s for s, key in STRAND_KEYS.items() if row[key]]
         if len(named) < 2:
-            problems.append(Problem(where, "a row naming at least two strands (a scale, themes, "
-                                    "outcomes)", column=column))
+            problems.append(
+                Problem(
+                    where,
+                    "a row naming at least two strands (a scale, themes, outcomes)",
+                    column=column,
+                )
+            )
         if not row["label"] and not (row["scale"] and ctx.study.has("survey")):
-            problems.append(Problem(where, "a label for a row without a scale of a collected "
-                                    "survey", column=f"{column}.label"))
+            problems.append(
+                Problem(
+                    where,
+                    "a label for a row without a scale of a collected survey",
+                    column=f"{column}.label",
+                )
+            )
         for strand, key in STRAND_KEYS.items():
             if not ctx.study.has(strand):
                 continue  # left out of the display, with a sentence
             defined = _defined(ctx, strand)
             for value in _as_list(row[key]):
                 if value not in defined:
-                    problems.append(Problem(where, f"an id the study's {strand} definition "
-                                            f"declares ({', '.join(sorted(defined)) or 'none'})",
-                                            column=f"{column}.{key}", value=value))
+                    problems.append(
+                        Problem(
+                            where,
+                            f"an id the study's {strand} definition "
+                            f"declares ({', '.join(sorted(defined)) or 'none'})",
+                            column=f"{column}.{key}",
+                            value=value,
+                        )
+                    )
         rows.append(row)
     if problems:
         raise InputError(problems)
@@ -120,14 +145,20 @@ def mapping(ctx: ReportContext) -> list[dict]:
 
 def shown_strands(ctx: ReportContext, rows: list[dict]) -> list[str]:
     """Strands the study collected and at least one row names, in the report's order."""
-    return [s for s, key in STRAND_KEYS.items()
-            if ctx.study.has(s) and any(_as_list(r[key]) for r in rows)]
+    return [
+        s
+        for s, key in STRAND_KEYS.items()
+        if ctx.study.has(s) and any(_as_list(r[key]) for r in rows)
+    ]
 
 
 def absent_strands(ctx: ReportContext, rows: list[dict]) -> list[str]:
     """Strands some row names but the study did not collect."""
-    return [s for s, key in STRAND_KEYS.items()
-            if not ctx.study.has(s) and any(_as_list(r[key]) for r in rows)]
+    return [
+        s
+        for s, key in STRAND_KEYS.items()
+        if not ctx.study.has(s) and any(_as_list(r[key]) for r in rows)
+    ]
 
 
 # --- key numbers -------------------------------------------------------------------------------
@@ -152,8 +183,9 @@ def scale_range(ctx: ReportContext, sid: str) -> tuple[float, float] | None:
     default = agreement.get("default", {})
     ranges = set()
     for item in items:
-        spec = next((o for o in agreement.get("overrides", []) if item in o.get("items", [])),
-                    default)
+        spec = next(
+            (o for o in agreement.get("overrides", []) if item in o.get("items", [])), default
+        )
         ranges.add((spec.get("min"), spec.get("max")))
     if len(ranges) != 1:
         return None
@@ -164,13 +196,23 @@ def scale_range(ctx: ReportContext, sid: str) -> tuple[float, float] | None:
 def scale_result(ctx: ReportContext, sid: str) -> dict:
     """Mean, SD, n over all respondents and the primary-group test of one scale (NaN where the
     results do not hold it)."""
-    out = {"scale": sid, "mean": math.nan, "sd": math.nan, "n": math.nan,
-           "p_adjusted": math.nan, "differs": None}
+    out = {
+        "scale": sid,
+        "mean": math.nan,
+        "sd": math.nan,
+        "n": math.nan,
+        "p_adjusted": math.nan,
+        "differs": None,
+    }
     gv = survey.primary(ctx)["name"]
     if ctx.results.has_table("survey_group_summary"):
         g = ctx.results.table("survey_group_summary")
-        row = g[(g["outcome"] == sid) & (g["outcome_type"] == "scale") & (g["group_var"] == gv)
-                & (g["group"] == "all")]
+        row = g[
+            (g["outcome"] == sid)
+            & (g["outcome_type"] == "scale")
+            & (g["group_var"] == gv)
+            & (g["group"] == "all")
+        ]
         if len(row):
             out.update(mean=row["mean"].iloc[0], sd=row["sd"].iloc[0], n=row["n"].iloc[0])
     if ctx.results.has_table("survey_omnibus"):
@@ -188,11 +230,18 @@ def scale_cell(ctx: ReportContext, sid: str) -> str:
         return ctx.phrases("integration.no_result")
     lang = ctx.language
     rng = scale_range(ctx, sid)
-    fields = dict(mean=fmt.number(res["mean"], 2, lang), sd=fmt.number(res["sd"], 2, lang),
-                  n=fmt.integer(res["n"], lang))
+    fields = dict(
+        mean=fmt.number(res["mean"], 2, lang),
+        sd=fmt.number(res["sd"], 2, lang),
+        n=fmt.integer(res["n"], lang),
+    )
     if rng:
-        text = ctx.phrases("integration.scale_mean_range", low=fmt.integer(rng[0], lang),
-                           high=fmt.integer(rng[1], lang), **fields)
+        text = ctx.phrases(
+            "integration.scale_mean_range",
+            low=fmt.integer(rng[0], lang),
+            high=fmt.integer(rng[1], lang),
+            **fields,
+        )
     else:
         text = ctx.phrases("integration.scale_mean", **fields)
     if res["differs"] is not None:
@@ -208,8 +257,9 @@ def theme_cell(ctx: ReportContext, tid: str) -> str:
     change = interviews.theme_changes(ctx).get(tid)
     parts = []
     if not _missing(share):
-        parts.append(ctx.phrases("integration.theme_share", share=fmt.percent(share, 0,
-                                                                                ctx.language)))
+        parts.append(
+            ctx.phrases("integration.theme_share", share=fmt.percent(share, 0, ctx.language))
+        )
     if change is not None:
         parts.append(interviews.change_phrase(ctx, change))
     if not parts:
@@ -231,9 +281,15 @@ def outcome_result(ctx: ReportContext, oid: str) -> dict | None:
         row = rows.iloc[0]
     else:
         return None
-    return {"outcome": oid, "site": row["site"], "estimate": row["estimate"],
-            "ci_low": row["ci_low"], "ci_high": row["ci_high"], "p_value": row["p_value"],
-            "scale": row.get("scale", "difference")}
+    return {
+        "outcome": oid,
+        "site": row["site"],
+        "estimate": row["estimate"],
+        "ci_low": row["ci_low"],
+        "ci_high": row["ci_high"],
+        "p_value": row["p_value"],
+        "scale": row.get("scale", "difference"),
+    }
 
 
 def outcome_cell(ctx: ReportContext, oid: str) -> str:
@@ -242,20 +298,32 @@ def outcome_cell(ctx: ReportContext, oid: str) -> str:
     if res is None or _missing(res["estimate"]):
         return ctx.phrases("integration.outcome_missing", outcome=label)
     lang = ctx.language
-    where = (ctx.phrases("integration.pooled") if res["site"] == POOLED
-             else md.escape(ctx.labels.site(str(res["site"]))))
+    where = (
+        ctx.phrases("integration.pooled")
+        if res["site"] == POOLED
+        else md.escape(ctx.labels.site(str(res["site"])))
+    )
     p = _p(res["p_value"], ctx)
     if res["scale"] in RATIO_SCALES:
         return ctx.phrases(
-            "integration.outcome_ratio", outcome=label,
+            "integration.outcome_ratio",
+            outcome=label,
             estimate=fmt.number(math.exp(res["estimate"]), 2, lang),
             ci=fmt.interval(math.exp(res["ci_low"]), math.exp(res["ci_high"]), 2, lang),
-            where=where, p=p)
+            where=where,
+            p=p,
+        )
     unit = md.escape(ctx.labels.unit(oid))
     key = "integration.outcome_level" if unit else "integration.outcome_level_nounit"
-    return ctx.phrases(key, outcome=label, estimate=fmt.number(res["estimate"], 1, lang),
-                       unit=unit, ci=fmt.interval(res["ci_low"], res["ci_high"], 1, lang),
-                       where=where, p=p)
+    return ctx.phrases(
+        key,
+        outcome=label,
+        estimate=fmt.number(res["estimate"], 1, lang),
+        unit=unit,
+        ci=fmt.interval(res["ci_low"], res["ci_high"], 1, lang),
+        where=where,
+        p=p,
+    )
 
 
 # --- the display ------------------------------------------------------------------------------
@@ -271,29 +339,51 @@ def raw_rows(ctx: ReportContext, rows: list[dict], strands: list[str]) -> pd.Dat
     for i, row in enumerate(rows, start=1):
         if "survey" in strands and row["scale"]:
             res = scale_result(ctx, row["scale"])
-            out.append({"row": i, "strand": "survey", "id": row["scale"], "value": res["mean"],
-                        "sd": res["sd"], "n": res["n"], "p_adjusted": res["p_adjusted"]})
+            out.append(
+                {
+                    "row": i,
+                    "strand": "survey",
+                    "id": row["scale"],
+                    "value": res["mean"],
+                    "sd": res["sd"],
+                    "n": res["n"],
+                    "p_adjusted": res["p_adjusted"],
+                }
+            )
         if "interviews" in strands:
             prev = interviews.theme_prevalence(ctx)
             changes = interviews.theme_changes(ctx)
             for tid in row["themes"]:
                 change = changes.get(tid)
                 trend = (change.trend or {}) if change else {}
-                out.append({"row": i, "strand": "interviews", "id": tid,
-                            "value": prev.loc[tid, "share"]
-                            if prev is not None and tid in prev.index else math.nan,
-                            "change": change.kind if change else "",
-                            "r": trend.get("effect_size", math.nan),
-                            "p_adjusted": trend.get("p_adjusted", math.nan)})
+                out.append(
+                    {
+                        "row": i,
+                        "strand": "interviews",
+                        "id": tid,
+                        "value": prev.loc[tid, "share"]
+                        if prev is not None and tid in prev.index
+                        else math.nan,
+                        "change": change.kind if change else "",
+                        "r": trend.get("effect_size", math.nan),
+                        "p_adjusted": trend.get("p_adjusted", math.nan),
+                    }
+                )
         if "monitoring" in strands:
             for oid in row["outcomes"]:
                 res = outcome_result(ctx, oid) or {}
-                out.append({"row": i, "strand": "monitoring", "id": oid,
-                            "value": res.get("estimate", math.nan),
-                            "ci_low": res.get("ci_low", math.nan),
-                            "ci_high": res.get("ci_high", math.nan),
-                            "p_value": res.get("p_value", math.nan),
-                            "scale": res.get("scale", "")})
+                out.append(
+                    {
+                        "row": i,
+                        "strand": "monitoring",
+                        "id": oid,
+                        "value": res.get("estimate", math.nan),
+                        "ci_low": res.get("ci_low", math.nan),
+                        "ci_high": res.get("ci_high", math.nan),
+                        "p_value": res.get("p_value", math.nan),
+                        "scale": res.get("scale", ""),
+                    }
+                )
     return pd.DataFrame(out)
 
 
@@ -313,13 +403,25 @@ def joint_display(ctx: ReportContext, rows: list[dict]) -> str:
             line[h(f"integration.col.{strand}")] = cell  # labels escaped where they are set
         lines.append(line)
     shown = pd.DataFrame(lines)
-    notes = [h(f"integration.note.{s}", groups=ctx.labels.group_var(
-        survey.primary(ctx)["name"], plural=True) if s == "survey" else "",
-        ci=fmt.percent(_ci_level(ctx), 0, ctx.language)) for s in strands]
+    notes = [
+        h(
+            f"integration.note.{s}",
+            groups=ctx.labels.group_var(survey.primary(ctx)["name"], plural=True)
+            if s == "survey"
+            else "",
+            ci=fmt.percent(_ci_level(ctx), 0, ctx.language),
+        )
+        for s in strands
+    ]
     notes.append(h("integration.note.judgement"))
     link = md.csv_link(raw_rows(ctx, rows, strands), "joint_display.csv", h("table.download"))
-    return md.table(md.pipe_table(shown), h("integration.caption"),
-                    blocks.tbl_id("joint_display"), note=" ".join(notes), download=link)
+    return md.table(
+        md.pipe_table(shown),
+        h("integration.caption"),
+        blocks.tbl_id("joint_display"),
+        note=" ".join(notes),
+        download=link,
+    )
 
 
 def _ci_level(ctx: ReportContext) -> float:
@@ -332,13 +434,19 @@ def build(ctx: ReportContext) -> str:
         return ""
     h = ctx.phrases
     rows = mapping(ctx)
-    meta = [md.heading(h("heading.integration_meta"), 4, "sec-integration-meta"),
-            blocks.prose(ctx, "meta_inferences")]
+    meta = [
+        md.heading(h("heading.integration_meta"), 4, "sec-integration-meta"),
+        blocks.prose(ctx, "meta_inferences"),
+    ]
     if not rows or len(shown_strands(ctx, rows)) < 2:
         return md.blocks(h("integration.none"), *meta)
     parts = [h("integration.intro", table=f"@{blocks.tbl_id('joint_display')}")]
     absent = absent_strands(ctx, rows)
     if absent:
-        parts.append(h("integration.absent", strands=join(
-            [h(f"integration.strand.{s}") for s in absent], ctx.language)))
+        parts.append(
+            h(
+                "integration.absent",
+                strands=join([h(f"integration.strand.{s}") for s in absent], ctx.language),
+            )
+        )
     return md.blocks(" ".join(parts), joint_display(ctx, rows), *meta)

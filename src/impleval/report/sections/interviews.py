@@ -127,8 +127,11 @@ def effect_themes(ctx: ReportContext) -> list[str]:
     effect = set()
     for path, value in codes.items():
         if path in paths:
-            effect.add(str(value.get("theme") or value.get("id")) if isinstance(value, dict)
-                       else str(value))
+            effect.add(
+                str(value.get("theme") or value.get("id"))
+                if isinstance(value, dict)
+                else str(value)
+            )
     return [t for t in themes_in_order(ctx) if t in effect]
 
 
@@ -172,9 +175,11 @@ def code_label(ctx: ReportContext, code: str, theme: str) -> str:
     """A code's label: its theme's label when the theme has this one code, else
     "Theme: last level of the code path" (the study's own code name)."""
     codes = (ctx.study.interviews or {}).get("themes", {})
-    n_codes = sum(1 for v in codes.values()
-                  if (str(v.get("theme") or v.get("id")) if isinstance(v, dict) else str(v))
-                  == theme)
+    n_codes = sum(
+        1
+        for v in codes.values()
+        if (str(v.get("theme") or v.get("id")) if isinstance(v, dict) else str(v)) == theme
+    )
     name = theme_label(ctx, theme)
     if n_codes <= 1:
         return name
@@ -283,15 +288,22 @@ def stage_counts(ctx: ReportContext) -> dict[str, float] | None:
     order = stages(ctx)
     informants = _table(ctx, "interview_informants")
     if informants is not None:
-        rows = informants[(informants["variable"] == "stage") & (informants["by"] == ALL)
-                          & (informants["level"] != ALL)]
+        rows = informants[
+            (informants["variable"] == "stage")
+            & (informants["by"] == ALL)
+            & (informants["level"] != ALL)
+        ]
         if len(rows):
             counts = {str(r.level): r.n for r in rows.itertuples()}
             return {s: counts.get(s, math.nan) for s in order if s in counts}
     prev = _table(ctx, "code_prevalence")
     if prev is not None and len(prev):
-        rows = prev[(prev["code"] == ALL) & (prev["region"] == ALL) & (prev["role"] == ALL)
-                    & (prev["stage"] != ALL)]
+        rows = prev[
+            (prev["code"] == ALL)
+            & (prev["region"] == ALL)
+            & (prev["role"] == ALL)
+            & (prev["stage"] != ALL)
+        ]
         counts = rows.groupby("stage")["n_interviews_total"].first().to_dict()
         if counts:
             return {s: counts.get(s, math.nan) for s in order if s in counts}
@@ -301,8 +313,11 @@ def stage_counts(ctx: ReportContext) -> dict[str, float] | None:
 def total_interviews(ctx: ReportContext) -> float | None:
     informants = _table(ctx, "interview_informants")
     if informants is not None:
-        rows = informants[(informants["variable"] == "stage") & (informants["by"] == ALL)
-                          & (informants["level"] == ALL)]
+        rows = informants[
+            (informants["variable"] == "stage")
+            & (informants["by"] == ALL)
+            & (informants["level"] == ALL)
+        ]
         if len(rows):
             return rows["n"].iloc[0]
     prev = theme_prevalence(ctx)
@@ -319,8 +334,13 @@ def theme_prevalence(ctx: ReportContext) -> pd.DataFrame | None:
         return None
     rows = prev[(prev["code"] == ALL) & (prev["region"] == ALL) & (prev["role"] == ALL)]
     overall = rows[rows["stage"] == ALL].drop_duplicates("theme").set_index("theme")
-    out = pd.DataFrame({"n": overall["n_interviews"], "n_total": overall["n_interviews_total"],
-                        "share": overall["share"]})
+    out = pd.DataFrame(
+        {
+            "n": overall["n_interviews"],
+            "n_total": overall["n_interviews_total"],
+            "share": overall["share"],
+        }
+    )
     suppressed = overall.get("suppressed", pd.Series(False, index=overall.index)).astype(bool)
     for stage in stages(ctx):
         at = rows[rows["stage"] == stage].drop_duplicates("theme").set_index("theme")
@@ -399,8 +419,9 @@ def theme_changes(ctx: ReportContext) -> dict[str, ThemeChange]:
         kind = classify(trend, chi, is_peak, float(st["alpha"]))
         peak_stage = None
         if kind == "peak" and not all(_missing(s) for s in shares):
-            top = max((i for i, s in enumerate(shares) if not _missing(s)),
-                      key=lambda i: (shares[i], -i))
+            top = max(
+                (i for i, s in enumerate(shares) if not _missing(s)), key=lambda i: (shares[i], -i)
+            )
             peak_stage = order[top]
         out[str(theme)] = ThemeChange(str(theme), kind, trend, chi, peak_stage)
     return out
@@ -413,9 +434,10 @@ def change_counts(ctx: ReportContext, group: str = PROCESS) -> ChangeCounts:
     primary = st["primary"]
     changes = theme_changes(ctx)
     alpha = float(st["alpha"])
-    counts = ChangeCounts(primary=primary,
-                          by_kind={k: [] for k in ("up", "down", "peak", "varies", "no_change",
-                                                   "untested")})
+    counts = ChangeCounts(
+        primary=primary,
+        by_kind={k: [] for k in ("up", "down", "peak", "varies", "no_change", "untested")},
+    )
     for theme in group_of(ctx, group):
         change = changes.get(theme)
         if change is None:
@@ -493,8 +515,11 @@ def caveat(ctx: ReportContext, themes: list[str], *, short: bool = False) -> str
         if short and label == theme_label(ctx, theme):  # the code is the theme just named
             entries.append(ctx.phrases("interviews.caveat_kappa", kappa=_num(kappa, 2, ctx)))
         else:
-            entries.append(ctx.phrases("interviews.caveat_code", code=md.escape(label),
-                                       kappa=_num(kappa, 2, ctx)))
+            entries.append(
+                ctx.phrases(
+                    "interviews.caveat_code", code=md.escape(label), kappa=_num(kappa, 2, ctx)
+                )
+            )
     key = "interviews.caveat_short" if short else "interviews.caveat"
     return ctx.phrases(key, codes=join(entries, ctx.language), target=target)
 
@@ -512,14 +537,19 @@ def counts_paragraph(ctx: ReportContext) -> str:
     counts = stage_counts(ctx)
     if counts is None:
         return ctx.phrases("interviews.counts_missing")
-    entries = [ctx.phrases("interviews.stage_count", stage=md.escape(ctx.labels.stage(s)),
-                           n=fmt.suppressed(ctx.min_cell, ctx.language) if _missing(n)
-                           else _int(n, ctx))
-               for s, n in counts.items()]
+    entries = [
+        ctx.phrases(
+            "interviews.stage_count",
+            stage=md.escape(ctx.labels.stage(s)),
+            n=fmt.suppressed(ctx.min_cell, ctx.language) if _missing(n) else _int(n, ctx),
+        )
+        for s, n in counts.items()
+    ]
     text = ctx.phrases("interviews.counts", list=join(entries, ctx.language))
     if ctx.results.has_table("interview_informants"):
-        text += " " + ctx.phrases("interviews.counts_see",
-                                  table=f"@{blocks.tbl_id('interview_informants')}")
+        text += " " + ctx.phrases(
+            "interviews.counts_see", table=f"@{blocks.tbl_id('interview_informants')}"
+        )
     return text + " " + ctx.phrases("interviews.prevalence_rule")
 
 
@@ -535,14 +565,16 @@ def prevalence_paragraph(ctx: ReportContext) -> str:
     top = order[:TOP_THEMES]
     rest = [t for t in order[TOP_THEMES:]][-1:] if len(order) > TOP_THEMES else []
     text = ctx.phrases(
-        "interviews.prevalence_top", n=_int(len(themes), ctx),
-        list=join([theme_ref(ctx, t, _pct(shown.loc[t, "share"], ctx)) for t in top],
-                  ctx.language),
-        table=f"@{blocks.tbl_id('theme_prevalence')}")
+        "interviews.prevalence_top",
+        n=_int(len(themes), ctx),
+        list=join([theme_ref(ctx, t, _pct(shown.loc[t, "share"], ctx)) for t in top], ctx.language),
+        table=f"@{blocks.tbl_id('theme_prevalence')}",
+    )
     if rest:
-        text += " " + ctx.phrases("interviews.prevalence_least",
-                                  theme=theme_ref(ctx, rest[0],
-                                                  _pct(shown.loc[rest[0], "share"], ctx)))
+        text += " " + ctx.phrases(
+            "interviews.prevalence_least",
+            theme=theme_ref(ctx, rest[0], _pct(shown.loc[rest[0], "share"], ctx)),
+        )
     return text
 
 
@@ -556,11 +588,18 @@ def prevalence_table(ctx: ReportContext, group: str = PROCESS) -> str:
     frame = prev.loc[themes].reset_index().rename(columns={"index": "theme"})
     frame["theme_label"] = [theme_label(ctx, t) for t in frame["theme"]]
     h = ctx.phrases
-    columns = {"theme_label": h("interviews.col.theme"), "n": h("interviews.col.n_mentioning"),
-               "share": h("interviews.col.share_all")}
+    columns = {
+        "theme_label": h("interviews.col.theme"),
+        "n": h("interviews.col.n_mentioning"),
+        "share": h("interviews.col.share_all"),
+    }
     formats = {"theme_label": "text", "n": "integer", "share": "percent"}
-    download = {"theme": "theme", "n": "n_interviews", "n_total": "n_interviews_total",
-                "share": "share"}
+    download = {
+        "theme": "theme",
+        "n": "n_interviews",
+        "n_total": "n_interviews_total",
+        "share": "share",
+    }
     for stage in stages(ctx):
         column = f"share:{stage}"
         if column in frame:
@@ -569,10 +608,15 @@ def prevalence_table(ctx: ReportContext, group: str = PROCESS) -> str:
             download[column] = f"share_{stage}"
     name = "theme_prevalence" if group == PROCESS else "effect_prevalence"
     return blocks.results_table(
-        ctx, frame, columns,
+        ctx,
+        frame,
+        columns,
         caption=h(f"interviews.prevalence_caption.{group}"),
-        identifier=blocks.tbl_id(name), download=name, formats=formats,
-        download_columns=download)
+        identifier=blocks.tbl_id(name),
+        download=name,
+        formats=formats,
+        download_columns=download,
+    )
 
 
 # --- blocks: change across stages -------------------------------------------------------------
@@ -587,8 +631,9 @@ def _adjusted(ctx: ReportContext, counts: ChangeCounts, group: str) -> str:
         family = ctx.phrases("interviews.family.all", n=_int(total, ctx))
     else:
         family = ctx.phrases(f"interviews.family.{group}")
-    return ctx.phrases("interviews.adjusted", adjust=ctx.phrases(f"adjust.{st['adjust']}"),
-                       family=family)
+    return ctx.phrases(
+        "interviews.adjusted", adjust=ctx.phrases(f"adjust.{st['adjust']}"), family=family
+    )
 
 
 def _pname(ctx: ReportContext) -> str:
@@ -597,13 +642,21 @@ def _pname(ctx: ReportContext) -> str:
 
 
 def _trend_detail(ctx: ReportContext, change: ThemeChange) -> str:
-    return ctx.phrases("interviews.trend_detail", r=_num(change.trend["effect_size"], 2, ctx),
-                       pname=_pname(ctx), p=_p(change.trend["p_adjusted"], ctx))
+    return ctx.phrases(
+        "interviews.trend_detail",
+        r=_num(change.trend["effect_size"], 2, ctx),
+        pname=_pname(ctx),
+        p=_p(change.trend["p_adjusted"], ctx),
+    )
 
 
 def _chi_detail(ctx: ReportContext, change: ThemeChange) -> str:
-    return ctx.phrases("interviews.chi_detail", v=_num(change.chi["effect_size"], 2, ctx),
-                       pname=_pname(ctx), p=_p(change.chi["p_adjusted"], ctx))
+    return ctx.phrases(
+        "interviews.chi_detail",
+        v=_num(change.chi["effect_size"], 2, ctx),
+        pname=_pname(ctx),
+        p=_p(change.chi["p_adjusted"], ctx),
+    )
 
 
 def change_phrase(ctx: ReportContext, change: ThemeChange) -> str:
@@ -613,9 +666,11 @@ def change_phrase(ctx: ReportContext, change: ThemeChange) -> str:
     if change.kind in ("up", "down"):
         detail = _trend_detail(ctx, change)
     elif change.kind == "peak":
-        detail = ctx.phrases("interviews.peak_detail",
-                             stage=md.escape(ctx.labels.stage(change.peak_stage)),
-                             detail=_chi_detail(ctx, change))
+        detail = ctx.phrases(
+            "interviews.peak_detail",
+            stage=md.escape(ctx.labels.stage(change.peak_stage)),
+            detail=_chi_detail(ctx, change),
+        )
     elif change.kind == "varies":
         detail = _chi_detail(ctx, change)
     else:
@@ -640,10 +695,13 @@ def change_paragraph(ctx: ReportContext, group: str = PROCESS) -> str:
         return ""
     changes = theme_changes(ctx)
     primary = counts.primary
-    fields = dict(k=_int(counts.k, ctx), n=_int(counts.n, ctx),
-                  test=ctx.phrases(f"interviews.test.{primary}"),
-                  adjusted=_adjusted(ctx, counts, group),
-                  table=f"@{blocks.tbl_id(_tests_name(group))}")
+    fields = dict(
+        k=_int(counts.k, ctx),
+        n=_int(counts.n, ctx),
+        test=ctx.phrases(f"interviews.test.{primary}"),
+        adjusted=_adjusted(ctx, counts, group),
+        table=f"@{blocks.tbl_id(_tests_name(group))}",
+    )
     suffix = "" if counts.k else "_none"
     parts = [ctx.phrases(f"interviews.change.{group}.{primary}{suffix}", **fields)]
     by_kind = counts.by_kind
@@ -651,42 +709,88 @@ def change_paragraph(ctx: ReportContext, group: str = PROCESS) -> str:
         # Stakeholder effects: the table carries each effect's change; the text names the count,
         # the strongest rise and fall and what did not change.
         if by_kind[kind] and group == PROCESS:
-            parts.append(ctx.phrases(
-                f"interviews.change_{kind}",
-                list=join([theme_ref(ctx, t, _trend_detail(ctx, changes[t]))
-                           for t in by_kind[kind]], ctx.language)))
+            parts.append(
+                ctx.phrases(
+                    f"interviews.change_{kind}",
+                    list=join(
+                        [theme_ref(ctx, t, _trend_detail(ctx, changes[t])) for t in by_kind[kind]],
+                        ctx.language,
+                    ),
+                )
+            )
     order = stages(ctx)
     for kind in ("up", "down"):
         best = strongest(ctx, counts, kind)
         if best is None or (len(by_kind[kind]) < 2 and group == PROCESS):
             continue  # a single rising theme was just named with its numbers
         shares = stage_shares(theme_prevalence(ctx), best.theme, order)
-        common = dict(theme=md.escape(theme_label(ctx, best.theme)),
-                      r=_num(best.trend["effect_size"], 2, ctx), pname=_pname(ctx),
-                      p=_p(best.trend["p_adjusted"], ctx),
-                      caveat=caveat(ctx, [best.theme]))
+        common = dict(
+            theme=md.escape(theme_label(ctx, best.theme)),
+            r=_num(best.trend["effect_size"], 2, ctx),
+            pname=_pname(ctx),
+            p=_p(best.trend["p_adjusted"], ctx),
+            caveat=caveat(ctx, [best.theme]),
+        )
         if _missing(shares[0]) or _missing(shares[-1]):
             parts.append(ctx.phrases(f"interviews.strongest_{kind}_short", **common))
         else:
-            parts.append(ctx.phrases(
-                f"interviews.strongest_{kind}", first=_pct(shares[0], ctx),
-                last=_pct(shares[-1], ctx), first_stage=md.escape(ctx.labels.stage(order[0])),
-                last_stage=md.escape(ctx.labels.stage(order[-1])), **common))
+            parts.append(
+                ctx.phrases(
+                    f"interviews.strongest_{kind}",
+                    first=_pct(shares[0], ctx),
+                    last=_pct(shares[-1], ctx),
+                    first_stage=md.escape(ctx.labels.stage(order[0])),
+                    last_stage=md.escape(ctx.labels.stage(order[-1])),
+                    **common,
+                )
+            )
     if by_kind["peak"]:
-        parts.append(ctx.phrases("interviews.change_peak", list=join(
-            [theme_ref(ctx, t, ctx.phrases(
-                "interviews.peak_detail", stage=md.escape(ctx.labels.stage(changes[t].peak_stage)),
-                detail=_chi_detail(ctx, changes[t]))) for t in by_kind["peak"]], ctx.language)))
+        parts.append(
+            ctx.phrases(
+                "interviews.change_peak",
+                list=join(
+                    [
+                        theme_ref(
+                            ctx,
+                            t,
+                            ctx.phrases(
+                                "interviews.peak_detail",
+                                stage=md.escape(ctx.labels.stage(changes[t].peak_stage)),
+                                detail=_chi_detail(ctx, changes[t]),
+                            ),
+                        )
+                        for t in by_kind["peak"]
+                    ],
+                    ctx.language,
+                ),
+            )
+        )
     if by_kind["varies"]:
-        parts.append(ctx.phrases("interviews.change_varies", list=join(
-            [theme_ref(ctx, t, _chi_detail(ctx, changes[t])) for t in by_kind["varies"]],
-            ctx.language)))
+        parts.append(
+            ctx.phrases(
+                "interviews.change_varies",
+                list=join(
+                    [theme_ref(ctx, t, _chi_detail(ctx, changes[t])) for t in by_kind["varies"]],
+                    ctx.language,
+                ),
+            )
+        )
     if by_kind["no_change"]:
-        parts.append(ctx.phrases("interviews.change_none", list=join(
-            [theme_ref(ctx, t) for t in by_kind["no_change"]], ctx.language)))
+        parts.append(
+            ctx.phrases(
+                "interviews.change_none",
+                list=join([theme_ref(ctx, t) for t in by_kind["no_change"]], ctx.language),
+            )
+        )
     if by_kind["untested"]:
-        parts.append(ctx.phrases("interviews.change_untested", list=join(
-            [md.escape(theme_label(ctx, t)) for t in by_kind["untested"]], ctx.language)))
+        parts.append(
+            ctx.phrases(
+                "interviews.change_untested",
+                list=join(
+                    [md.escape(theme_label(ctx, t)) for t in by_kind["untested"]], ctx.language
+                ),
+            )
+        )
     return " ".join(parts)
 
 
@@ -707,12 +811,18 @@ def stage_tests_table(ctx: ReportContext, group: str = PROCESS) -> str:
         change = changes.get(theme)
         if change is None:
             continue
-        row = {"theme": theme, "theme_label": theme_label(ctx, theme),
-               "change": ctx.phrases(f"interviews.kind.{change.kind}")}
-        for kind, data in ((TREND, change.trend), (CHI, change.chi)):
-            data = data or {}
-            row[f"{kind}_test"] = (ctx.phrases(f"interviews.test_name.{data['test']}")
-                                   if data.get("test") in TEST_KIND else "")
+        row = {
+            "theme": theme,
+            "theme_label": theme_label(ctx, theme),
+            "change": ctx.phrases(f"interviews.kind.{change.kind}"),
+        }
+        for kind, found in ((TREND, change.trend), (CHI, change.chi)):
+            data = found or {}
+            row[f"{kind}_test"] = (
+                ctx.phrases(f"interviews.test_name.{data['test']}")
+                if data.get("test") in TEST_KIND
+                else ""
+            )
             for key in ("statistic", "df", "p_value", "p_adjusted", "effect_size"):
                 row[f"{kind}_{key}"] = data.get(key, math.nan)
         rows.append(row)
@@ -724,13 +834,21 @@ def stage_tests_table(ctx: ReportContext, group: str = PROCESS) -> str:
     formats: dict = {"theme_label": "text", "change": "text"}
     download = {"theme": "theme"}
     if TREND in declared:
-        columns.update({"trend_effect_size": h("interviews.col.trend_r"),
-                        "trend_p_adjusted": h("interviews.col.trend_p")})
+        columns.update(
+            {
+                "trend_effect_size": h("interviews.col.trend_r"),
+                "trend_p_adjusted": h("interviews.col.trend_p"),
+            }
+        )
         formats["trend_p_adjusted"] = "pvalue"
     if CHI in declared:
-        columns.update({"chi_square_test": h("interviews.col.chi_test"),
-                        "chi_square_effect_size": h("interviews.col.chi_v"),
-                        "chi_square_p_adjusted": h("interviews.col.chi_p")})
+        columns.update(
+            {
+                "chi_square_test": h("interviews.col.chi_test"),
+                "chi_square_effect_size": h("interviews.col.chi_v"),
+                "chi_square_p_adjusted": h("interviews.col.chi_p"),
+            }
+        )
         formats.update({"chi_square_test": "text", "chi_square_p_adjusted": "pvalue"})
     columns["change"] = h("interviews.col.change")
     for kind in (TREND, CHI):
@@ -739,17 +857,31 @@ def stage_tests_table(ctx: ReportContext, group: str = PROCESS) -> str:
                 download[f"{kind}_{key}"] = f"{kind}_{key}"
     name = _tests_name(group)
     st = stage_settings(ctx)
-    adjusted = (h("interviews.adjusted_ps_none") if st["adjust"] == "none"
-                else h("interviews.adjusted_ps", adjust=h(f"adjust.{st['adjust']}")))
+    adjusted = (
+        h("interviews.adjusted_ps_none")
+        if st["adjust"] == "none"
+        else h("interviews.adjusted_ps", adjust=h(f"adjust.{st['adjust']}"))
+    )
     return blocks.results_table(
-        ctx, frame, columns,
-        caption=h("interviews.tests_caption", adjusted=adjusted,
-                  what=h(f"interviews.tests_caption_what.{group}")),
-        identifier=blocks.tbl_id(name), download=name, formats=formats,
+        ctx,
+        frame,
+        columns,
+        caption=h(
+            "interviews.tests_caption",
+            adjusted=adjusted,
+            what=h(f"interviews.tests_caption_what.{group}"),
+        ),
+        identifier=blocks.tbl_id(name),
+        download=name,
+        formats=formats,
         digits={"trend_effect_size": 2, "chi_square_effect_size": 2},
-        note=" ".join(h(f"interviews.tests_note.{k}") for k in (TREND, CHI, "csv")
-                      if k in declared or k == "csv"),
-        download_columns=download)
+        note=" ".join(
+            h(f"interviews.tests_note.{k}")
+            for k in (TREND, CHI, "csv")
+            if k in declared or k == "csv"
+        ),
+        download_columns=download,
+    )
 
 
 # --- blocks: quotes ---------------------------------------------------------------------
@@ -792,34 +924,54 @@ def quotes_block(ctx: ReportContext) -> str:
         return ctx.phrases("interviews.quotes_missing")
     q = _analysis(ctx).get("quotes", {})
     shown = report_quotes(ctx)
-    intro = [ctx.phrases(f"interviews.quote_rule.{quote_rule(ctx)}",
-                         low=_int(q.get("min_chars", 40), ctx),
-                         high=_int(q.get("max_chars", 220), ctx)),
-             ctx.phrases("interviews.quote_attribution", min_cell=_int(ctx.min_cell, ctx))]
+    intro = [
+        ctx.phrases(
+            f"interviews.quote_rule.{quote_rule(ctx)}",
+            low=_int(q.get("min_chars", 40), ctx),
+            high=_int(q.get("max_chars", 220), ctx),
+        ),
+        ctx.phrases("interviews.quote_attribution", min_cell=_int(ctx.min_cell, ctx)),
+    ]
     if shown.empty:
         intro.append(ctx.phrases("interviews.quotes_none"))
         return " ".join(intro)
-    intro.append(ctx.phrases("interviews.quotes_shown", n=_int(len(shown), ctx),
-                             total=_int(len(quotes.dropna(subset=["quote"])), ctx),
-                             table=f"@{blocks.tbl_id('interview_quotes')}"))
+    intro.append(
+        ctx.phrases(
+            "interviews.quotes_shown",
+            n=_int(len(shown), ctx),
+            total=_int(len(quotes.dropna(subset=["quote"])), ctx),
+            table=f"@{blocks.tbl_id('interview_quotes')}",
+        )
+    )
     prev = theme_prevalence(ctx)
     frame = shown.copy()
     frame["theme_label"] = [theme_label(ctx, t) for t in frame["theme"]]
-    frame["share"] = [prev.loc[t, "share"] if prev is not None and t in prev.index else math.nan
-                      for t in frame["theme"]]
-    frame["quote_text"] = [ctx.phrases("interviews.quote_marks", quote=str(t).strip())
-                           for t in frame["quote"]]
-    frame["who"] = [attribution(ctx, r, g) for r, g in zip(frame["role"], frame["region"])]
+    frame["share"] = [
+        prev.loc[t, "share"] if prev is not None and t in prev.index else math.nan
+        for t in frame["theme"]
+    ]
+    frame["quote_text"] = [
+        ctx.phrases("interviews.quote_marks", quote=str(t).strip()) for t in frame["quote"]
+    ]
+    frame["who"] = [
+        attribution(ctx, r, g) for r, g in zip(frame["role"], frame["region"], strict=False)
+    ]
     h = ctx.phrases
     table = blocks.results_table(
-        ctx, frame,
-        {"theme_label": h("interviews.col.theme"), "share": h("interviews.col.share_all"),
-         "quote_text": h("interviews.col.quote"), "who": h("interviews.col.attribution")},
-        caption=h("interviews.quotes_caption"), identifier=blocks.tbl_id("interview_quotes"),
+        ctx,
+        frame,
+        {
+            "theme_label": h("interviews.col.theme"),
+            "share": h("interviews.col.share_all"),
+            "quote_text": h("interviews.col.quote"),
+            "who": h("interviews.col.attribution"),
+        },
+        caption=h("interviews.quotes_caption"),
+        identifier=blocks.tbl_id("interview_quotes"),
         download="interview_quotes",
         formats={"theme_label": "text", "share": "percent", "quote_text": "text", "who": "text"},
-        download_columns={"theme": "theme", "quote": "quote", "role": "role",
-                          "region": "region"})
+        download_columns={"theme": "theme", "quote": "quote", "role": "role", "region": "region"},
+    )
     return md.blocks(" ".join(intro), table)
 
 
@@ -835,10 +987,13 @@ def top_pair(ctx: ReportContext) -> dict | None:
     if rows.empty:
         return None
     order = {t: i for i, t in enumerate(themes_in_order(ctx))}
-    rows = rows.assign(_a=rows["theme_a"].map(order).fillna(len(order)),
-                       _b=rows["theme_b"].map(order).fillna(len(order)))
-    best = rows.sort_values(["jaccard", "n_interviews", "_a", "_b"],
-                            ascending=[False, False, True, True], kind="stable").iloc[0]
+    rows = rows.assign(
+        _a=rows["theme_a"].map(order).fillna(len(order)),
+        _b=rows["theme_b"].map(order).fillna(len(order)),
+    )
+    best = rows.sort_values(
+        ["jaccard", "n_interviews", "_a", "_b"], ascending=[False, False, True, True], kind="stable"
+    ).iloc[0]
     return best.to_dict()
 
 
@@ -847,11 +1002,15 @@ def cooccurrence_paragraph(ctx: ReportContext) -> str:
     if pair is None:
         return ""
     return ctx.phrases(
-        "interviews.cooccurrence", a=md.escape(theme_label(ctx, pair["theme_a"])),
-        b=md.escape(theme_label(ctx, pair["theme_b"])), n=_int(pair["n_interviews"], ctx),
-        either=_int(pair["n_either"], ctx), jaccard=_num(pair["jaccard"], 2, ctx),
+        "interviews.cooccurrence",
+        a=md.escape(theme_label(ctx, pair["theme_a"])),
+        b=md.escape(theme_label(ctx, pair["theme_b"])),
+        n=_int(pair["n_interviews"], ctx),
+        either=_int(pair["n_either"], ctx),
+        jaccard=_num(pair["jaccard"], 2, ctx),
         caveat=caveat(ctx, [pair["theme_a"], pair["theme_b"]]),
-        figure=_fig_ref(ctx, "theme_cooccurrence"))
+        figure=_fig_ref(ctx, "theme_cooccurrence"),
+    )
 
 
 # --- blocks: stakeholders -------------------------------------------------------------------
@@ -860,8 +1019,9 @@ def stakeholder_block(ctx: ReportContext) -> str:
     if not has_stakeholders(ctx):
         return ""
     table = _table(ctx, "stakeholder_benefits")
-    heading = md.heading(ctx.phrases("heading.interviews_stakeholders"), 4,
-                         "sec-interviews-stakeholders")
+    heading = md.heading(
+        ctx.phrases("heading.interviews_stakeholders"), 4, "sec-interviews-stakeholders"
+    )
     if table is None or table.empty:
         return md.blocks(heading, ctx.phrases("interviews.stakeholders_missing"))
     overall = table[table["stage"] == ALL]
@@ -869,65 +1029,124 @@ def stakeholder_block(ctx: ReportContext) -> str:
     parts = []
     if len(groups):
         ordered = groups.sort_values("share", ascending=False, kind="stable")
-        parts.append(ctx.phrases(
-            "interviews.stakeholders_groups",
-            list=join([ctx.phrases("interviews.group_share",
-                                   group=md.escape(ctx.labels.stakeholder(r.stakeholder)),
-                                   share=_pct(r.share, ctx)) for r in ordered.itertuples()],
-                      ctx.language),
-            figure=_fig_ref(ctx, "stakeholder_benefits"),
-            table=f"@{blocks.tbl_id('stakeholder_benefits')}"))
+        parts.append(
+            ctx.phrases(
+                "interviews.stakeholders_groups",
+                list=join(
+                    [
+                        ctx.phrases(
+                            "interviews.group_share",
+                            group=md.escape(ctx.labels.stakeholder(r.stakeholder)),
+                            share=_pct(r.share, ctx),
+                        )
+                        for r in ordered.itertuples()
+                    ],
+                    ctx.language,
+                ),
+                figure=_fig_ref(ctx, "stakeholder_benefits"),
+                table=f"@{blocks.tbl_id('stakeholder_benefits')}",
+            )
+        )
     effects = overall[overall["theme"] != ALL]
     challenges = effects[effects["kind"] == "challenge"]
     if len(challenges):
-        parts.append(ctx.phrases("interviews.stakeholders_challenges", list=join(
-            [theme_ref(ctx, r.theme, ctx.phrases(
-                "interviews.challenge_detail",
-                group=md.escape(ctx.labels.stakeholder(r.stakeholder)),
-                share=_pct(r.share, ctx) if not _missing(r.share)
-                else fmt.suppressed(ctx.min_cell, ctx.language)))
-             for r in challenges.itertuples()], ctx.language)))
-    elif not any(v.get("kind") == "challenge"
-                 for v in (ctx.study.interviews or {}).get("stakeholders", {}).values()):
+        parts.append(
+            ctx.phrases(
+                "interviews.stakeholders_challenges",
+                list=join(
+                    [
+                        theme_ref(
+                            ctx,
+                            r.theme,
+                            ctx.phrases(
+                                "interviews.challenge_detail",
+                                group=md.escape(ctx.labels.stakeholder(r.stakeholder)),
+                                share=_pct(r.share, ctx)
+                                if not _missing(r.share)
+                                else fmt.suppressed(ctx.min_cell, ctx.language),
+                            ),
+                        )
+                        for r in challenges.itertuples()
+                    ],
+                    ctx.language,
+                ),
+            )
+        )
+    elif not any(
+        v.get("kind") == "challenge"
+        for v in (ctx.study.interviews or {}).get("stakeholders", {}).values()
+    ):
         parts.append(ctx.phrases("interviews.stakeholders_no_challenges"))
     counts = change_counts(ctx, EFFECTS)
     change = change_paragraph(ctx, EFFECTS) if counts.n else ""
     frame = effects.copy()
     frame["group_label"] = [ctx.labels.stakeholder(s) for s in frame["stakeholder"]]
     frame["effect_label"] = [theme_label(ctx, t) for t in frame["theme"]]
-    frame["kind_label"] = [ctx.phrases(f"interviews.effect_kind.{k}")
-                           if ctx.phrases.has(f"interviews.effect_kind.{k}") else ""
-                           for k in frame["kind"]]
+    frame["kind_label"] = [
+        ctx.phrases(f"interviews.effect_kind.{k}")
+        if ctx.phrases.has(f"interviews.effect_kind.{k}")
+        else ""
+        for k in frame["kind"]
+    ]
     h = ctx.phrases
     tbl = blocks.results_table(
-        ctx, frame,
-        {"group_label": h("interviews.col.group"), "effect_label": h("interviews.col.effect"),
-         "kind_label": h("interviews.col.kind"), "n_interviews": h("interviews.col.n_mentioning"),
-         "share": h("interviews.col.share_all")},
+        ctx,
+        frame,
+        {
+            "group_label": h("interviews.col.group"),
+            "effect_label": h("interviews.col.effect"),
+            "kind_label": h("interviews.col.kind"),
+            "n_interviews": h("interviews.col.n_mentioning"),
+            "share": h("interviews.col.share_all"),
+        },
         caption=h("interviews.stakeholders_caption"),
-        identifier=blocks.tbl_id("stakeholder_benefits"), download="stakeholder_benefits",
-        formats={"group_label": "text", "effect_label": "text", "kind_label": "text",
-                 "n_interviews": "integer", "share": "percent"},
-        download_columns={"stakeholder": "stakeholder", "theme": "theme", "kind": "kind",
-                          "n_interviews": "n_interviews",
-                          "n_interviews_total": "n_interviews_total", "share": "share"})
-    return md.blocks(heading, " ".join(parts), blocks.figure(ctx, "stakeholder_benefits"), tbl,
-                     change, stage_tests_table(ctx, EFFECTS) if change else "")
+        identifier=blocks.tbl_id("stakeholder_benefits"),
+        download="stakeholder_benefits",
+        formats={
+            "group_label": "text",
+            "effect_label": "text",
+            "kind_label": "text",
+            "n_interviews": "integer",
+            "share": "percent",
+        },
+        download_columns={
+            "stakeholder": "stakeholder",
+            "theme": "theme",
+            "kind": "kind",
+            "n_interviews": "n_interviews",
+            "n_interviews_total": "n_interviews_total",
+            "share": "share",
+        },
+    )
+    return md.blocks(
+        heading,
+        " ".join(parts),
+        blocks.figure(ctx, "stakeholder_benefits"),
+        tbl,
+        change,
+        stage_tests_table(ctx, EFFECTS) if change else "",
+    )
 
 
 # --- blocks: agreement ----------------------------------------------------------------------
 def agreement_block(ctx: ReportContext) -> str:
     a = agreement_settings(ctx)
-    heading = md.heading(ctx.phrases("heading.interviews_agreement"), 4,
-                         "sec-interviews-agreement")
+    heading = md.heading(ctx.phrases("heading.interviews_agreement"), 4, "sec-interviews-agreement")
     if not a["enabled"]:
-        return md.blocks(heading, ctx.phrases("interviews.agreement_disabled"),
-                         blocks.prose(ctx, "agreement_not_assessed"))
+        return md.blocks(
+            heading,
+            ctx.phrases("interviews.agreement_disabled"),
+            blocks.prose(ctx, "agreement_not_assessed"),
+        )
     agr = agreement(ctx)
     if agr is None:
         return md.blocks(heading, ctx.phrases("interviews.agreement_missing"))
-    return md.blocks(heading, agreement_paragraph(ctx, agr),
-                     blocks.figure(ctx, "intercoder_agreement"), agreement_table(ctx, agr))
+    return md.blocks(
+        heading,
+        agreement_paragraph(ctx, agr),
+        blocks.figure(ctx, "intercoder_agreement"),
+        agreement_table(ctx, agr),
+    )
 
 
 def agreement_paragraph(ctx: ReportContext, agr: Agreement) -> str:
@@ -937,34 +1156,63 @@ def agreement_paragraph(ctx: ReportContext, agr: Agreement) -> str:
     parts = [ctx.phrases("interviews.agreement_units", n=_int(agr.n_units, ctx))]
     p = agr.pooled
     if p is not None and not _missing(p.get("kappa")):
-        verdict = alpha_verdict(p.get("krippendorff_alpha"), float(a["alpha_reliable"]),
-                                float(a["alpha_tentative"]))
-        parts.append(ctx.phrases(
-            "interviews.agreement_pooled", ci=ci, kappa=_num(p["kappa"], 2, ctx),
-            kappa_ci=fmt.interval(p["kappa_ci_low"], p["kappa_ci_high"], 2, ctx.language),
-            alpha=_num(p.get("krippendorff_alpha"), 2, ctx),
-            alpha_ci=fmt.interval(p.get("alpha_ci_low"), p.get("alpha_ci_high"), 2,
-                                  ctx.language),
-            verdict=ctx.phrases(f"interviews.alpha_verdict.{verdict}",
-                                reliable=_num(a["alpha_reliable"], 2, ctx),
-                                tentative=_num(a["alpha_tentative"], 3, ctx))
-            if verdict else ""))
+        verdict = alpha_verdict(
+            p.get("krippendorff_alpha"), float(a["alpha_reliable"]), float(a["alpha_tentative"])
+        )
+        parts.append(
+            ctx.phrases(
+                "interviews.agreement_pooled",
+                ci=ci,
+                kappa=_num(p["kappa"], 2, ctx),
+                kappa_ci=fmt.interval(p["kappa_ci_low"], p["kappa_ci_high"], 2, ctx.language),
+                alpha=_num(p.get("krippendorff_alpha"), 2, ctx),
+                alpha_ci=fmt.interval(
+                    p.get("alpha_ci_low"), p.get("alpha_ci_high"), 2, ctx.language
+                ),
+                verdict=ctx.phrases(
+                    f"interviews.alpha_verdict.{verdict}",
+                    reliable=_num(a["alpha_reliable"], 2, ctx),
+                    tentative=_num(a["alpha_tentative"], 3, ctx),
+                )
+                if verdict
+                else "",
+            )
+        )
     n_unused = len(agr.codes) - len(agr.used)
     n_undefined = len(agr.used) - len(agr.assessable)
-    parts.append(ctx.phrases("interviews.agreement_target", k=_int(len(agr.meeting), ctx),
-                             n=_int(len(agr.assessable), ctx), target=target,
-                             table=f"@{blocks.tbl_id('intercoder_agreement')}"))
+    parts.append(
+        ctx.phrases(
+            "interviews.agreement_target",
+            k=_int(len(agr.meeting), ctx),
+            n=_int(len(agr.assessable), ctx),
+            target=target,
+            table=f"@{blocks.tbl_id('intercoder_agreement')}",
+        )
+    )
     if n_unused:
         parts.append(ctx.phrases("interviews.agreement_unused", n=_int(n_unused, ctx)))
     if n_undefined:
         parts.append(ctx.phrases("interviews.agreement_undefined", n=_int(n_undefined, ctx)))
     if len(agr.below):
-        parts.append(ctx.phrases("interviews.agreement_below", target=target, list=join(
-            [ctx.phrases("interviews.agreement_code",
-                         code=md.escape(code_label(ctx, r.code, r.theme)),
-                         kappa=_num(r.kappa, 2, ctx), pabak=_num(r.pabak, 2, ctx),
-                         prevalence=_pct(r.prevalence, ctx))
-             for r in agr.below.itertuples()], ctx.language)))
+        parts.append(
+            ctx.phrases(
+                "interviews.agreement_below",
+                target=target,
+                list=join(
+                    [
+                        ctx.phrases(
+                            "interviews.agreement_code",
+                            code=md.escape(code_label(ctx, r.code, r.theme)),
+                            kappa=_num(r.kappa, 2, ctx),
+                            pabak=_num(r.pabak, 2, ctx),
+                            prevalence=_pct(r.prevalence, ctx),
+                        )
+                        for r in agr.below.itertuples()
+                    ],
+                    ctx.language,
+                ),
+            )
+        )
         parts.append(ctx.phrases("interviews.agreement_pabak_note"))
     elif len(agr.assessable):
         parts.append(ctx.phrases("interviews.agreement_all_meet"))
@@ -979,10 +1227,13 @@ def agreement_table(ctx: ReportContext, agr: Agreement) -> str:
     if frame.empty:
         return ""
     target = float(a["kappa_target"])
-    frame["code_label"] = [code_label(ctx, c, t) for c, t in zip(frame["code"], frame["theme"])]
+    frame["code_label"] = [
+        code_label(ctx, c, t) for c, t in zip(frame["code"], frame["theme"], strict=False)
+    ]
     frame["kappa_ci"] = blocks.estimate_ci(ctx, frame, "kappa", "kappa_ci_low", "kappa_ci_high")
-    frame["alpha_ci"] = blocks.estimate_ci(ctx, frame, "krippendorff_alpha", "alpha_ci_low",
-                                           "alpha_ci_high")
+    frame["alpha_ci"] = blocks.estimate_ci(
+        ctx, frame, "krippendorff_alpha", "alpha_ci_low", "alpha_ci_high"
+    )
 
     def status(prevalence, kappa) -> str:
         if _missing(prevalence) or float(prevalence) == 0:
@@ -990,27 +1241,56 @@ def agreement_table(ctx: ReportContext, agr: Agreement) -> str:
         met = meets_target(kappa, target)
         return ctx.phrases("interviews.target." + TARGET_STATUS[met])
 
-    frame["target_status"] = [status(p, k) for p, k in zip(frame["prevalence"], frame["kappa"])]
+    frame["target_status"] = [
+        status(p, k) for p, k in zip(frame["prevalence"], frame["kappa"], strict=False)
+    ]
     ci = _pct(a["ci_level"], ctx)
     h = ctx.phrases
     return blocks.results_table(
-        ctx, frame,
-        {"code_label": h("interviews.col.code"), "n_units": h("interviews.col.units"),
-         "prevalence": h("interviews.col.prevalence"),
-         "pct_agreement": h("interviews.col.pct_agreement"),
-         "kappa_ci": h("interviews.col.kappa_ci", ci=ci), "pabak": "PABAK",
-         "alpha_ci": h("interviews.col.alpha_ci", ci=ci),
-         "target_status": h("interviews.col.meets_target", target=_num(target, 2, ctx))},
+        ctx,
+        frame,
+        {
+            "code_label": h("interviews.col.code"),
+            "n_units": h("interviews.col.units"),
+            "prevalence": h("interviews.col.prevalence"),
+            "pct_agreement": h("interviews.col.pct_agreement"),
+            "kappa_ci": h("interviews.col.kappa_ci", ci=ci),
+            "pabak": "PABAK",
+            "alpha_ci": h("interviews.col.alpha_ci", ci=ci),
+            "target_status": h("interviews.col.meets_target", target=_num(target, 2, ctx)),
+        },
         caption=h("interviews.agreement_caption", ci=ci),
-        identifier=blocks.tbl_id("intercoder_agreement"), download="intercoder_agreement",
-        formats={"code_label": "text", "n_units": "integer", "prevalence": "percent",
-                 "pct_agreement": "percent", "kappa_ci": "text", "alpha_ci": "text",
-                 "target_status": "text"},
+        identifier=blocks.tbl_id("intercoder_agreement"),
+        download="intercoder_agreement",
+        formats={
+            "code_label": "text",
+            "n_units": "integer",
+            "prevalence": "percent",
+            "pct_agreement": "percent",
+            "kappa_ci": "text",
+            "alpha_ci": "text",
+            "target_status": "text",
+        },
         digits={"pabak": 2},
-        download_columns={c: c for c in ("code", "theme", "n_units", "prevalence",
-                                          "pct_agreement", "kappa", "kappa_ci_low",
-                                          "kappa_ci_high", "pabak", "krippendorff_alpha",
-                                          "alpha_ci_low", "alpha_ci_high") if c in frame})
+        download_columns={
+            c: c
+            for c in (
+                "code",
+                "theme",
+                "n_units",
+                "prevalence",
+                "pct_agreement",
+                "kappa",
+                "kappa_ci_low",
+                "kappa_ci_high",
+                "pabak",
+                "krippendorff_alpha",
+                "alpha_ci_low",
+                "alpha_ci_high",
+            )
+            if c in frame
+        },
+    )
 
 
 # --- summary and limitations (read by sections/summary.py and limitations.py) -------------------
@@ -1021,26 +1301,44 @@ def key_findings(ctx: ReportContext) -> list[str]:
     out = []
     total = total_interviews(ctx)
     if total is not None and not _missing(total):
-        out.append(ctx.phrases("interviews.summary_n", n=_int(total, ctx),
-                               stages=_int(len(stages(ctx)), ctx)))
+        out.append(
+            ctx.phrases(
+                "interviews.summary_n", n=_int(total, ctx), stages=_int(len(stages(ctx)), ctx)
+            )
+        )
     if len(stages(ctx)) >= 2 and _test_rows(ctx) is not None:
         counts = change_counts(ctx, PROCESS)
         if counts.n:
-            out.append(ctx.phrases(f"interviews.summary_change.{counts.primary}",
-                                   k=_int(counts.k, ctx), n=_int(counts.n, ctx)))
+            out.append(
+                ctx.phrases(
+                    f"interviews.summary_change.{counts.primary}",
+                    k=_int(counts.k, ctx),
+                    n=_int(counts.n, ctx),
+                )
+            )
         for kind in ("up", "down"):
             best = strongest(ctx, counts, kind)
             if best is not None:
-                out.append(ctx.phrases(f"interviews.summary_strongest_{kind}",
-                                       theme=md.escape(theme_label(ctx, best.theme)),
-                                       r=_num(best.trend["effect_size"], 2, ctx),
-                                       pname=_pname(ctx), p=_p(best.trend["p_adjusted"], ctx),
-                                       caveat=caveat(ctx, [best.theme])))
+                out.append(
+                    ctx.phrases(
+                        f"interviews.summary_strongest_{kind}",
+                        theme=md.escape(theme_label(ctx, best.theme)),
+                        r=_num(best.trend["effect_size"], 2, ctx),
+                        pname=_pname(ctx),
+                        p=_p(best.trend["p_adjusted"], ctx),
+                        caveat=caveat(ctx, [best.theme]),
+                    )
+                )
     agr = agreement(ctx)
     if agr is not None and len(agr.assessable):
-        out.append(ctx.phrases("interviews.summary_agreement", k=_int(len(agr.meeting), ctx),
-                               n=_int(len(agr.assessable), ctx),
-                               target=_num(agreement_settings(ctx)["kappa_target"], 2, ctx)))
+        out.append(
+            ctx.phrases(
+                "interviews.summary_agreement",
+                k=_int(len(agr.meeting), ctx),
+                n=_int(len(agr.assessable), ctx),
+                target=_num(agreement_settings(ctx)["kappa_target"], 2, ctx),
+            )
+        )
     return out
 
 
@@ -1053,10 +1351,14 @@ def limitations(ctx: ReportContext) -> list[str]:
         out.append(ctx.phrases("interviews.limitation_no_agreement"))
     agr = agreement(ctx)
     if agr is not None and len(agr.below):
-        out.append(ctx.phrases(
-            "interviews.limitation_below_target", k=_int(len(agr.below), ctx),
-            n=_int(len(agr.assessable), ctx),
-            target=_num(agreement_settings(ctx)["kappa_target"], 2, ctx)))
+        out.append(
+            ctx.phrases(
+                "interviews.limitation_below_target",
+                k=_int(len(agr.below), ctx),
+                n=_int(len(agr.assessable), ctx),
+                target=_num(agreement_settings(ctx)["kappa_target"], 2, ctx),
+            )
+        )
     return out
 
 
@@ -1070,7 +1372,8 @@ def build(ctx: ReportContext) -> str:
         counts_paragraph(ctx),
         md.heading(h("heading.interviews_themes"), 4, "sec-interviews-themes"),
         h("interviews.themes_intro.themes_stakeholders", stakeholders=link)
-        if has_stakeholders(ctx) else "",
+        if has_stakeholders(ctx)
+        else "",
         prevalence_paragraph(ctx),
         prevalence_table(ctx),
         blocks.figure(ctx, "theme_stage_heatmap"),
@@ -1080,10 +1383,10 @@ def build(ctx: ReportContext) -> str:
         md.heading(h("heading.interviews_quotes"), 4, "sec-interviews-quotes"),
         quotes_block(ctx),
         md.heading(h("heading.interviews_cooccurrence"), 4, "sec-interviews-cooccurrence")
-        if top_pair(ctx) else "",
+        if top_pair(ctx)
+        else "",
         cooccurrence_paragraph(ctx),
         blocks.figure(ctx, "theme_cooccurrence") if top_pair(ctx) else "",
         stakeholder_block(ctx),
         agreement_block(ctx),
     )
-

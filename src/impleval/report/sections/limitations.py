@@ -32,5 +32,6 @@ def build(ctx: ReportContext) -> str:
         items.append(ctx.phrases("limitations.synthetic"))
     if not items:
         return ""
-    return md.blocks(ctx.phrases("limitations.intro",
-                                 n=fmt.integer(len(items), ctx.language)), md.bullets(items))
+    return md.blocks(
+        ctx.phrases("limitations.intro", n=fmt.integer(len(items), ctx.language)), md.bullets(items)
+    )

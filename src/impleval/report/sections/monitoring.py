@@ -102,8 +102,11 @@ def on_log_scale(rows: pd.DataFrame, model: str | None) -> bool:
 def decimals(lows, highs) -> int:
     """Decimals for one column: enough for two significant digits of the narrowest interval's
     width, at least MIN_DECIMALS (so a waiting time to one decimal), at most MAX_DECIMALS."""
-    widths = [h - lo for lo, h in zip(lows, highs, strict=True)
-              if not _missing(lo) and not _missing(h) and h - lo > 0]
+    widths = [
+        h - lo
+        for lo, h in zip(lows, highs, strict=True)
+        if not _missing(lo) and not _missing(h) and h - lo > 0
+    ]
     if not widths:
         return MIN_DECIMALS
     needed = math.ceil(-math.log10(min(widths))) + 1
@@ -134,9 +137,11 @@ def precision_groups(needed: pd.DataFrame) -> dict[str, pd.DataFrame]:
         return {"reached": empty, "more": empty, "beyond": empty}
     known = needed["weeks_to_target"].notna()
     extra = needed["extra_weeks_to_target"].fillna(0)
-    return {"reached": needed[known & (extra <= 0)],
-            "more": needed[known & (extra > 0)],
-            "beyond": needed[~known]}
+    return {
+        "reached": needed[known & (extra <= 0)],
+        "more": needed[known & (extra > 0)],
+        "beyond": needed[~known],
+    }
 
 
 def timing(go_lives) -> str:
@@ -227,10 +232,13 @@ def _sites(ctx: ReportContext) -> pd.DataFrame:
     frame = table(ctx, "monitoring_sites")
     if frame.empty:
         return frame
-    frame = frame.assign(_role=frame["role"].map(ROLE_ORDER).fillna(9),
-                         _label=[ctx.labels.site(s) for s in frame["site"]])
-    return frame.sort_values(["_role", "go_live", "_label"], na_position="last",
-                             kind="stable").drop(columns=["_role", "_label"])
+    frame = frame.assign(
+        _role=frame["role"].map(ROLE_ORDER).fillna(9),
+        _label=[ctx.labels.site(s) for s in frame["site"]],
+    )
+    return frame.sort_values(
+        ["_role", "go_live", "_label"], na_position="last", kind="stable"
+    ).drop(columns=["_role", "_label"])
 
 
 def site_roles(ctx: ReportContext) -> dict[str, list[str]]:
@@ -397,8 +405,11 @@ class Scale:
         if self.log:
             return self.ctx.phrases("mon.in_percent")
         unit = _unit(self.ctx, self.oid)
-        return (self.ctx.phrases("mon.in_unit", unit=unit) if unit
-                else self.ctx.phrases("mon.in_own_unit"))
+        return (
+            self.ctx.phrases("mon.in_unit", unit=unit)
+            if unit
+            else self.ctx.phrases("mon.in_own_unit")
+        )
 
 
 def _estimates(ctx: ReportContext, oid: str) -> pd.DataFrame:
@@ -424,14 +435,20 @@ def _change_sentence(ctx: ReportContext, scale: Scale, row, key: str, **fields) 
     """One sentence on a change: 'down' / 'up' wording only when the interval excludes 0."""
     parameter = row["parameter"]
     word = direction(row["estimate"], row["ci_low"], row["ci_high"]) or "unclear"
-    return ctx.phrases(f"{key}.{word}", value=scale.value(row["estimate"], parameter),
-                       ci=scale.interval(row["ci_low"], row["ci_high"], parameter), **fields)
+    return ctx.phrases(
+        f"{key}.{word}",
+        value=scale.value(row["estimate"], parameter),
+        ci=scale.interval(row["ci_low"], row["ci_high"], parameter),
+        **fields,
+    )
 
 
 def pooled_paragraph(ctx: ReportContext, oid: str, rows: pd.DataFrame, scale: Scale) -> str:
     parts = []
-    for parameter, key in (("level_change", "mon.pooled_level"),
-                           ("slope_change", "mon.pooled_slope")):
+    for parameter, key in (
+        ("level_change", "mon.pooled_level"),
+        ("slope_change", "mon.pooled_slope"),
+    ):
         row = _row(rows, POOLED, parameter)
         if row is not None and complete(row["estimate"], row["ci_low"], row["ci_high"]):
             parts.append(_change_sentence(ctx, scale, row, key))
@@ -450,14 +467,23 @@ def horizon_sentences(ctx: ReportContext, rows: pd.DataFrame, scale: Scale) -> l
             groups.setdefault(word, []).append((h, row))
     out = []
     for word, entries in groups.items():
-        values = [ctx.phrases("mon.value_ci", value=scale.value(r["estimate"], r["parameter"]),
-                              ci=scale.interval(r["ci_low"], r["ci_high"], r["parameter"]))
-                  for _, r in entries]
+        values = [
+            ctx.phrases(
+                "mon.value_ci",
+                value=scale.value(r["estimate"], r["parameter"]),
+                ci=scale.interval(r["ci_low"], r["ci_high"], r["parameter"]),
+            )
+            for _, r in entries
+        ]
         number = "one" if len(entries) == 1 else "many"
-        out.append(ctx.phrases(f"mon.pooled_horizon.{word}.{number}",
-                               horizons=join([_int(ctx, h) for h, _ in entries], ctx.language),
-                               list=join(values, ctx.language),
-                               intervention=_intervention(ctx)))
+        out.append(
+            ctx.phrases(
+                f"mon.pooled_horizon.{word}.{number}",
+                horizons=join([_int(ctx, h) for h, _ in entries], ctx.language),
+                list=join(values, ctx.language),
+                intervention=_intervention(ctx),
+            )
+        )
     return out
 
 
@@ -477,16 +503,20 @@ def sites_paragraph(ctx: ReportContext, oid: str, rows: pd.DataFrame, identifier
                 groups[direction(r.estimate, r.ci_low, r.ci_high) or "unclear"].append(r.site)
         if not any(groups.values()):
             continue
-        clauses = [ctx.phrases(f"{key}.{word}", sites=_site_list(ctx, ids))
-                   for word, ids in groups.items() if ids]
+        clauses = [
+            ctx.phrases(f"{key}.{word}", sites=_site_list(ctx, ids))
+            for word, ids in groups.items()
+            if ids
+        ]
         sentences.append(ctx.phrases(key, clauses=join(clauses, ctx.language)))
     if not sentences:
         return ""
     return " ".join(sentences) + " " + ctx.phrases("mon.see_table", table=f"@{identifier}")
 
 
-def estimates_table(ctx: ReportContext, oid: str, rows: pd.DataFrame, scale: Scale,
-                    identifier: str, download: str) -> str:
+def estimates_table(
+    ctx: ReportContext, oid: str, rows: pd.DataFrame, scale: Scale, identifier: str, download: str
+) -> str:
     order = [s for s in sites(ctx)["site"] if s in set(rows["site"])] if len(sites(ctx)) else []
     order += [s for s in dict.fromkeys(rows["site"]) if s not in order and s != POOLED]
     if POOLED in set(rows["site"]):
@@ -500,12 +530,16 @@ def estimates_table(ctx: ReportContext, oid: str, rows: pd.DataFrame, scale: Sca
         if site in short:
             label = h("mon.flag_short", site=label)
         line, raw_line = {"site_label": label}, {"site": site}
-        for key, parameter, horizon in ([("level", "level_change", None),
-                                         ("slope", "slope_change", None)]
-                                        + [(f"h{x}", "effect_at_horizon", x) for x in hs]):
+        for key, parameter, horizon in [
+            ("level", "level_change", None),
+            ("slope", "slope_change", None),
+        ] + [(f"h{x}", "effect_at_horizon", x) for x in hs]:
             r = _row(rows, site, parameter, horizon)
-            est, lo, hi = ((r["estimate"], r["ci_low"], r["ci_high"]) if r is not None
-                           else (math.nan, math.nan, math.nan))
+            est, lo, hi = (
+                (r["estimate"], r["ci_low"], r["ci_high"])
+                if r is not None
+                else (math.nan, math.nan, math.nan)
+            )
             line[f"text_{key}"] = scale.cell(est, lo, hi, parameter)
             if scale.log:
                 est, lo, hi = _pct(est), _pct(lo), _pct(hi)
@@ -515,21 +549,34 @@ def estimates_table(ctx: ReportContext, oid: str, rows: pd.DataFrame, scale: Sca
     if not shown:
         return ""
     frame = pd.DataFrame(shown).join(pd.DataFrame(raw))
-    columns = {"site_label": h("mon.col.site"), "text_level": h("mon.col.level_change"),
-               "text_slope": h("mon.col.slope_change")}
+    columns = {
+        "site_label": h("mon.col.site"),
+        "text_level": h("mon.col.level_change"),
+        "text_slope": h("mon.col.slope_change"),
+    }
     columns.update({f"text_h{x}": h("mon.col.effect_at", h=_int(ctx, x)) for x in hs})
     raw_columns = {"site": "site"}
     for key in ["level", "slope", *[f"h{x}" for x in hs]]:
-        raw_columns.update({key: key, f"{key}_ci_low": f"{key}_ci_low",
-                            f"{key}_ci_high": f"{key}_ci_high"})
+        raw_columns.update(
+            {key: key, f"{key}_ci_low": f"{key}_ci_low", f"{key}_ci_high": f"{key}_ci_high"}
+        )
     return blocks.results_table(
-        ctx, frame, columns,
-        caption=h("mon.estimates_caption" if hs else "mon.estimates_caption_no_horizon",
-                  outcome=_outcome(ctx, oid), unit=scale.unit_text(),
-                  horizons=join([_int(ctx, x) for x in hs], ctx.language), ci=_ci_level(ctx)),
-        identifier=identifier, download=download,
-        formats=dict.fromkeys(columns, "text"), download_columns=raw_columns,
-        note=h("mon.estimates_note_log") if scale.log else "")
+        ctx,
+        frame,
+        columns,
+        caption=h(
+            "mon.estimates_caption" if hs else "mon.estimates_caption_no_horizon",
+            outcome=_outcome(ctx, oid),
+            unit=scale.unit_text(),
+            horizons=join([_int(ctx, x) for x in hs], ctx.language),
+            ci=_ci_level(ctx),
+        ),
+        identifier=identifier,
+        download=download,
+        formats=dict.fromkeys(columns, "text"),
+        download_columns=raw_columns,
+        note=h("mon.estimates_note_log") if scale.log else "",
+    )
 
 
 def _ci_level(ctx: ReportContext) -> str:
@@ -540,15 +587,19 @@ def outcome_section(ctx: ReportContext, oid: str, index: int) -> str:
     rows = _estimates(ctx, oid)
     primary = oid == primary_outcome(ctx)
     key = "heading.monitoring_outcome_primary" if primary else "heading.monitoring_outcome"
-    heading = md.heading(ctx.phrases(key, outcome=_outcome(ctx, oid)), 4,
-                         f"sec-monitoring-outcome-{index}")
+    heading = md.heading(
+        ctx.phrases(key, outcome=_outcome(ctx, oid)), 4, f"sec-monitoring-outcome-{index}"
+    )
     if rows.empty:
         return md.blocks(heading, ctx.phrases("mon.outcome_no_results"))
     scale = Scale(ctx, oid, rows)
     identifier = blocks.tbl_id(f"its_estimates_{index}")
-    return md.blocks(heading, pooled_paragraph(ctx, oid, rows, scale),
-                     sites_paragraph(ctx, oid, rows, identifier),
-                     estimates_table(ctx, oid, rows, scale, identifier, f"its_estimates_{oid}"))
+    return md.blocks(
+        heading,
+        pooled_paragraph(ctx, oid, rows, scale),
+        sites_paragraph(ctx, oid, rows, identifier),
+        estimates_table(ctx, oid, rows, scale, identifier, f"its_estimates_{oid}"),
+    )
 
 
 # --- data, outcomes and model --------------------------------------------------------------
@@ -558,10 +609,12 @@ def data_paragraph(ctx: ReportContext) -> str:
     if with_data.empty:
         return ctx.phrases("mon.no_data_at_all")
     text = ctx.phrases(
-        "mon.data", frequency=ctx.phrases(f"mon.frequency.{frequency(ctx)}"),
+        "mon.data",
+        frequency=ctx.phrases(f"mon.frequency.{frequency(ctx)}"),
         first=_date(ctx, with_data["first_period"].dropna().min()),
         last=_date(ctx, with_data["last_period"].dropna().max()),
-        sites=_site_count(ctx, len(with_data)))
+        sites=_site_count(ctx, len(with_data)),
+    )
     return text
 
 
@@ -569,8 +622,10 @@ def outcome_item(ctx: ReportContext, oid: str) -> str:
     spec = definition(ctx)["outcomes"][oid]
     h = ctx.phrases
     unit = _unit(ctx, oid)
-    parts = [h("mon.outcome_unit", unit=unit) if unit else h("mon.outcome_no_unit"),
-             h(f"mon.model.{spec['model']}")]
+    parts = [
+        h("mon.outcome_unit", unit=unit) if unit else h("mon.outcome_no_unit"),
+        h(f"mon.model.{spec['model']}"),
+    ]
     if spec["model"] == "quasi_poisson" and frequency(ctx) in ("monthly", "mixed"):
         parts.append(h("mon.model.monthly_offset"))
     target = spec.get("target_slope_change")
@@ -578,13 +633,17 @@ def outcome_item(ctx: ReportContext, oid: str) -> str:
         rows = _estimates(ctx, oid)
         scale = Scale(ctx, oid, rows) if len(rows) else None
         parts.append(h("mon.outcome_target", target=_target(ctx, oid, target, scale)))
-    name = h("mon.outcome_primary", outcome=_outcome(ctx, oid)) if oid == primary_outcome(ctx) \
+    name = (
+        h("mon.outcome_primary", outcome=_outcome(ctx, oid))
+        if oid == primary_outcome(ctx)
         else h("mon.outcome_name", outcome=_outcome(ctx, oid))
+    )
     return f"{name} {' '.join(parts)}"
 
 
-def _target(ctx: ReportContext, oid: str, target: float, scale: Scale | None, *,
-            escape: bool = True) -> str:
+def _target(
+    ctx: ReportContext, oid: str, target: float, scale: Scale | None, *, escape: bool = True
+) -> str:
     """A slope change with its unit, per week (per cent per week on the log scale): the target,
     or the minimal detectable change. `escape=False` for table cells (the table escapes)."""
     model = definition(ctx)["outcomes"][oid].get("model")
@@ -621,8 +680,7 @@ def season_text(ctx: ReportContext) -> str:
     if a.get("seasonality", "fourier") == "months":
         parts.append(ctx.phrases("mon.season.months"))
     else:
-        parts.append(ctx.phrases("mon.season.fourier",
-                                 k=_int(ctx, a.get("fourier_harmonics", 2))))
+        parts.append(ctx.phrases("mon.season.fourier", k=_int(ctx, a.get("fourier_harmonics", 2))))
         if a.get("july_holiday", True):
             parts.append(ctx.phrases("mon.season.july"))
     if a.get("easter", True):
@@ -636,8 +694,9 @@ def model_paragraph(ctx: ReportContext) -> str:
     h = ctx.phrases
     parts = [h("mon.model_intro", season=season_text(ctx))]
     if hs:
-        parts.append(h("mon.model_horizons", horizons=join([_int(ctx, x) for x in hs],
-                                                            ctx.language)))
+        parts.append(
+            h("mon.model_horizons", horizons=join([_int(ctx, x) for x in hs], ctx.language))
+        )
     if frequency(ctx) in ("monthly", "mixed"):
         parts.append(h("mon.model_weeks_for_months"))
     phase_in = int(analysis(ctx).get("phase_in_weeks", 0) or 0)
@@ -654,20 +713,35 @@ def pooled_model_paragraph(ctx: ReportContext) -> str:
     if not roles["live"] or est.empty or not (est["site"] == POOLED).any():
         return ""
     h = ctx.phrases
-    members = [h(f"mon.members.live.{'one' if len(roles['live']) == 1 else 'many'}",
-                 n=_int(ctx, len(roles["live"])))]
+    members = [
+        h(
+            f"mon.members.live.{'one' if len(roles['live']) == 1 else 'many'}",
+            n=_int(ctx, len(roles["live"])),
+        )
+    ]
     if roles["comparison"]:
-        members.append(h(f"mon.members.comparison.{count_class(len(roles['comparison']))}",
-                         n=_int(ctx, len(roles["comparison"]))))
+        members.append(
+            h(
+                f"mon.members.comparison.{count_class(len(roles['comparison']))}",
+                n=_int(ctx, len(roles["comparison"])),
+            )
+        )
     frame = sites(ctx)
     dates = frame[frame["site"].isin(roles["live"])]["go_live"].tolist()
     kind = timing(dates)
     valid = [d for d in dates if not _missing(d)]
-    parts = [h("mon.pooled_model", members=join(members, ctx.language)),
-             h("mon.pooled_assumptions", intervention=_intervention(ctx))]
-    parts.append(h(f"mon.timing.{kind}", intervention=_intervention(ctx),
-                   first=_date(ctx, min(valid)) if valid else "",
-                   last=_date(ctx, max(valid)) if valid else ""))
+    parts = [
+        h("mon.pooled_model", members=join(members, ctx.language)),
+        h("mon.pooled_assumptions", intervention=_intervention(ctx)),
+    ]
+    parts.append(
+        h(
+            f"mon.timing.{kind}",
+            intervention=_intervention(ctx),
+            first=_date(ctx, min(valid)) if valid else "",
+            last=_date(ctx, max(valid)) if valid else "",
+        )
+    )
     if roles["short"]:
         parts.append(h("mon.pooled_includes_short"))
     if roles["refused"]:
@@ -690,6 +764,7 @@ def se_of(ctx: ReportContext, row, freq: str, default: str) -> tuple[str, float]
     columns when the analysis writes them; else Newey–West with the row's `hac_maxlags`, else
     the configured lag. Only the fixed-window methods fall back to a lag; a data-driven window
     or GLS without a bandwidth stays without one (NaN)."""
+
     def get(name):
         value = row.get(name) if hasattr(row, "get") else None
         return None if value is None or _missing(value) else value
@@ -740,9 +815,13 @@ def diagnostics_rows(ctx: ReportContext) -> pd.DataFrame:
     diag = diag[diag["durbin_watson"].notna()]
     order = {o: i for i, o in enumerate(outcomes(ctx))}
     site_order = {s: i for i, s in enumerate(sites(ctx)["site"])} if len(sites(ctx)) else {}
-    return diag.assign(_o=diag["outcome"].map(order).fillna(99),
-                       _s=diag["site"].map(site_order).fillna(999)) \
-        .sort_values(["_o", "_s"], kind="stable").drop(columns=["_o", "_s"])
+    return (
+        diag.assign(
+            _o=diag["outcome"].map(order).fillna(99), _s=diag["site"].map(site_order).fillna(999)
+        )
+        .sort_values(["_o", "_s"], kind="stable")
+        .drop(columns=["_o", "_s"])
+    )
 
 
 def _se_labels(ctx: ReportContext, diag: pd.DataFrame) -> list[tuple[str, float, str]]:
@@ -761,8 +840,13 @@ def diagnostics_paragraph(ctx: ReportContext, diag: pd.DataFrame, identifier: st
     h = ctx.phrases
     lbs = lb_columns(diag)
     lags = [int(LJUNG_BOX.match(c).group(1)) for c in lbs]
-    parts = [h("mon.diag_intro", table=f"@{identifier}",
-               lags=join([_int(ctx, x) for x in lags], ctx.language))]
+    parts = [
+        h(
+            "mon.diag_intro",
+            table=f"@{identifier}",
+            lags=join([_int(ctx, x) for x in lags], ctx.language),
+        )
+    ]
     a = alpha(ctx)
     for oid in outcomes(ctx):
         rows = diag[diag["outcome"] == oid]
@@ -772,8 +856,15 @@ def diagnostics_paragraph(ctx: ReportContext, diag: pd.DataFrame, identifier: st
             continue
         k, n = sum(tested), len(tested)
         word = of_n(k, n)
-        parts.append(h(f"mon.diag_count.{word}", outcome=_outcome(ctx, oid), k=_int(ctx, k),
-                       n=_int(ctx, n), alpha=fmt.number(a, 2, ctx.language)))
+        parts.append(
+            h(
+                f"mon.diag_count.{word}",
+                outcome=_outcome(ctx, oid),
+                k=_int(ctx, k),
+                n=_int(ctx, n),
+                alpha=fmt.number(a, 2, ctx.language),
+            )
+        )
     se = _se_labels(ctx, diag)
     distinct = list(dict.fromkeys(se))
     if len(distinct) == 1:
@@ -796,9 +887,14 @@ def crosscheck_sentence(ctx: ReportContext, diag: pd.DataFrame) -> str:
     k, n = int(agrees.sum()), len(checked)
     text = ctx.phrases(f"mon.crosscheck.{of_n(k, n)}", k=_int(ctx, k), n=_int(ctx, n))
     if k < n:
-        entries = [ctx.phrases("mon.site_outcome", site=md.escape(_label(ctx, r.site)),
-                               outcome=_outcome(ctx, r.outcome))
-                   for r in checked[~agrees].itertuples()]
+        entries = [
+            ctx.phrases(
+                "mon.site_outcome",
+                site=md.escape(_label(ctx, r.site)),
+                outcome=_outcome(ctx, r.outcome),
+            )
+            for r in checked[~agrees].itertuples()
+        ]
         text += " " + ctx.phrases("mon.crosscheck_disagree", list=join(entries, ctx.language))
     return text
 
@@ -812,39 +908,75 @@ def diagnostics_table(ctx: ReportContext, diag: pd.DataFrame, identifier: str) -
     frame["outcome_label"] = [ctx.labels.outcome(o) for o in frame["outcome"]]
     yes_no = {True: h("mon.yes"), False: h("mon.no"), None: fmt.MISSING[ctx.language]}
     frame["detected"] = [yes_no[autocorrelated(r, lbs, a)] for _, r in frame.iterrows()]
-    columns = {"site_label": h("mon.col.site"), "outcome_label": h("mon.col.outcome"),
-               "n": h("mon.col.n_periods"), "ar1_rho": h("mon.col.ar1"),
-               "durbin_watson": h("mon.col.durbin_watson")}
-    columns.update({c: h("mon.col.ljung_box", lag=_int(ctx, int(LJUNG_BOX.match(c).group(1))))
-                    for c in lbs})
+    columns = {
+        "site_label": h("mon.col.site"),
+        "outcome_label": h("mon.col.outcome"),
+        "n": h("mon.col.n_periods"),
+        "ar1_rho": h("mon.col.ar1"),
+        "durbin_watson": h("mon.col.durbin_watson"),
+    }
+    columns.update(
+        {c: h("mon.col.ljung_box", lag=_int(ctx, int(LJUNG_BOX.match(c).group(1)))) for c in lbs}
+    )
     columns["detected"] = h("mon.col.autocorrelation_detected")
     se = _se_labels(ctx, diag)
     if len(set(se)) > 1:
         frame["se_label"] = [h(f"mon.se_short.{m}") for m, _, _ in se]
-        frame["bandwidth_label"] = [_bandwidth(ctx, b, f) or fmt.MISSING[ctx.language]
-                                    for _, b, f in se]
+        frame["bandwidth_label"] = [
+            _bandwidth(ctx, b, f) or fmt.MISSING[ctx.language] for _, b, f in se
+        ]
         columns["se_label"] = h("mon.col.standard_errors")
         columns["bandwidth_label"] = h("mon.col.bandwidth")
     if "crosscheck_agrees" in frame:
-        frame["crosscheck"] = [fmt.MISSING[ctx.language] if _missing(v)
-                               else yes_no[str(v).lower() in ("true", "1", "1.0")]
-                               for v in frame["crosscheck_agrees"]]
+        frame["crosscheck"] = [
+            fmt.MISSING[ctx.language]
+            if _missing(v)
+            else yes_no[str(v).lower() in ("true", "1", "1.0")]
+            for v in frame["crosscheck_agrees"]
+        ]
         columns["crosscheck"] = h("mon.col.crosscheck")
-    formats = {"site_label": "text", "outcome_label": "text", "n": "integer",
-               "detected": "text", "se_label": "text", "bandwidth_label": "text",
-               "crosscheck": "text",
-               **dict.fromkeys(lbs, "pvalue")}
-    raw = {c: c for c in ["site", "outcome", "n", "ar1_rho", "durbin_watson", *lbs,
-                          "breusch_godfrey_p", "hac_maxlags", "se_method", "hac_bandwidth",
-                          "crosscheck_agrees"] if c in frame}
+    formats = {
+        "site_label": "text",
+        "outcome_label": "text",
+        "n": "integer",
+        "detected": "text",
+        "se_label": "text",
+        "bandwidth_label": "text",
+        "crosscheck": "text",
+        **dict.fromkeys(lbs, "pvalue"),
+    }
+    raw = {
+        c: c
+        for c in [
+            "site",
+            "outcome",
+            "n",
+            "ar1_rho",
+            "durbin_watson",
+            *lbs,
+            "breusch_godfrey_p",
+            "hac_maxlags",
+            "se_method",
+            "hac_bandwidth",
+            "crosscheck_agrees",
+        ]
+        if c in frame
+    }
     return blocks.results_table(
-        ctx, frame, columns,
-        caption=h("mon.diag_caption", alpha=fmt.number(a, 2, ctx.language),
-                  lags=join([_int(ctx, int(LJUNG_BOX.match(c).group(1))) for c in lbs],
-                            ctx.language)),
-        identifier=identifier, download="its_diagnostics",
+        ctx,
+        frame,
+        columns,
+        caption=h(
+            "mon.diag_caption",
+            alpha=fmt.number(a, 2, ctx.language),
+            lags=join([_int(ctx, int(LJUNG_BOX.match(c).group(1))) for c in lbs], ctx.language),
+        ),
+        identifier=identifier,
+        download="its_diagnostics",
         formats={k: v for k, v in formats.items() if k in columns},
-        digits={"ar1_rho": 2, "durbin_watson": 2}, download_columns=raw)
+        digits={"ar1_rho": 2, "durbin_watson": 2},
+        download_columns=raw,
+    )
 
 
 def diagnostics_section(ctx: ReportContext) -> str:
@@ -853,10 +985,10 @@ def diagnostics_section(ctx: ReportContext) -> str:
         return ""
     identifier = blocks.tbl_id("its_diagnostics")
     return md.blocks(
-        md.heading(ctx.phrases("heading.monitoring_diagnostics"), 4,
-                   "sec-monitoring-diagnostics"),
+        md.heading(ctx.phrases("heading.monitoring_diagnostics"), 4, "sec-monitoring-diagnostics"),
         diagnostics_paragraph(ctx, diag, identifier),
-        diagnostics_table(ctx, diag, identifier))
+        diagnostics_table(ctx, diag, identifier),
+    )
 
 
 # --- roll-out ------------------------------------------------------------------------------
@@ -867,18 +999,28 @@ def rollout_paragraph(ctx: ReportContext) -> str:
     n_data = int((frame["role"] != "no_data").sum()) if len(frame) else 0
     h = ctx.phrases
     live = frame[frame["site"].isin(went_live)]
-    fields = {"intervention": _intervention(ctx), "n": _int(ctx, len(went_live)),
-              "total": _int(ctx, n_data), "sites": _site_count(ctx, n_data),
-              "see": _see(ctx, _fig_ref(ctx, "implementation_timeline"),
-                          f"@{blocks.tbl_id('monitoring_sites')}")}
+    fields = {
+        "intervention": _intervention(ctx),
+        "n": _int(ctx, len(went_live)),
+        "total": _int(ctx, n_data),
+        "sites": _site_count(ctx, n_data),
+        "see": _see(
+            ctx, _fig_ref(ctx, "implementation_timeline"), f"@{blocks.tbl_id('monitoring_sites')}"
+        ),
+    }
     if not went_live:
         return h("mon.golive.none", **fields)
     dates = live["go_live"].dropna()
     if len(went_live) == 1:
-        return h("mon.golive.one", site=_names(ctx, went_live),
-                 date=_date(ctx, dates.min() if len(dates) else None), **fields)
-    return h("mon.golive.many", first=_date(ctx, dates.min()), last=_date(ctx, dates.max()),
-             **fields)
+        return h(
+            "mon.golive.one",
+            site=_names(ctx, went_live),
+            date=_date(ctx, dates.min() if len(dates) else None),
+            **fields,
+        )
+    return h(
+        "mon.golive.many", first=_date(ctx, dates.min()), last=_date(ctx, dates.max()), **fields
+    )
 
 
 def comparison_paragraph(ctx: ReportContext) -> str:
@@ -887,9 +1029,11 @@ def comparison_paragraph(ctx: ReportContext) -> str:
     if not ids:
         return ""
     h = ctx.phrases
-    first = h(f"mon.comparison.{'one' if len(ids) == 1 else 'many'}",
-              sites=_names(ctx, ids) if len(ids) <= MAX_LISTED else _site_count(ctx, len(ids)),
-              intervention=_intervention(ctx))
+    first = h(
+        f"mon.comparison.{'one' if len(ids) == 1 else 'many'}",
+        sites=_names(ctx, ids) if len(ids) <= MAX_LISTED else _site_count(ctx, len(ids)),
+        intervention=_intervention(ctx),
+    )
     return f"{first} {h('mon.comparison_role')}"
 
 
@@ -902,21 +1046,32 @@ def baseline_paragraph(ctx: ReportContext) -> str:
     freqs = site_frequency(ctx)
     h = ctx.phrases
     parts = []
-    for group, threshold, key in (("short", b.get("warn_below"), "mon.short"),
-                                  ("refused", b.get("refuse_below"), "mon.refused")):
+    for group, threshold, key in (
+        ("short", b.get("warn_below"), "mon.short"),
+        ("refused", b.get("refuse_below"), "mon.refused"),
+    ):
         ids = roles[group]
         if not ids or threshold is None:
             continue
-        entries = [h("mon.short_entry", site=md.escape(_label(ctx, s)),
-                     reason=_short_reason(ctx, frame.loc[s], threshold, freqs.get(s, "weekly")))
-                   for s in ids]
-        parts.append(h(f"{key}.{'one' if len(ids) == 1 else 'many'}",
-                       list=join(entries, ctx.language)))
+        entries = [
+            h(
+                "mon.short_entry",
+                site=md.escape(_label(ctx, s)),
+                reason=_short_reason(ctx, frame.loc[s], threshold, freqs.get(s, "weekly")),
+            )
+            for s in ids
+        ]
+        parts.append(
+            h(f"{key}.{'one' if len(ids) == 1 else 'many'}", list=join(entries, ctx.language))
+        )
     if roles["no_data"]:
         ids = roles["no_data"]
-        parts.append(h(f"mon.no_data.{'one' if len(ids) == 1 else 'many'}",
-                       sites=_names(ctx, ids) if len(ids) <= MAX_LISTED
-                       else _site_count(ctx, len(ids))))
+        parts.append(
+            h(
+                f"mon.no_data.{'one' if len(ids) == 1 else 'many'}",
+                sites=_names(ctx, ids) if len(ids) <= MAX_LISTED else _site_count(ctx, len(ids)),
+            )
+        )
     return " ".join(parts)
 
 
@@ -924,9 +1079,12 @@ def _short_reason(ctx: ReportContext, row, threshold, freq: str) -> str:
     side = short_side(row.get("n_pre"), row.get("n_post"), threshold)
     if side is None:  # flagged by the analysis on a rule the table does not show
         return ctx.phrases("mon.short_reason_unknown")
-    return ctx.phrases(f"mon.short_reason.{side}", n_pre=_amount(ctx, row.get("n_pre"), freq),
-                       n_post=_amount(ctx, row.get("n_post"), freq),
-                       threshold=_int(ctx, threshold))
+    return ctx.phrases(
+        f"mon.short_reason.{side}",
+        n_pre=_amount(ctx, row.get("n_pre"), freq),
+        n_post=_amount(ctx, row.get("n_post"), freq),
+        threshold=_int(ctx, threshold),
+    )
 
 
 def sites_table(ctx: ReportContext) -> str:
@@ -948,26 +1106,60 @@ def sites_table(ctx: ReportContext) -> str:
         elif row["role"] == "no_data":
             notes.append(h("mon.note.no_data"))
         elif row["baseline"] == "refused":
-            notes.append(h("mon.note.refused", reason=_short_reason(
-                ctx, row, b.get("refuse_below", 0), site_freq)))
+            notes.append(
+                h(
+                    "mon.note.refused",
+                    reason=_short_reason(ctx, row, b.get("refuse_below", 0), site_freq),
+                )
+            )
         elif row["baseline"] == "warn":
-            notes.append(h("mon.note.warn", reason=_short_reason(
-                ctx, row, b.get("warn_below", 0), site_freq)))
+            notes.append(
+                h(
+                    "mon.note.warn",
+                    reason=_short_reason(ctx, row, b.get("warn_below", 0), site_freq),
+                )
+            )
         else:
             notes.append("")
     frame["note"] = notes
     noun = capitalise(_period_noun(ctx, freq))
-    columns = {"site_label": h("mon.col.site"), "go_live_text": h("mon.col.go_live"),
-               "n_pre": h("mon.col.periods_before", periods=noun),
-               "n_post": h("mon.col.periods_after", periods=noun), "note": h("mon.col.note")}
+    columns = {
+        "site_label": h("mon.col.site"),
+        "go_live_text": h("mon.col.go_live"),
+        "n_pre": h("mon.col.periods_before", periods=noun),
+        "n_post": h("mon.col.periods_after", periods=noun),
+        "note": h("mon.col.note"),
+    }
     return blocks.results_table(
-        ctx, frame, columns, caption=h("mon.sites_caption", intervention=_intervention(ctx)),
-        identifier=blocks.tbl_id("monitoring_sites"), download="monitoring_sites",
-        formats={"site_label": "text", "go_live_text": "text", "n_pre": "integer",
-                 "n_post": "integer", "note": "text"},
-        download_columns={c: c for c in ["site", "role", "go_live", "first_period",
-                                         "last_period", "frequency", "n_pre", "n_post",
-                                         "baseline"] if c in frame})
+        ctx,
+        frame,
+        columns,
+        caption=h("mon.sites_caption", intervention=_intervention(ctx)),
+        identifier=blocks.tbl_id("monitoring_sites"),
+        download="monitoring_sites",
+        formats={
+            "site_label": "text",
+            "go_live_text": "text",
+            "n_pre": "integer",
+            "n_post": "integer",
+            "note": "text",
+        },
+        download_columns={
+            c: c
+            for c in [
+                "site",
+                "role",
+                "go_live",
+                "first_period",
+                "last_period",
+                "frequency",
+                "n_pre",
+                "n_post",
+                "baseline",
+            ]
+            if c in frame
+        },
+    )
 
 
 def rollout_section(ctx: ReportContext) -> str:
@@ -977,7 +1169,8 @@ def rollout_section(ctx: ReportContext) -> str:
         blocks.figure(ctx, "implementation_timeline"),
         comparison_paragraph(ctx),
         baseline_paragraph(ctx),
-        sites_table(ctx))
+        sites_table(ctx),
+    )
 
 
 # --- how long to keep monitoring -------------------------------------------------------------
@@ -987,8 +1180,11 @@ def needed_rows(ctx: ReportContext, oid: str) -> pd.DataFrame:
         return needed
     rows = needed[needed["outcome"] == oid]
     order = {s: i for i, s in enumerate(sites(ctx)["site"])} if len(sites(ctx)) else {}
-    return rows.assign(_s=rows["site"].map(order).fillna(999)).sort_values(
-        "_s", kind="stable").drop(columns="_s")
+    return (
+        rows.assign(_s=rows["site"].map(order).fillna(999))
+        .sort_values("_s", kind="stable")
+        .drop(columns="_s")
+    )
 
 
 def precision_summary(ctx: ReportContext, oid: str) -> dict[str, list]:
@@ -997,11 +1193,16 @@ def precision_summary(ctx: ReportContext, oid: str) -> dict[str, list]:
     counts for every section that quotes them."""
     groups = precision_groups(needed_rows(ctx, oid))
     freqs = site_frequency(ctx)
-    return {"reached": list(groups["reached"]["site"]),
-            "more": [(s, periods_from_weeks(w, freqs.get(s, "weekly")))
-                     for s, w in zip(groups["more"]["site"],
-                                     groups["more"]["extra_weeks_to_target"], strict=True)],
-            "beyond": list(groups["beyond"]["site"])}
+    return {
+        "reached": list(groups["reached"]["site"]),
+        "more": [
+            (s, periods_from_weeks(w, freqs.get(s, "weekly")))
+            for s, w in zip(
+                groups["more"]["site"], groups["more"]["extra_weeks_to_target"], strict=True
+            )
+        ],
+        "beyond": list(groups["beyond"]["site"]),
+    }
 
 
 def precision_paragraph(ctx: ReportContext, oid: str) -> str:
@@ -1015,22 +1216,39 @@ def precision_paragraph(ctx: ReportContext, oid: str) -> str:
     scale = Scale(ctx, oid, est) if len(est) else None
     h = ctx.phrases
     n = len(rows)
-    parts = [h("mon.duration_target", outcome=_outcome(ctx, oid),
-               target=_target(ctx, oid, spec["target_slope_change"], scale))]
+    parts = [
+        h(
+            "mon.duration_target",
+            outcome=_outcome(ctx, oid),
+            target=_target(ctx, oid, spec["target_slope_change"], scale),
+        )
+    ]
     reached = summary["reached"]
     word = of_n(len(reached), n)
     if word == "many" and len(reached) > MAX_LISTED:
         word = "many_unlisted"
-    parts.append(h(f"mon.reached.{word}", n=_int(ctx, n), k=_int(ctx, len(reached)),
-                   sites=_names(ctx, reached)))
+    parts.append(
+        h(
+            f"mon.reached.{word}",
+            n=_int(ctx, n),
+            k=_int(ctx, len(reached)),
+            sites=_names(ctx, reached),
+        )
+    )
     more = summary["more"]
     if more:
-        entries = [h("mon.more_entry", site=md.escape(_label(ctx, s)),
-                     amount=_amount(ctx, p, freqs.get(s, "weekly"))) for s, p in more]
-        word = "one" if len(more) == 1 else "many" if len(more) <= MAX_LISTED else \
-            "many_unlisted"
-        parts.append(h(f"mon.more.{word}", k=_int(ctx, len(more)),
-                       list=join(entries, ctx.language)))
+        entries = [
+            h(
+                "mon.more_entry",
+                site=md.escape(_label(ctx, s)),
+                amount=_amount(ctx, p, freqs.get(s, "weekly")),
+            )
+            for s, p in more
+        ]
+        word = "one" if len(more) == 1 else "many" if len(more) <= MAX_LISTED else "many_unlisted"
+        parts.append(
+            h(f"mon.more.{word}", k=_int(ctx, len(more)), list=join(entries, ctx.language))
+        )
     beyond = summary["beyond"]
     if beyond:
         freq = frequency(ctx)
@@ -1038,10 +1256,15 @@ def precision_paragraph(ctx: ReportContext, oid: str) -> str:
         max_weeks = analysis(ctx).get("precision", {}).get("max_post_weeks")
         if "max_post_weeks" in rows and rows["max_post_weeks"].notna().any():
             max_weeks = rows["max_post_weeks"].max()
-        parts.append(h(f"mon.beyond.{'one' if len(beyond) == 1 else 'many'}",
-                       sites=_names(ctx, beyond) if len(beyond) <= MAX_LISTED
-                       else _site_count(ctx, len(beyond)),
-                       max=_amount(ctx, periods_from_weeks(max_weeks, freq), freq)))
+        parts.append(
+            h(
+                f"mon.beyond.{'one' if len(beyond) == 1 else 'many'}",
+                sites=_names(ctx, beyond)
+                if len(beyond) <= MAX_LISTED
+                else _site_count(ctx, len(beyond)),
+                max=_amount(ctx, periods_from_weeks(max_weeks, freq), freq),
+            )
+        )
     return " ".join(parts)
 
 
@@ -1058,43 +1281,68 @@ def precision_table(ctx: ReportContext, identifier: str) -> str:
         scale = Scale(ctx, oid, est) if len(est) else None
         for r in rows.itertuples():
             f = freqs.get(r.site, "weekly")
-            detectable = (fmt.MISSING[ctx.language] if _missing(r.min_detectable_slope_now)
-                          else _target(ctx, oid, r.min_detectable_slope_now, scale,
-                                       escape=False))
+            detectable = (
+                fmt.MISSING[ctx.language]
+                if _missing(r.min_detectable_slope_now)
+                else _target(ctx, oid, r.min_detectable_slope_now, scale, escape=False)
+            )
             if _missing(r.weeks_to_target):
-                needed = h("mon.not_within", max=_int(ctx, periods_from_weeks(
-                    getattr(r, "max_post_weeks", math.nan), f)))
+                needed = h(
+                    "mon.not_within",
+                    max=_int(ctx, periods_from_weeks(getattr(r, "max_post_weeks", math.nan), f)),
+                )
                 extra = math.nan
             else:
                 needed = _int(ctx, periods_from_weeks(r.weeks_to_target, f))
                 extra = periods_from_weeks(r.extra_weeks_to_target, f)
-            shown.append({"outcome": ctx.labels.outcome(oid), "site": _label(ctx, r.site),
-                          "now": periods_from_weeks(r.post_weeks_now, f),
-                          "detectable": detectable,
-                          "target": _target(ctx, oid, r.target_slope_change, scale,
-                                            escape=False),
-                          "needed": needed, "extra": extra})
-            raw.append({"outcome_id": oid, "site_id": r.site, "post_weeks_now": r.post_weeks_now,
-                        "min_detectable_slope_now": r.min_detectable_slope_now,
-                        "target_slope_change": r.target_slope_change,
-                        "weeks_to_target": r.weeks_to_target,
-                        "extra_weeks_to_target": r.extra_weeks_to_target})
+            shown.append(
+                {
+                    "outcome": ctx.labels.outcome(oid),
+                    "site": _label(ctx, r.site),
+                    "now": periods_from_weeks(r.post_weeks_now, f),
+                    "detectable": detectable,
+                    "target": _target(ctx, oid, r.target_slope_change, scale, escape=False),
+                    "needed": needed,
+                    "extra": extra,
+                }
+            )
+            raw.append(
+                {
+                    "outcome_id": oid,
+                    "site_id": r.site,
+                    "post_weeks_now": r.post_weeks_now,
+                    "min_detectable_slope_now": r.min_detectable_slope_now,
+                    "target_slope_change": r.target_slope_change,
+                    "weeks_to_target": r.weeks_to_target,
+                    "extra_weeks_to_target": r.extra_weeks_to_target,
+                }
+            )
     if not shown:
         return ""
     frame = pd.DataFrame(shown).join(pd.DataFrame(raw))
     noun = capitalise(_period_noun(ctx, freq))
-    columns = {"outcome": h("mon.col.outcome"), "site": h("mon.col.site"),
-               "now": h("mon.col.followed", periods=noun),
-               "detectable": h("mon.col.detectable_now"), "target": h("mon.col.target"),
-               "needed": h("mon.col.periods_to_target", periods=noun),
-               "extra": h("mon.col.periods_still_needed", periods=noun)}
+    columns = {
+        "outcome": h("mon.col.outcome"),
+        "site": h("mon.col.site"),
+        "now": h("mon.col.followed", periods=noun),
+        "detectable": h("mon.col.detectable_now"),
+        "target": h("mon.col.target"),
+        "needed": h("mon.col.periods_to_target", periods=noun),
+        "extra": h("mon.col.periods_still_needed", periods=noun),
+    }
     return blocks.results_table(
-        ctx, frame, columns,
-        caption=h("mon.duration_caption", power=_power(ctx),
-                  alpha=fmt.number(alpha(ctx), 2, ctx.language)),
-        identifier=identifier, download="monitoring_weeks_needed",
+        ctx,
+        frame,
+        columns,
+        caption=h(
+            "mon.duration_caption", power=_power(ctx), alpha=fmt.number(alpha(ctx), 2, ctx.language)
+        ),
+        identifier=identifier,
+        download="monitoring_weeks_needed",
         formats={k: "integer" if k in ("now", "extra") else "text" for k in columns},
-        download_columns={c: c for c in raw[0]}, note=h("mon.duration_note"))
+        download_columns={c: c for c in raw[0]},
+        note=h("mon.duration_note"),
+    )
 
 
 def _power(ctx: ReportContext) -> str:
@@ -1107,15 +1355,20 @@ def duration_section(ctx: ReportContext) -> str:
     if not any(paragraphs):
         return ""
     freq = frequency(ctx)
-    intro = ctx.phrases("mon.duration_intro", power=_power(ctx),
-                        alpha=fmt.number(alpha(ctx), 2, ctx.language),
-                        periods=_period_noun(ctx, "weekly" if freq == "mixed" else freq),
-                        see=_see(ctx, _fig_ref(ctx, "monitoring_precision"), f"@{identifier}"))
+    intro = ctx.phrases(
+        "mon.duration_intro",
+        power=_power(ctx),
+        alpha=fmt.number(alpha(ctx), 2, ctx.language),
+        periods=_period_noun(ctx, "weekly" if freq == "mixed" else freq),
+        see=_see(ctx, _fig_ref(ctx, "monitoring_precision"), f"@{identifier}"),
+    )
     return md.blocks(
         md.heading(ctx.phrases("heading.monitoring_duration"), 4, "sec-monitoring-duration"),
-        intro, *paragraphs,
+        intro,
+        *paragraphs,
         blocks.figure(ctx, "monitoring_precision"),
-        precision_table(ctx, identifier))
+        precision_table(ctx, identifier),
+    )
 
 
 # --- the section ---------------------------------------------------------------------------

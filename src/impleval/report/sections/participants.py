@@ -36,24 +36,32 @@ def step_label(ctx: ReportContext, step: str) -> str:
         start = pd.Timestamp(start).strftime("%d.%m.%Y" if ctx.language == "nb" else "%Y-%m-%d")
     questions = [ctx.labels.question(q) for q in cleaning.get("min_items_questions", [])]
     return ctx.phrases(
-        f"flow.{step}", fielding_start=start,
+        f"flow.{step}",
+        fielding_start=start,
         min_items_share=fmt.percent(cleaning.get("min_items_share", 0), 0, ctx.language),
         questions=join(questions, ctx.language),
-        min_answer_time_s=fmt.integer(cleaning.get("min_answer_time_s", 0), ctx.language))
+        min_answer_time_s=fmt.integer(cleaning.get("min_answer_time_s", 0), ctx.language),
+    )
 
 
 def flow_paragraph(ctx: ReportContext) -> str:
     flow = ctx.results.table("participant_flow")
     received = int(flow["n_remaining"].iloc[0])
     analysed = int(flow["n_remaining"].iloc[-1])
-    removed = [ctx.phrases("flow.removed", n=fmt.integer(r.n_removed, ctx.language),
-                           reason=step_label(ctx, r.step))
-               for r in flow.iloc[1:-1].itertuples() if r.n_removed > 0]
+    removed = [
+        ctx.phrases(
+            "flow.removed", n=fmt.integer(r.n_removed, ctx.language), reason=step_label(ctx, r.step)
+        )
+        for r in flow.iloc[1:-1].itertuples()
+        if r.n_removed > 0
+    ]
     text = ctx.phrases(
-        "flow.summary", received=fmt.integer(received, ctx.language),
+        "flow.summary",
+        received=fmt.integer(received, ctx.language),
         analysed=fmt.integer(analysed, ctx.language),
         share=fmt.percent(analysed / received if received else math.nan, 0, ctx.language),
-        figure=f"@{blocks.fig_id('participant_flow')}")
+        figure=f"@{blocks.fig_id('participant_flow')}",
+    )
     if removed:
         text += " " + ctx.phrases("flow.removed_list", list="; ".join(removed))
     return text
@@ -67,32 +75,50 @@ def response_rate_paragraph(ctx: ReportContext) -> str:
     rates = ctx.results.table("survey_response_rates")
     total = rates[rates["level"] == ALL].iloc[0]
     return ctx.phrases(
-        "response.rates", invited=fmt.integer(total["n_invited"], ctx.language),
+        "response.rates",
+        invited=fmt.integer(total["n_invited"], ctx.language),
         received=fmt.integer(total["n_received"], ctx.language),
         response=fmt.percent(total["response_rate"], 0, ctx.language),
         completion=fmt.percent(total["completion_rate"], 0, ctx.language),
         table=f"@{blocks.tbl_id('survey_response_rates')}",
-        source=ctx.labels.text(invited.get("source")))
+        source=ctx.labels.text(invited.get("source")),
+    )
 
 
 def response_rate_table(ctx: ReportContext) -> str:
     if not (ctx.study.survey or {}).get("invited") or not ctx.results.has_table(
-            "survey_response_rates"):
+        "survey_response_rates"
+    ):
         return ""
     rates = ctx.results.table("survey_response_rates").copy()
-    rates["group"] = [ctx.phrases("table.total") if lvl == ALL
-                      else ctx.labels.group_level(var, lvl)
-                      for var, lvl in zip(rates["variable"], rates["level"])]
+    rates["group"] = [
+        ctx.phrases("table.total") if lvl == ALL else ctx.labels.group_level(var, lvl)
+        for var, lvl in zip(rates["variable"], rates["level"], strict=False)
+    ]
     h = ctx.phrases
     return blocks.results_table(
-        ctx, rates,
-        {"group": h("col.group"), "n_invited": h("col.invited"), "n_received": h("col.received"),
-         "n_analysed": h("col.analysed"), "response_rate": h("col.response_rate"),
-         "completion_rate": h("col.completion_rate")},
-        caption=h("response.caption"), identifier=blocks.tbl_id("survey_response_rates"),
+        ctx,
+        rates,
+        {
+            "group": h("col.group"),
+            "n_invited": h("col.invited"),
+            "n_received": h("col.received"),
+            "n_analysed": h("col.analysed"),
+            "response_rate": h("col.response_rate"),
+            "completion_rate": h("col.completion_rate"),
+        },
+        caption=h("response.caption"),
+        identifier=blocks.tbl_id("survey_response_rates"),
         download="survey_response_rates",
-        formats={"n_invited": "integer", "n_received": "integer", "n_analysed": "integer",
-                 "response_rate": "percent", "completion_rate": "percent", "group": "text"})
+        formats={
+            "n_invited": "integer",
+            "n_received": "integer",
+            "n_analysed": "integer",
+            "response_rate": "percent",
+            "completion_rate": "percent",
+            "group": "text",
+        },
+    )
 
 
 def characteristics_table(ctx: ReportContext) -> str:
@@ -103,21 +129,28 @@ def characteristics_table(ctx: ReportContext) -> str:
     if cross.empty:
         return ""
     one_way = table[(table["variable"] == "role") & (table["by"] == ALL)]
-    levels = _ordered(ctx.study.survey_analysis["group_vars"][0].get("levels", []),
-                      cross["by_level"])
+    levels = _ordered(
+        ctx.study.survey_analysis["group_vars"][0].get("levels", []), cross["by_level"]
+    )
     roles = [lvl for lvl in dict.fromkeys(one_way["level"]) if lvl != ALL] + [ALL]
     rows, raw = [], []
     for role in roles:
         label = ctx.phrases("table.total") if role == ALL else ctx.labels.role(role)
         row, raw_row = {"role": md.escape(label)}, {"role": role}
         for level in [*levels, ALL]:
-            cell = (one_way[one_way["level"] == role] if level == ALL
-                    else cross[(cross["level"] == role) & (cross["by_level"] == level)])
-            header = (ctx.phrases("table.total") if level == ALL
-                      else ctx.labels.group_level(gv, level))
+            cell = (
+                one_way[one_way["level"] == role]
+                if level == ALL
+                else cross[(cross["level"] == role) & (cross["by_level"] == level)]
+            )
+            header = (
+                ctx.phrases("table.total") if level == ALL else ctx.labels.group_level(gv, level)
+            )
             n = cell["n"].iloc[0] if len(cell) else math.nan
             share = cell["share"].iloc[0] if len(cell) else math.nan
-            row[header] = _n_share(ctx, n, share, bool(cell["suppressed"].iloc[0]) if len(cell) else False)
+            row[header] = _n_share(
+                ctx, n, share, bool(cell["suppressed"].iloc[0]) if len(cell) else False
+            )
             raw_row[f"{level}_n"] = n
         rows.append(row)
         raw.append(raw_row)
@@ -127,10 +160,13 @@ def characteristics_table(ctx: ReportContext) -> str:
     if (table["suppressed"] & (table["variable"] == "role")).any():
         note += " " + ctx.phrases("table.suppressed_note", mark="†", min_cell=ctx.min_cell)
     link = md.csv_link(pd.DataFrame(raw), "survey_respondents.csv", ctx.phrases("table.download"))
-    return md.table(md.pipe_table(shown, numeric),
-                    ctx.phrases("characteristics.caption",
-                                groups=ctx.labels.group_var(gv, plural=True)),
-                    blocks.tbl_id("survey_respondents"), note=note, download=link)
+    return md.table(
+        md.pipe_table(shown, numeric),
+        ctx.phrases("characteristics.caption", groups=ctx.labels.group_var(gv, plural=True)),
+        blocks.tbl_id("survey_respondents"),
+        note=note,
+        download=link,
+    )
 
 
 def _ordered(declared, present) -> list[str]:
@@ -167,37 +203,67 @@ def interviews_part(ctx: ReportContext) -> str:
     one_way = table[table["by"] == ALL]
     total = int(one_way[(one_way["variable"] == "stage") & (one_way["level"] == ALL)]["n"].iloc[0])
     facts = ctx.values("interviews")
-    parts = [ctx.phrases("informants.summary", n=fmt.integer(total, ctx.language),
-                         double=fmt.integer(facts.get("n_double_coded", 0), ctx.language),
-                         table=f"@{blocks.tbl_id('interview_informants')}")]
+    parts = [
+        ctx.phrases(
+            "informants.summary",
+            n=fmt.integer(total, ctx.language),
+            double=fmt.integer(facts.get("n_double_coded", 0), ctx.language),
+            table=f"@{blocks.tbl_id('interview_informants')}",
+        )
+    ]
     regions = one_way[(one_way["variable"] == "region") & (one_way["level"] != ALL)]
     top = regions.dropna(subset=["n"]).sort_values("n", ascending=False).head(1)
     if len(top) and total and top["n"].iloc[0] / total > DOMINANT_SHARE:
-        parts.append(ctx.phrases("informants.dominant",
-                                 region=ctx.labels.region(top["level"].iloc[0]),
-                                 share=fmt.percent(top["n"].iloc[0] / total, 0, ctx.language)))
-    return md.blocks(md.heading(ctx.phrases("heading.participants_interviews"), 4,
-                                "sec-participants-interviews"),
-                     " ".join(parts), informants_table(ctx))
+        parts.append(
+            ctx.phrases(
+                "informants.dominant",
+                region=ctx.labels.region(top["level"].iloc[0]),
+                share=fmt.percent(top["n"].iloc[0] / total, 0, ctx.language),
+            )
+        )
+    return md.blocks(
+        md.heading(
+            ctx.phrases("heading.participants_interviews"), 4, "sec-participants-interviews"
+        ),
+        " ".join(parts),
+        informants_table(ctx),
+    )
 
 
 def informants_table(ctx: ReportContext) -> str:
     table = ctx.results.table("interview_informants")
     one_way = table[(table["by"] == ALL) & (table["level"] != ALL)].copy()
-    label = {"stage": ctx.labels.stage, "region": ctx.labels.region, "role": ctx.labels.role,
-             "trust": ctx.labels.trust}
+    label = {
+        "stage": ctx.labels.stage,
+        "region": ctx.labels.region,
+        "role": ctx.labels.role,
+        "trust": ctx.labels.trust,
+    }
     one_way["variable_label"] = [ctx.labels.group_var(v) for v in one_way["variable"]]
-    one_way["level_label"] = [label.get(v, str)(lvl) for v, lvl in
-                              zip(one_way["variable"], one_way["level"])]
+    one_way["level_label"] = [
+        label.get(v, str)(lvl)
+        for v, lvl in zip(one_way["variable"], one_way["level"], strict=False)
+    ]
     h = ctx.phrases
     return blocks.results_table(
-        ctx, one_way,
-        {"variable_label": h("col.variable"), "level_label": h("col.level"),
-         "n": h("col.n_interviews"), "n_double_coded": h("col.n_double_coded")},
-        caption=h("informants.caption"), identifier=blocks.tbl_id("interview_informants"),
+        ctx,
+        one_way,
+        {
+            "variable_label": h("col.variable"),
+            "level_label": h("col.level"),
+            "n": h("col.n_interviews"),
+            "n_double_coded": h("col.n_double_coded"),
+        },
+        caption=h("informants.caption"),
+        identifier=blocks.tbl_id("interview_informants"),
         download="interview_informants",
-        formats={"n": "integer", "n_double_coded": "integer", "variable_label": "text",
-                 "level_label": "text"})
+        formats={
+            "n": "integer",
+            "n_double_coded": "integer",
+            "variable_label": "text",
+            "level_label": "text",
+        },
+    )
 
 
 def build(ctx: ReportContext) -> str:

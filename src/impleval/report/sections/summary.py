@@ -22,8 +22,11 @@ def build(ctx: ReportContext) -> str:
         if sentences:
             findings.append(f"**{ctx.phrases(f'summary.strand.{strand}')}:** {' '.join(sentences)}")
     return md.blocks(
-        ctx.phrases("summary.intro", strands=join(collected, ctx.language),
-                    intervention=md.escape(ctx.labels.intervention) or ctx.phrases("summary.the_tool")),
+        ctx.phrases(
+            "summary.intro",
+            strands=join(collected, ctx.language),
+            intervention=md.escape(ctx.labels.intervention) or ctx.phrases("summary.the_tool"),
+        ),
         md.bullets(findings) if findings else "",
         blocks.prose(ctx, "summary_conclusions"),
     )

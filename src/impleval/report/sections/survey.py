@@ -21,7 +21,7 @@ from impleval import fmt
 from impleval.report import blocks
 from impleval.report import markdown as md
 from impleval.report.context import ReportContext
-from impleval.report.text import capitalise, join
+from impleval.report.text import join
 
 ATTENUATION = 0.5  # the adjusted Wald statistic per df must be at most half the unadjusted one
 
@@ -81,7 +81,8 @@ def explained_by_covariates(row: pd.Series, alpha_level: float) -> str:
     if not before:
         return "none"
     shrunk = (row["adj_statistic"] / row["adj_df"]) <= ATTENUATION * (
-        row["unadj_statistic"] / row["unadj_df"])
+        row["unadj_statistic"] / row["unadj_df"]
+    )
     covariates_matter = row["cov_p"] < alpha_level
     return "explained" if (shrunk and covariates_matter) else "weakened"
 
@@ -90,14 +91,21 @@ def explained_by_covariates(row: pd.Series, alpha_level: float) -> str:
 def respondents_paragraph(ctx: ReportContext) -> str:
     counts = _primary_counts(ctx)
     gv = primary(ctx)["name"]
-    parts = [ctx.phrases("survey.n_analysed", n=fmt.integer(counts.pop("all", math.nan),
-                                                             ctx.language))]
+    parts = [
+        ctx.phrases("survey.n_analysed", n=fmt.integer(counts.pop("all", math.nan), ctx.language))
+    ]
     if counts:
-        listed = [ctx.phrases("survey.n_from", n=_count(n, ctx),
-                              group=ctx.labels.group_level(gv, level))
-                  for level, n in counts.items()]
-        parts.append(ctx.phrases("survey.by_group", groups=ctx.labels.group_var(gv, plural=True),
-                                 list=join(listed, ctx.language)))
+        listed = [
+            ctx.phrases("survey.n_from", n=_count(n, ctx), group=ctx.labels.group_level(gv, level))
+            for level, n in counts.items()
+        ]
+        parts.append(
+            ctx.phrases(
+                "survey.by_group",
+                groups=ctx.labels.group_var(gv, plural=True),
+                list=join(listed, ctx.language),
+            )
+        )
     parts.append(ctx.phrases("survey.not_relevant_rule"))
     return " ".join(parts)
 
@@ -127,10 +135,14 @@ def reliability_paragraph(ctx: ReportContext) -> str:
     low = rel.loc[rel["alpha"].idxmin()]
     high = rel.loc[rel["alpha"].idxmax()]
     return ctx.phrases(
-        "survey.reliability", n_scales=fmt.integer(len(rel), ctx.language),
-        low=_num(low["alpha"], 2, ctx), low_scale=ctx.labels.scale(low["scale"]),
-        high=_num(high["alpha"], 2, ctx), high_scale=ctx.labels.scale(high["scale"]),
-        table=f"@{blocks.tbl_id('scale_reliability')}")
+        "survey.reliability",
+        n_scales=fmt.integer(len(rel), ctx.language),
+        low=_num(low["alpha"], 2, ctx),
+        low_scale=ctx.labels.scale(low["scale"]),
+        high=_num(high["alpha"], 2, ctx),
+        high_scale=ctx.labels.scale(high["scale"]),
+        table=f"@{blocks.tbl_id('scale_reliability')}",
+    )
 
 
 def reliability_table(ctx: ReportContext) -> str:
@@ -141,16 +153,31 @@ def reliability_table(ctx: ReportContext) -> str:
     h = ctx.phrases
     ci = fmt.percent(settings(ctx).get("ci_level", 0.95), 0, ctx.language)
     return blocks.results_table(
-        ctx, rel,
-        {"scale_label": h("col.scale"), "n_items": h("col.n_items"), "n": "n",
-         "alpha_ci": h("col.alpha_ci", ci=ci), "omega_ci": h("col.omega_ci", ci=ci)},
+        ctx,
+        rel,
+        {
+            "scale_label": h("col.scale"),
+            "n_items": h("col.n_items"),
+            "n": "n",
+            "alpha_ci": h("col.alpha_ci", ci=ci),
+            "omega_ci": h("col.omega_ci", ci=ci),
+        },
         caption=h("survey.reliability_caption", ci=ci),
-        identifier=blocks.tbl_id("scale_reliability"), download="scale_reliability",
+        identifier=blocks.tbl_id("scale_reliability"),
+        download="scale_reliability",
         formats={"n_items": "integer", "n": "integer", "alpha_ci": "text", "omega_ci": "text"},
-        download_columns={"scale": "scale", "n_items": "n_items", "n": "n", "alpha": "alpha",
-                          "alpha_ci_low": "alpha_ci_low", "alpha_ci_high": "alpha_ci_high",
-                          "omega": "omega", "omega_ci_low": "omega_ci_low",
-                          "omega_ci_high": "omega_ci_high"})
+        download_columns={
+            "scale": "scale",
+            "n_items": "n_items",
+            "n": "n",
+            "alpha": "alpha",
+            "alpha_ci_low": "alpha_ci_low",
+            "alpha_ci_high": "alpha_ci_high",
+            "omega": "omega",
+            "omega_ci_low": "omega_ci_low",
+            "omega_ci_high": "omega_ci_high",
+        },
+    )
 
 
 def scales_paragraph(ctx: ReportContext) -> str:
@@ -162,18 +189,28 @@ def scales_paragraph(ctx: ReportContext) -> str:
     if scales.empty:
         return ""
     diff = differing(scales, alpha(ctx))
-    fields = dict(k=fmt.integer(len(diff), ctx.language), n=fmt.integer(len(scales), ctx.language),
-                  groups=ctx.labels.group_var(gv, plural=True),
-                  adjust=ctx.phrases(f"adjust.{scales['adjust_method'].iloc[0]}"),
-                  table=f"@{blocks.tbl_id('survey_omnibus')}")
+    fields = dict(
+        k=fmt.integer(len(diff), ctx.language),
+        n=fmt.integer(len(scales), ctx.language),
+        groups=ctx.labels.group_var(gv, plural=True),
+        adjust=ctx.phrases(f"adjust.{scales['adjust_method'].iloc[0]}"),
+        table=f"@{blocks.tbl_id('survey_omnibus')}",
+    )
     if diff.empty:
         return ctx.phrases("survey.scales_none", **fields)
-    detail = [ctx.phrases("survey.scale_result", scale=ctx.labels.scale(r.outcome),
-                          f=_num(r.statistic, 2, ctx), df1=fmt.integer(r.df1, ctx.language),
-                          df2=_num(r.df2, 1, ctx), p=_p(r.p_adjusted, ctx),
-                          es=_num(r.effect_size, 2, ctx),
-                          ci=_ci(r.es_ci_low, r.es_ci_high, 2, ctx))
-              for r in diff.itertuples()]
+    detail = [
+        ctx.phrases(
+            "survey.scale_result",
+            scale=ctx.labels.scale(r.outcome),
+            f=_num(r.statistic, 2, ctx),
+            df1=fmt.integer(r.df1, ctx.language),
+            df2=_num(r.df2, 1, ctx),
+            p=_p(r.p_adjusted, ctx),
+            es=_num(r.effect_size, 2, ctx),
+            ci=_ci(r.es_ci_low, r.es_ci_high, 2, ctx),
+        )
+        for r in diff.itertuples()
+    ]
     return ctx.phrases("survey.scales_some", list=join(detail, ctx.language), **fields)
 
 
@@ -182,12 +219,15 @@ def pairs_paragraph(ctx: ReportContext) -> str:
     (Games–Howell p below alpha), with Hedges g as level minus reference."""
     gv, ref = primary(ctx)["name"], primary(ctx).get("reference")
     omni = ctx.results.table("survey_omnibus")
-    diff = differing(omni[(omni["group_var"] == gv) & (omni["outcome_type"] == "scale")], alpha(ctx))
+    diff = differing(
+        omni[(omni["group_var"] == gv) & (omni["outcome_type"] == "scale")], alpha(ctx)
+    )
     pairs = ctx.results.table("survey_pairwise")
     sentences = []
     for scale in diff["outcome"]:
-        rows = pairs[(pairs["outcome"] == scale) & (pairs["group_var"] == gv)
-                     & (pairs["group_a"] == ref)]
+        rows = pairs[
+            (pairs["outcome"] == scale) & (pairs["group_var"] == gv) & (pairs["group_a"] == ref)
+        ]
         higher, lower = [], []
         for r in rows.itertuples():
             # The table holds reference minus level; the report says level minus reference.
@@ -195,19 +235,25 @@ def pairs_paragraph(ctx: ReportContext) -> str:
             word = direction(g, r.p_adjusted, alpha(ctx))
             if word is None:
                 continue
-            entry = ctx.phrases("survey.pair", group=ctx.labels.group_level(gv, r.group_b),
-                                g=_num(g, 2, ctx), ci=_ci(low, high, 2, ctx))
+            entry = ctx.phrases(
+                "survey.pair",
+                group=ctx.labels.group_level(gv, r.group_b),
+                g=_num(g, 2, ctx),
+                ci=_ci(low, high, 2, ctx),
+            )
             (higher if word == "higher" else lower).append(entry)
         fields = dict(scale=ctx.labels.scale(scale), ref=ctx.labels.group_level(gv, ref))
         if not higher and not lower:
             sentences.append(ctx.phrases("survey.pairs_none", **fields))
             continue
         if lower:
-            sentences.append(ctx.phrases("survey.pairs_lower", list=join(lower, ctx.language),
-                                         **fields))
+            sentences.append(
+                ctx.phrases("survey.pairs_lower", list=join(lower, ctx.language), **fields)
+            )
         if higher:
-            sentences.append(ctx.phrases("survey.pairs_higher", list=join(higher, ctx.language),
-                                         **fields))
+            sentences.append(
+                ctx.phrases("survey.pairs_higher", list=join(higher, ctx.language), **fields)
+            )
     if not sentences:
         return ""
     return " ".join(sentences) + " " + ctx.phrases("survey.pairs_note")
@@ -221,14 +267,24 @@ def items_paragraph(ctx: ReportContext) -> str:
     nr = rows[rows["family"] == "not_relevant"]
     parts = []
     if not kw.empty:
-        parts.append(ctx.phrases(
-            "survey.items_screen", k=fmt.integer(len(differing(kw, alpha(ctx))), ctx.language),
-            n=fmt.integer(len(kw), ctx.language), groups=ctx.labels.group_var(gv, plural=True),
-            adjust=ctx.phrases(f"adjust.{kw['adjust_method'].iloc[0]}")))
+        parts.append(
+            ctx.phrases(
+                "survey.items_screen",
+                k=fmt.integer(len(differing(kw, alpha(ctx))), ctx.language),
+                n=fmt.integer(len(kw), ctx.language),
+                groups=ctx.labels.group_var(gv, plural=True),
+                adjust=ctx.phrases(f"adjust.{kw['adjust_method'].iloc[0]}"),
+            )
+        )
     if not nr.empty:
-        parts.append(ctx.phrases(
-            "survey.not_relevant_screen", k=fmt.integer(len(differing(nr, alpha(ctx))), ctx.language),
-            n=fmt.integer(len(nr), ctx.language), groups=ctx.labels.group_var(gv, plural=True)))
+        parts.append(
+            ctx.phrases(
+                "survey.not_relevant_screen",
+                k=fmt.integer(len(differing(nr, alpha(ctx))), ctx.language),
+                n=fmt.integer(len(nr), ctx.language),
+                groups=ctx.labels.group_var(gv, plural=True),
+            )
+        )
     return " ".join(parts)
 
 
@@ -241,15 +297,30 @@ def omnibus_table(ctx: ReportContext) -> str:
     h = ctx.phrases
     rows["scale_label"] = [ctx.labels.scale(s) for s in rows["outcome"]]
     return blocks.results_table(
-        ctx, rows,
-        {"scale_label": h("col.scale"), "n": "n", "statistic": "F", "df1": h("col.df1"),
-         "df2": h("col.df2"), "p_value": "p", "p_adjusted": h("col.p_adjusted"),
-         "effect_size": "ω²", "es_ci_low": h("col.ci_low"), "es_ci_high": h("col.ci_high")},
-        caption=h("survey.omnibus_caption", groups=ctx.labels.group_var(gv, plural=True),
-                  adjust=h(f"adjust.{rows['adjust_method'].iloc[0]}")),
-        identifier=blocks.tbl_id("survey_omnibus"), download="survey_omnibus",
+        ctx,
+        rows,
+        {
+            "scale_label": h("col.scale"),
+            "n": "n",
+            "statistic": "F",
+            "df1": h("col.df1"),
+            "df2": h("col.df2"),
+            "p_value": "p",
+            "p_adjusted": h("col.p_adjusted"),
+            "effect_size": "ω²",
+            "es_ci_low": h("col.ci_low"),
+            "es_ci_high": h("col.ci_high"),
+        },
+        caption=h(
+            "survey.omnibus_caption",
+            groups=ctx.labels.group_var(gv, plural=True),
+            adjust=h(f"adjust.{rows['adjust_method'].iloc[0]}"),
+        ),
+        identifier=blocks.tbl_id("survey_omnibus"),
+        download="survey_omnibus",
         formats={"df1": "integer", "n": "integer", "p_value": "pvalue", "p_adjusted": "pvalue"},
-        digits={"statistic": 2, "df2": 1, "effect_size": 3, "es_ci_low": 3, "es_ci_high": 3})
+        digits={"statistic": 2, "df2": 1, "effect_size": 3, "es_ci_low": 3, "es_ci_high": 3},
+    )
 
 
 def adjusted_section(ctx: ReportContext) -> str:
@@ -262,47 +333,75 @@ def adjusted_section(ctx: ReportContext) -> str:
     if table.empty:
         return ""
     gv = model["group_var"]
-    covariates = join([ctx.labels.group_var(c) for c in model.get("covariates", [])],
-                      ctx.language)
+    covariates = join([ctx.labels.group_var(c) for c in model.get("covariates", [])], ctx.language)
     a = alpha(ctx)
     sentences = {"explained": [], "weakened": [], "persists": [], "appears": []}
     for row in table.itertuples():
         kind = explained_by_covariates(pd.Series(row._asdict()), a)
         if kind == "none":
             continue
-        sentences[kind].append(ctx.phrases(
-            "survey.adjusted_scale", scale=ctx.labels.scale(row.scale),
-            x1=_num(row.unadj_statistic, 1, ctx), df1=fmt.integer(row.unadj_df, ctx.language),
-            p1=_p(row.unadj_p_adjusted, ctx), x2=_num(row.adj_statistic, 1, ctx),
-            df2=fmt.integer(row.adj_df, ctx.language), p2=_p(row.adj_p_adjusted, ctx)))
-    fields = dict(groups=ctx.labels.group_var(gv, plural=True), covariates=covariates,
-                  n=fmt.integer(len(table), ctx.language),
-                  adjust=ctx.phrases(f"adjust.{table['adjust_method'].iloc[0]}"))
+        sentences[kind].append(
+            ctx.phrases(
+                "survey.adjusted_scale",
+                scale=ctx.labels.scale(row.scale),
+                x1=_num(row.unadj_statistic, 1, ctx),
+                df1=fmt.integer(row.unadj_df, ctx.language),
+                p1=_p(row.unadj_p_adjusted, ctx),
+                x2=_num(row.adj_statistic, 1, ctx),
+                df2=fmt.integer(row.adj_df, ctx.language),
+                p2=_p(row.adj_p_adjusted, ctx),
+            )
+        )
+    fields = dict(
+        groups=ctx.labels.group_var(gv, plural=True),
+        covariates=covariates,
+        n=fmt.integer(len(table), ctx.language),
+        adjust=ctx.phrases(f"adjust.{table['adjust_method'].iloc[0]}"),
+    )
     parts = [ctx.phrases("survey.adjusted_intro", **fields)]
     if not any(sentences.values()):
         parts.append(ctx.phrases("survey.adjusted_none", **fields))
     for kind, entries in sentences.items():
         if entries:
-            parts.append(ctx.phrases(f"survey.adjusted_{kind}", list=join(entries, ctx.language),
-                                     **fields))
+            parts.append(
+                ctx.phrases(f"survey.adjusted_{kind}", list=join(entries, ctx.language), **fields)
+            )
     parts.append(_brant_sentence(ctx))
     h = ctx.phrases
     frame = table.copy()
     frame["scale_label"] = [ctx.labels.scale(s) for s in frame["scale"]]
     tbl = blocks.results_table(
-        ctx, frame,
-        {"scale_label": h("col.scale"), "n": "n", "unadj_statistic": h("col.wald_unadjusted"),
-         "unadj_df": h("col.df_unadjusted"), "unadj_p_adjusted": h("col.p_adjusted_unadjusted"),
-         "adj_statistic": h("col.wald_adjusted"), "adj_df": h("col.df_adjusted"),
-         "adj_p_adjusted": h("col.p_adjusted_adjusted"), "cov_p": h("col.covariates_p")},
-        caption=h("survey.adjusted_caption", covariates=covariates, **{
-            k: v for k, v in fields.items() if k != "covariates"}),
-        identifier=blocks.tbl_id("survey_adjusted_scales"), download="survey_adjusted_scales",
-        formats={"n": "integer", "unadj_df": "integer", "adj_df": "integer",
-                 "unadj_p_adjusted": "pvalue", "adj_p_adjusted": "pvalue", "cov_p": "pvalue"},
-        digits={"unadj_statistic": 1, "adj_statistic": 1})
-    return md.blocks(" ".join(p for p in parts if p), tbl,
-                     blocks.figure(ctx, "survey_odds_ratios"))
+        ctx,
+        frame,
+        {
+            "scale_label": h("col.scale"),
+            "n": "n",
+            "unadj_statistic": h("col.wald_unadjusted"),
+            "unadj_df": h("col.df_unadjusted"),
+            "unadj_p_adjusted": h("col.p_adjusted_unadjusted"),
+            "adj_statistic": h("col.wald_adjusted"),
+            "adj_df": h("col.df_adjusted"),
+            "adj_p_adjusted": h("col.p_adjusted_adjusted"),
+            "cov_p": h("col.covariates_p"),
+        },
+        caption=h(
+            "survey.adjusted_caption",
+            covariates=covariates,
+            **{k: v for k, v in fields.items() if k != "covariates"},
+        ),
+        identifier=blocks.tbl_id("survey_adjusted_scales"),
+        download="survey_adjusted_scales",
+        formats={
+            "n": "integer",
+            "unadj_df": "integer",
+            "adj_df": "integer",
+            "unadj_p_adjusted": "pvalue",
+            "adj_p_adjusted": "pvalue",
+            "cov_p": "pvalue",
+        },
+        digits={"unadj_statistic": 1, "adj_statistic": 1},
+    )
+    return md.blocks(" ".join(p for p in parts if p), tbl, blocks.figure(ctx, "survey_odds_ratios"))
 
 
 def _brant_sentence(ctx: ReportContext) -> str:
@@ -313,9 +412,12 @@ def _brant_sentence(ctx: ReportContext) -> str:
     models = ordinal[ordinal["model"] == "adjusted"].drop_duplicates("outcome")
     tested = models["po_test_all_p"].notna()
     rejected = (models["po_test_all_p"] < alpha(ctx)) & tested
-    return ctx.phrases("survey.brant", k=fmt.integer(int(rejected.sum()), ctx.language),
-                       n=fmt.integer(int(tested.sum()), ctx.language),
-                       untested=fmt.integer(int((~tested).sum()), ctx.language))
+    return ctx.phrases(
+        "survey.brant",
+        k=fmt.integer(int(rejected.sum()), ctx.language),
+        n=fmt.integer(int(tested.sum()), ctx.language),
+        untested=fmt.integer(int((~tested).sum()), ctx.language),
+    )
 
 
 def secondary_paragraph(ctx: ReportContext) -> str:
@@ -330,13 +432,17 @@ def secondary_paragraph(ctx: ReportContext) -> str:
         if scales.empty and items.empty:
             continue
         diff_scales = differing(scales, alpha(ctx))
-        out.append(ctx.phrases(
-            "survey.secondary", groups=ctx.labels.group_var(gv["name"], plural=True),
-            k_scales=fmt.integer(len(diff_scales), ctx.language),
-            n_scales=fmt.integer(len(scales), ctx.language),
-            k_items=fmt.integer(len(differing(items, alpha(ctx))), ctx.language),
-            n_items=fmt.integer(len(items), ctx.language),
-            which=join([ctx.labels.scale(s) for s in diff_scales["outcome"]], ctx.language)))
+        out.append(
+            ctx.phrases(
+                "survey.secondary",
+                groups=ctx.labels.group_var(gv["name"], plural=True),
+                k_scales=fmt.integer(len(diff_scales), ctx.language),
+                n_scales=fmt.integer(len(scales), ctx.language),
+                k_items=fmt.integer(len(differing(items, alpha(ctx))), ctx.language),
+                n_items=fmt.integer(len(items), ctx.language),
+                which=join([ctx.labels.scale(s) for s in diff_scales["outcome"]], ctx.language),
+            )
+        )
     return " ".join(out)
 
 
@@ -346,11 +452,19 @@ def categorical_paragraph(ctx: ReportContext) -> str:
     rows = omni[(omni["group_var"] == gv) & (omni["family"] == "categorical")]
     out = []
     for r in rows.itertuples():
-        key = "survey.categorical_differs" if r.p_adjusted < alpha(ctx) else "survey.categorical_same"
-        out.append(ctx.phrases(key, question=md.escape(ctx.labels.question(r.outcome)),
-                               groups=ctx.labels.group_var(gv, plural=True),
-                               test=ctx.phrases(f"test.{r.test}"), p=_p(r.p_adjusted, ctx),
-                               v=_num(r.effect_size, 2, ctx)))
+        key = (
+            "survey.categorical_differs" if r.p_adjusted < alpha(ctx) else "survey.categorical_same"
+        )
+        out.append(
+            ctx.phrases(
+                key,
+                question=md.escape(ctx.labels.question(r.outcome)),
+                groups=ctx.labels.group_var(gv, plural=True),
+                test=ctx.phrases(f"test.{r.test}"),
+                p=_p(r.p_adjusted, ctx),
+                v=_num(r.effect_size, 2, ctx),
+            )
+        )
     return " ".join(out)
 
 
@@ -364,10 +478,16 @@ def build(ctx: ReportContext) -> str:
         md.heading(h("heading.survey_reliability"), 4, "sec-survey-reliability"),
         reliability_paragraph(ctx),
         reliability_table(ctx),
-        md.heading(h("heading.survey_comparison",
-                     groups=ctx.labels.group_var(gv, plural=True)), 4, "sec-survey-comparison"),
-        h("survey.likert_intro", figure=f"@{blocks.fig_id('survey_likert_bars')}",
-          key=f"@{blocks.tbl_id('item_key')}"),
+        md.heading(
+            h("heading.survey_comparison", groups=ctx.labels.group_var(gv, plural=True)),
+            4,
+            "sec-survey-comparison",
+        ),
+        h(
+            "survey.likert_intro",
+            figure=f"@{blocks.fig_id('survey_likert_bars')}",
+            key=f"@{blocks.tbl_id('item_key')}",
+        ),
         blocks.figure(ctx, "survey_likert_bars"),
         scales_paragraph(ctx),
         omnibus_table(ctx),
@@ -377,10 +497,12 @@ def build(ctx: ReportContext) -> str:
         items_paragraph(ctx),
         categorical_paragraph(ctx),
         md.heading(h("heading.survey_adjusted"), 4, "sec-survey-adjusted")
-        if adjusted_section(ctx) else "",
+        if adjusted_section(ctx)
+        else "",
         adjusted_section(ctx),
         md.heading(h("heading.survey_secondary"), 4, "sec-survey-secondary")
-        if secondary_paragraph(ctx) else "",
+        if secondary_paragraph(ctx)
+        else "",
         secondary_paragraph(ctx),
     )
 
@@ -389,7 +511,8 @@ def adjusted_classes(ctx: ReportContext) -> dict[str, list[str]]:
     """Scale labels per classification of the adjusted test (see `explained_by_covariates`)."""
     out: dict[str, list[str]] = {"explained": [], "weakened": [], "persists": [], "appears": []}
     if not settings(ctx).get("adjusted_model") or not ctx.results.has_table(
-            "survey_adjusted_scales"):
+        "survey_adjusted_scales"
+    ):
         return out
     for _, row in ctx.results.table("survey_adjusted_scales").iterrows():
         kind = explained_by_covariates(row, alpha(ctx))
@@ -406,19 +529,33 @@ def key_findings(ctx: ReportContext) -> list[str]:
     omni = ctx.results.table("survey_omnibus")
     scales = omni[(omni["group_var"] == gv) & (omni["outcome_type"] == "scale")]
     diff = differing(scales, alpha(ctx))
-    out = [ctx.phrases("summary.survey_n", analysed=fmt.integer(analysed, ctx.language),
-                       received=fmt.integer(received, ctx.language)),
-           ctx.phrases("summary.survey_scales", k=fmt.integer(len(diff), ctx.language),
-                       n=fmt.integer(len(scales), ctx.language),
-                       groups=ctx.labels.group_var(gv, plural=True),
-                       which=join([ctx.labels.scale(s) for s in diff["outcome"]], ctx.language))]
+    out = [
+        ctx.phrases(
+            "summary.survey_n",
+            analysed=fmt.integer(analysed, ctx.language),
+            received=fmt.integer(received, ctx.language),
+        ),
+        ctx.phrases(
+            "summary.survey_scales",
+            k=fmt.integer(len(diff), ctx.language),
+            n=fmt.integer(len(scales), ctx.language),
+            groups=ctx.labels.group_var(gv, plural=True),
+            which=join([ctx.labels.scale(s) for s in diff["outcome"]], ctx.language),
+        ),
+    ]
     model = settings(ctx).get("adjusted_model")
     classes = adjusted_classes(ctx)
     if model and any(classes.values()):
-        covariates = join([ctx.labels.group_var(c) for c in model.get("covariates", [])],
-                          ctx.language)
+        covariates = join(
+            [ctx.labels.group_var(c) for c in model.get("covariates", [])], ctx.language
+        )
         for kind in ("persists", "explained", "appears"):
             if classes[kind]:
-                out.append(ctx.phrases(f"summary.survey_adjusted_{kind}", covariates=covariates,
-                                       which=join(classes[kind], ctx.language)))
+                out.append(
+                    ctx.phrases(
+                        f"summary.survey_adjusted_{kind}",
+                        covariates=covariates,
+                        which=join(classes[kind], ctx.language),
+                    )
+                )
     return out

@@ -1,0 +1,169 @@
+"""The library modules a job runs, read from the import graph: every rule's `code` input.
+
+`code_inputs(entry, root)` parses a rule's script (`scripts/<rule>.py`), notebook (`*.ipynb`: its
+code cells) or Quarto document (`*.qmd`: its `{python}` cells) with `ast` and returns, sorted and
+relative to `root`, every `src/impleval/**.py` file the job imports, transitively: imports at
+module level and inside functions (lazy imports) alike, and the `__init__.py` of every package
+on the way. Editing any of those files reruns the job (workflow/rules/common.smk); editing any
+other library file does not.
+
+One precision rule keeps a job's inputs to its own step: where the entry file does
+`from impleval.<branch>.steps import <step>`, only the steps module's top-level imports and the
+imports inside the function `<step>` count; every other module reached contributes all of its
+imports. (Each steps module imports its library modules inside the step functions for this.)
+
+No Snakemake import here: `workflow/rules/common.smk` puts `src/` on `sys.path` and calls it.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+from functools import cache, lru_cache
+from pathlib import Path
+
+PACKAGE = "impleval"
+_QMD_CELL = re.compile(r"^```\{python[^}]*\}[^\n]*\n(.*?)^```", re.M | re.S)
+
+
+def entry_source(path: str | os.PathLike) -> str:
+    """The Python code of a script, a notebook's code cells or a Quarto document's Python cells."""
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".ipynb":
+        cells = json.loads(text).get("cells", [])
+        code = ["".join(c.get("source", "")) for c in cells if c.get("cell_type") == "code"]
+        # IPython magics and shell escapes are not Python: drop those lines.
+        return "\n".join(
+            line
+            for cell in code
+            for line in cell.splitlines()
+            if not line.lstrip().startswith(("%", "!"))
+        )
+    if path.suffix == ".qmd":
+        return "\n".join(_QMD_CELL.findall(text))
+    return text
+
+
+def _imports(nodes, package: str | None) -> list[tuple[str, tuple[str, ...]]]:
+    """(module, imported names) of every import statement among `nodes` and their children.
+
+    `package` resolves relative imports (the importing module's package)."""
+    found = []
+    for node in nodes:
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Import):
+                found += [(alias.name, ()) for alias in sub.names]
+            elif isinstance(sub, ast.ImportFrom):
+                module = sub.module or ""
+                if sub.level and package is not None:
+                    base = package.split(".")
+                    base = base[: len(base) - sub.level + 1]
+                    module = ".".join([*base, module] if module else base)
+                found.append((module, tuple(alias.name for alias in sub.names)))
+    return found
+
+
+@lru_cache(maxsize=1024)
+def _parse(path: str, mtime_ns: int) -> ast.Module:
+    """A module's syntax tree; cached per file version (Snakemake asks for many rules at once)."""
+    return ast.parse(Path(path).read_text(encoding="utf-8"), filename=path)
+
+
+@lru_cache(maxsize=1024)
+def _all_imports(path: str, mtime_ns: int, package: str) -> list[tuple[str, tuple[str, ...]]]:
+    return _imports(_parse(path, mtime_ns).body, package)
+
+
+class _Graph:
+    def __init__(self, src: Path):
+        self.src = src
+
+    @cache  # noqa: B019 (one graph per call of code_inputs)
+    def file_of(self, module: str) -> Path | None:
+        """The file of an impleval module or package, None for anything else."""
+        if module != PACKAGE and not module.startswith(PACKAGE + "."):
+            return None
+        base = self.src.joinpath(*module.split("."))
+        if (base / "__init__.py").is_file():
+            return base / "__init__.py"
+        if base.with_suffix(".py").is_file():
+            return base.with_suffix(".py")
+        return None
+
+    def targets(self, module: str, names: tuple[str, ...]) -> list[str]:
+        """Modules an import statement loads: the module, its parent packages and any imported
+        name that is itself a submodule (`from impleval.survey import settings`)."""
+        parts = module.split(".")
+        out = [".".join(parts[: i + 1]) for i in range(len(parts))]
+        out += [f"{module}.{name}" for name in names if self.file_of(f"{module}.{name}")]
+        return [m for m in out if self.file_of(m)]
+
+    def parsed(self, module: str) -> ast.Module:
+        path = self.file_of(module)
+        return _parse(str(path), path.stat().st_mtime_ns)
+
+    def imports_of(self, module: str) -> list[tuple[str, tuple[str, ...]]]:
+        """Every import statement of a module, top level and inside functions alike."""
+        path = self.file_of(module)
+        return _all_imports(str(path), path.stat().st_mtime_ns, self.package_of(module))
+
+    def package_of(self, module: str) -> str:
+        return module if self.file_of(module).name == "__init__.py" else module.rpartition(".")[0]
+
+
+def code_inputs(entry: str | os.PathLike, root: str | os.PathLike = ".") -> list[str]:
+    """Sorted `src/impleval/**.py` files (relative to `root`) that the job of `entry` imports."""
+    root = Path(root)
+    entry = Path(entry)
+    graph = _Graph(root / "src")
+    tree = ast.parse(entry_source(entry if entry.is_absolute() else root / entry))
+    seen: set[str] = set()
+    todo: list[str] = []
+    steps: dict[str, set[str]] = {}
+    for module, names in _imports(tree.body, None):
+        if module.endswith(".steps") and graph.file_of(module):
+            steps.setdefault(module, set()).update(names)
+        else:
+            todo.extend(graph.targets(module, names))
+    for module, names in steps.items():  # only the named steps: top level plus those functions
+        seen.add(module)
+        body = graph.parsed(module).body
+        chosen = [
+            n
+            for n in body
+            if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+            or (not isinstance(n, ast.ClassDef) and n.name in names)
+        ]
+        todo.extend(m for m in graph.targets(module, ()) if m != module)
+        todo.extend(
+            t for m, n in _imports(chosen, graph.package_of(module)) for t in graph.targets(m, n)
+        )
+    while todo:
+        module = todo.pop()
+        if module in seen:
+            continue
+        seen.add(module)
+        todo.extend(t for m, n in graph.imports_of(module) for t in graph.targets(m, n))
+    files = {graph.file_of(m) for m in seen}
+    return sorted(os.path.relpath(f, root).replace(os.sep, "/") for f in files)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m impleval.codeinputs scripts/plot_survey.py`: print a job's code inputs."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("entry", nargs="+", help="script, notebook or .qmd file")
+    parser.add_argument("--root", default=".", help="repository root (holds src/)")
+    args = parser.parse_args(argv)
+    for entry in args.entry:
+        print(f"{entry}:")
+        for path in code_inputs(entry, args.root):
+            print(f"  {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Interview figures, one module per figure family; `figures.interview_figures` assembles them."""

@@ -1,0 +1,1 @@
+"""Interview statistics on the canonical tables; `analyse.analyse` runs them all."""

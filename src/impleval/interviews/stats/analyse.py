@@ -1,0 +1,216 @@
+"""The interview analysis job: canonical tables in, the six result tables (+ deid summary) out."""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+
+from impleval.interviews.settings import ALL, StudyDefs, text_label
+from impleval.interviews.stats.agreement import (
+    AGREEMENT_COLUMNS,
+    double_coded_presence,
+    intercoder_agreement,
+)
+from impleval.interviews.stats.cooccurrence import suppress_cooccurrence, theme_cooccurrence
+from impleval.interviews.stats.prevalence import code_prevalence, presence, suppress_prevalence
+from impleval.interviews.stats.quotes import quote_bank
+from impleval.interviews.stats.stage import theme_groups, theme_stage_tests
+from impleval.interviews.stats.stakeholders import stakeholder_benefits, suppress_stakeholders
+
+log = logging.getLogger(__name__)
+
+SEGMENT_COLUMNS = [
+    "interview_id",
+    "stage",
+    "region",
+    "trust",
+    "role",
+    "code_path",
+    "theme",
+    "coder",
+    "position",
+    "position_end",
+    "text",
+]
+DOCUMENT_COLUMNS = ["interview_id", "stage", "region", "trust", "role", "double_coded"]
+
+
+def _check_columns(df: pd.DataFrame, required: list[str], name: str) -> None:
+    from impleval.errors import InputError, Problem
+
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise InputError(
+            [Problem(name, "a column of the canonical interview table", column=c) for c in missing]
+        )
+
+
+def analyse(
+    segments: pd.DataFrame,
+    documents: pd.DataFrame,
+    defs: StudyDefs,
+    settings: dict,
+    *,
+    min_cell: int,
+    seed: int,
+    on_hit: str = "fail",
+    names=(),
+    quotes_file: str = "quotes.csv",
+    language: str = "nb",
+) -> dict[str, pd.DataFrame]:
+    """All interview result tables, suppressed and gated, keyed by table name.
+
+    Label columns (``theme_label``, ...) in the report language sit beside the ids so that the
+    report only formats tables and never reads the study definitions.
+
+    Parameters
+    ----------
+    segments, documents : pandas.DataFrame
+        The canonical interview tables (docs/data/interviews.md).
+    defs : StudyDefs
+        The study definitions (:func:`impleval.interviews.settings.study_defs`).
+    settings : dict
+        The validated interviews-analysis.yaml.
+    min_cell : int
+        Small-cell threshold.
+    seed : int
+        Seed of every resampling and of the quote tie-break.
+    on_hit : str
+        De-identification gate policy for the quotes ("fail" or "redact").
+    names : iterable of str
+        Listed names the gate looks for.
+    quotes_file : str
+        File name the gate's messages point at.
+    language : str
+        Report language of the label columns.
+
+    Returns
+    -------
+    dict of pandas.DataFrame
+        code_prevalence, theme_stage_tests, theme_cooccurrence, intercoder_agreement,
+        stakeholder_benefits, quotes and deid_quotes (the gate's summary).
+    """
+    from impleval.privacy.deid import gate_frame
+
+    _check_columns(segments, SEGMENT_COLUMNS, "interview_segments")
+    _check_columns(documents, DOCUMENT_COLUMNS, "interview_documents")
+    documents = documents.sort_values("interview_id", kind="stable").reset_index(drop=True)
+    coder = settings["primary_coder"]
+    primary = segments[segments["coder"] == coder]
+    log.info("%d interviews, %d segments by %s", len(documents), len(primary), coder)
+
+    prevalence = code_prevalence(
+        segments, documents, defs, coder=coder, breakdowns=settings["prevalence"]["breakdowns"]
+    )
+    themes = list(dict.fromkeys([*defs.themes, *sorted(set(primary["theme"]) - set(defs.themes))]))
+    present = presence(primary, documents, "theme")
+    stage = documents.set_index("interview_id")["stage"]
+    st = settings["stage_tests"]
+    process = defs.process_themes or themes
+    tests = theme_stage_tests(
+        present,
+        stage,
+        defs.stages,
+        themes,
+        tests=st["tests"],
+        adjust_method=st["adjust"],
+        alpha=st["alpha"],
+        resamples=st["fisher_resamples"],
+        seed=seed,
+        groups=theme_groups(themes, process, st["families"]),
+    )
+    cooc = theme_cooccurrence(present, process)
+
+    a = settings["agreement"]
+    if a["enabled"]:
+        codes = list(
+            dict.fromkeys([*defs.codes, *sorted(set(segments["code_path"]) - set(defs.codes))])
+        )
+        first, second = double_coded_presence(
+            segments, documents, codes, (coder, a["second_coder"])
+        )
+        agreement = intercoder_agreement(
+            first,
+            second,
+            defs.codes,
+            unit=a["unit"],
+            level=a["ci_level"],
+            n_boot=a["n_boot"],
+            seed=seed,
+            kappa_target=a["kappa_target"],
+            alpha_reliable=a["alpha_reliable"],
+            alpha_tentative=a["alpha_tentative"],
+        )
+        log.info("agreement on %d double-coded interviews", len(first))
+    else:  # the study does not compute agreement (e.g. reflexive thematic analysis)
+        agreement = pd.DataFrame(columns=AGREEMENT_COLUMNS)
+
+    stakeholders = stakeholder_benefits(segments, documents, defs, coder=coder)
+    quotes = quote_bank(
+        segments,
+        documents,
+        themes,
+        coder=coder,
+        settings=settings["quotes"],
+        seed=seed,
+        min_cell=min_cell,
+    )
+    # The segments passed the gate on import; quotes pass it again because they are shown verbatim.
+    quotes, deid = gate_frame(
+        quotes,
+        text_columns=["quote"],
+        source="interview_quotes",
+        file=quotes_file,
+        on_hit=on_hit,
+        names=names,
+    )
+    # Which rows the report shows: process themes (not stakeholder effects) and the configured
+    # quote themes; flagged here so that the chapter only filters, never decides.
+    tests["theme_group"] = ["process" if t in process else "stakeholder" for t in tests["theme"]]
+    q = settings["quotes"]
+    rank = quotes.groupby("theme").cumcount()
+    quotes["in_report"] = quotes["theme"].isin(q["report_themes"]) & (rank < q["report_per_theme"])
+    for column in ("test", "direction"):
+        tests[f"{column}_label"] = [text_label(settings, v, language) for v in tests[column]]
+    stakeholders = suppress_stakeholders(stakeholders, min_cell)
+    stakeholders["kind_label"] = [text_label(settings, v, language) for v in stakeholders["kind"]]
+    lab = _labeller(defs, settings, language)
+    return {
+        "code_prevalence": lab(suppress_prevalence(prevalence, min_cell), theme="theme"),
+        "theme_stage_tests": lab(tests, theme="theme"),
+        "theme_cooccurrence": lab(
+            suppress_cooccurrence(cooc, min_cell), theme_a="theme", theme_b="theme"
+        ),
+        "intercoder_agreement": lab(agreement, theme="theme"),
+        "stakeholder_benefits": lab(stakeholders, stakeholder="stakeholder", theme="theme"),
+        "quotes": lab(
+            quotes.assign(attribution=_attribution(quotes, defs, language)), theme="theme"
+        ),
+        "deid_quotes": deid,
+    }
+
+
+def _labeller(defs: StudyDefs, settings: dict, language: str):
+    def lab(df: pd.DataFrame, **columns) -> pd.DataFrame:
+        out = df.copy()
+        for column, kind in columns.items():
+            out[f"{column}_label"] = [
+                text_label(settings, "all", language) if v == ALL else defs.lab(kind, v, language)
+                for v in out[column]
+            ]
+        return out
+
+    return lab
+
+
+def _attribution(quotes: pd.DataFrame, defs: StudyDefs, language: str) -> list[str]:
+    """'Role, region' with the parts that coarsening withheld left out."""
+    out = []
+    for role, region in zip(quotes["role"], quotes["region"], strict=True):
+        parts = [
+            defs.lab("role", role, language) if role != ALL else "",
+            defs.lab("region", region, language) if region != ALL else "",
+        ]
+        out.append(", ".join(p for p in parts if p))
+    return out

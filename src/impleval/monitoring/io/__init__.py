@@ -1,0 +1,1 @@
+"""Monitoring import: aggregates and milestones → canonical tables, every problem at once."""

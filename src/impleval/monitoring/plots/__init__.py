@@ -1,0 +1,1 @@
+"""Monitoring figures, one module per figure; `figures.monitoring_figures` assembles them."""

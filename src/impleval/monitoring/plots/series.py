@@ -1,0 +1,101 @@
+"""Per-site interrupted time series: observed values, fitted lines and the go-live.
+
+Observed values suppressed by the small-cell rule are NA in the tables and are never drawn.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from impleval.config import label
+from impleval.figures import NOT_RELEVANT_GREY, OKABE_ITO
+from impleval.monitoring.plots.common import pyplot
+
+
+def series_figure(
+    fitted: pd.DataFrame, sites: pd.DataFrame, definition: dict, site_labels: dict, language: str
+):
+    """Rows: sites (intervention by go-live, then comparison); columns: outcomes."""
+    plt = pyplot()
+    lab = definition["labels"]
+    outcomes = [o for o in definition["outcomes"] if o in set(fitted["outcome"])]
+    order = sites[sites["role"] != "no_data"].sort_values(
+        ["role", "go_live", "site"], ascending=[False, True, True]
+    )
+    order = order[order["site"].isin(set(fitted["site"]))]
+    n = len(order)
+    fig, axes = plt.subplots(
+        n, len(outcomes), figsize=(5.2 * len(outcomes), 1.9 * n + 0.6), squeeze=False, sharex=True
+    )
+    for i, row in enumerate(order.itertuples(index=False)):
+        for j, outcome in enumerate(outcomes):
+            ax = axes[i, j]
+            d = fitted[(fitted["site"] == row.site) & (fitted["outcome"] == outcome)]
+            ax.plot(
+                d["week_start"],
+                d["observed"],
+                ".",
+                ms=2.5,
+                color=NOT_RELEVANT_GREY,
+                label=label(lab, "observed", language),
+            )
+            ax.plot(
+                d["week_start"],
+                d["fitted"],
+                "-",
+                lw=1.3,
+                color=OKABE_ITO[0],
+                label=label(lab, "fitted", language),
+            )
+            ax.plot(
+                d["week_start"],
+                d["counterfactual"],
+                "--",
+                lw=1.3,
+                color=OKABE_ITO[5],
+                label=label(lab, "counterfactual", language),
+            )
+            if isinstance(row.go_live, str):
+                ax.axvline(
+                    pd.Timestamp(row.go_live),
+                    color="black",
+                    ls=":",
+                    lw=1,
+                    label=label(lab, "go_live", language),
+                )
+            title = site_labels[row.site]
+            if row.role == "comparison":
+                title += f" ({label(lab, 'comparison', language)})"
+            elif row.baseline == "warn":
+                title += f" ({label(lab, 'baseline_warning', language)})"
+            ax.set_title(title, fontsize=9, loc="left")
+            if i == 0:
+                ax.annotate(
+                    label({"l": definition["outcomes"][outcome]["label"]}, "l", language),
+                    xy=(0.5, 1.35),
+                    xycoords="axes fraction",
+                    ha="center",
+                    fontsize=10,
+                    weight="bold",
+                )
+    handles, names = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="upper center", ncol=4, frameon=False, bbox_to_anchor=(0.5, 1.0))
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.5 / (1.9 * n + 0.6)))
+    intervention = order[order["role"] == "intervention"]
+    alt = {
+        "nb": (
+            f"{n} små diagrammer, ett per sykehus og utfall, med ukentlige verdier fra "
+            f"{fitted['week_start'].min():%Y} til {fitted['week_start'].max():%Y}. "
+            f"{len(intervention)} sykehus har en oppstartsdato markert med loddrett linje; etter "
+            "den viser "
+            "en stiplet linje hva modellen forventer uten KI."
+        ),
+        "en": (
+            f"{n} small charts, one per hospital and outcome, with weekly values from "
+            f"{fitted['week_start'].min():%Y} to {fitted['week_start'].max():%Y}. "
+            f"{len(intervention)} hospitals have a go-live date marked by a vertical line; after "
+            "it a dashed "
+            "line shows what the model expects without AI."
+        ),
+    }[language]
+    return fig, alt

@@ -1,0 +1,66 @@
+"""Implementation timeline: milestones per site, sites grouped by region."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from impleval.config import label
+from impleval.figures import NOT_RELEVANT_GREY, OKABE_ITO
+from impleval.monitoring.plots.common import MARKERS, pyplot
+
+
+def timeline_figure(timeline: pd.DataFrame, definition: dict, language: str):
+    plt = pyplot()
+    kinds = definition["milestones"]["kinds"]
+    kind_labels = definition["milestones"].get("labels", {})
+    sites = timeline.drop_duplicates("site")
+    fig, ax = plt.subplots(figsize=(9, 0.42 * len(sites) + 1.4))
+    for row in sites.itertuples(index=False):
+        dates = timeline.loc[(timeline["site"] == row.site) & timeline["date"].notna(), "date"]
+        if len(dates) > 1:
+            ax.plot(
+                [dates.min(), dates.max()],
+                [row.y, row.y],
+                color=NOT_RELEVANT_GREY,
+                lw=1.5,
+                zorder=1,
+            )
+    for k, kind in enumerate(kinds):
+        d = timeline[timeline["milestone"] == kind]
+        ax.scatter(
+            d["date"],
+            d["y"],
+            marker=MARKERS[k % len(MARKERS)],
+            color=OKABE_ITO[k % len(OKABE_ITO)],
+            s=42,
+            zorder=2,
+            label=label(kind_labels, kind, language),
+        )
+    ax.set_yticks(sites["y"])
+    ax.set_yticklabels(
+        [f"{r.site_label} – {r.region_label}" for r in sites.itertuples(index=False)], fontsize=8
+    )
+    for _, group in sites.groupby("region_order"):
+        ax.axhline(group["y"].min() - 0.5, color="#DDDDDD", lw=0.8)
+    ax.legend(
+        loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=len(kinds), frameon=False, fontsize=8
+    )
+    fig.tight_layout()
+    n_go = int(timeline.loc[timeline["milestone"] == "go_live", "site"].nunique())
+    first, last = timeline["date"].min(), timeline["date"].max()
+    alt = {
+        "nb": (
+            f"Tidslinje med én rad per sykehus ({len(sites)} sykehus, gruppert etter helseregion) "
+            "fra "
+            f"{first:%Y} til {last:%Y}. Symbolene viser anskaffelse, validering, oppstart og "
+            f"etterimplementering. {n_go} sykehus har tatt løsningen i bruk."
+        ),
+        "en": (
+            f"Timeline with one row per hospital ({len(sites)} hospitals, grouped by health "
+            "region) from "
+            f"{first:%Y} to {last:%Y}. Symbols mark procurement, validation, go-live and "
+            "post-implementation. "
+            f"{n_go} hospitals have gone live."
+        ),
+    }[language]
+    return fig, alt

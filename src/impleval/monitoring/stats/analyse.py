@@ -1,0 +1,168 @@
+"""The monitoring branch's analysis: canonical series + milestones → result tables.
+
+One call per run (`analyse`), returning every table the branch writes; the pieces live in
+`models` (fits, estimates, diagnostics) and `precision` (monitoring length).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from impleval.config import label
+from impleval.monitoring.stats.design import go_live_dates
+from impleval.monitoring.stats.models import (
+    SiteFit,
+    diagnostics,
+    estimates,
+    fit_site,
+    fitted_table,
+    pooled,
+    pooled_estimates,
+)
+from impleval.monitoring.stats.precision import precision_curve, weeks_needed
+from impleval.privacy.suppress import apply_small_cell_rule
+
+
+def site_catalogue(organisation: dict) -> pd.DataFrame:
+    """Every site of the organisation with its trust and region."""
+    trusts = {t["id"]: t for t in organisation["trusts"]}
+    return pd.DataFrame(
+        [
+            {"site": s["id"], "trust": s["trust"], "region": trusts[s["trust"]]["region"]}
+            for s in organisation["sites"]
+        ]
+    )
+
+
+def fit_all(
+    series: pd.DataFrame, milestones: pd.DataFrame, definition: dict
+) -> dict[str, list[SiteFit]]:
+    """Per outcome, one fit per site with data (sorted by site id); see ``models.fit_site``."""
+    analysis, go_live = definition["analysis"], go_live_dates(milestones)
+    fits: dict[str, list[SiteFit]] = {}
+    for outcome, spec in definition["outcomes"].items():
+        if outcome not in series:
+            continue
+        fits[outcome] = [
+            fit_site(group, outcome, spec["model"], go_live.get(site), analysis)
+            for site, group in series.groupby("site", sort=True)
+        ]
+    return fits
+
+
+def analyse(
+    series: pd.DataFrame,
+    milestones: pd.DataFrame,
+    definition: dict,
+    organisation: dict,
+    *,
+    min_cell: int,
+    language: str = "nb",
+) -> dict[str, pd.DataFrame]:
+    """The monitoring analysis: canonical series and milestones → every result table of the branch.
+
+    Parameters
+    ----------
+    series, milestones : pandas.DataFrame
+        The canonical monitoring tables (docs/data/monitoring.md).
+    definition : dict
+        The validated monitoring.yaml.
+    organisation : dict
+        organisation.yaml (sites, trusts, regions).
+    min_cell : int
+        Small-cell threshold of the observed values (examinations per period).
+    language : str
+        Report language of the label columns.
+
+    Returns
+    -------
+    dict of pandas.DataFrame
+        its_estimates, its_fitted, its_diagnostics, monitoring_precision, monitoring_weeks_needed,
+        monitoring_sites.
+    """
+    analysis = definition["analysis"]
+    fits = fit_all(series, milestones, definition)
+    est_rows, diag_rows, fitted, curves, needed = [], [], [], [], []
+    for outcome, site_fits in fits.items():
+        spec = definition["outcomes"][outcome]
+        count_col = spec.get("small_cell_count")
+        for fit in site_fits:
+            est_rows += estimates(fit, analysis)
+            diag_rows.append(diagnostics(fit, analysis))
+            n = fit.frame[count_col] if count_col in fit.frame else None
+            fitted.append(fitted_table(fit, n))
+            curve = precision_curve(fit, analysis)
+            if len(curve):
+                curves.append(curve)
+                slope = float(fit.result.params["since"])
+                needed.append(weeks_needed(curve, fit, slope, spec["target_slope_change"]))
+        pool = pooled([f for f in site_fits if f.baseline != "refused"], analysis)
+        if pool is not None:
+            est_rows += pooled_estimates(pool, analysis)
+    its_fitted = pd.concat(fitted, ignore_index=True)
+    its_fitted = apply_small_cell_rule(
+        its_fitted, n_col="n", value_cols=["observed"], min_cell=min_cell
+    )
+    tables = {
+        "its_estimates": pd.DataFrame(est_rows),
+        "its_fitted": its_fitted,
+        "its_diagnostics": pd.DataFrame(diag_rows),
+        "monitoring_precision": pd.concat(curves, ignore_index=True) if curves else pd.DataFrame(),
+        "monitoring_weeks_needed": pd.DataFrame(needed),
+        "monitoring_sites": sites_table(series, milestones, fits, definition, organisation),
+    }
+    names = {s["id"]: s["label"] for s in organisation["sites"]}
+    names["pooled"] = label(definition["labels"], "pooled", language)
+    for name in ("its_estimates", "monitoring_weeks_needed", "monitoring_sites"):  # readable tables
+        frame = tables[name]
+        if len(frame):
+            frame.insert(1, "site_label", frame["site"].map(names))
+    return tables
+
+
+def sites_table(series, milestones, fits, definition, organisation) -> pd.DataFrame:
+    """Every organisation site: role, period covered, pre/post counts, baseline adequacy."""
+    primary = definition["primary_outcome"]
+    catalogue = site_catalogue(organisation)
+    go_live = go_live_dates(milestones)
+    by_site = {f.site: f for f in fits.get(primary, [])}
+    rows = []
+    for site, trust, region in catalogue.itertuples(index=False):
+        data = series[series["site"] == site]
+        fit = by_site.get(site)
+        if data.empty:
+            role, baseline, message = "no_data", "not_applicable", "no aggregates for this site"
+        elif site not in go_live:
+            role, baseline, message = (
+                "comparison",
+                "not_applicable",
+                "comparison series (no go-live)",
+            )
+        else:
+            role = "intervention"
+            baseline, message = (
+                (fit.baseline, fit.message)
+                if fit
+                else ("refused", "no data for the primary outcome")
+            )
+        rows.append(
+            {
+                "site": site,
+                "trust": trust,
+                "region": region,
+                "role": role,
+                "go_live": go_live.get(site, pd.NaT),
+                "first_period": data["period_start"].min() if len(data) else pd.NaT,
+                "last_period": data["period_start"].max() if len(data) else pd.NaT,
+                "frequency": data["frequency"].iloc[0] if len(data) else None,
+                "n_pre": fit.n_pre if fit and role == "intervention" else np.nan,
+                "n_post": fit.n_post if fit and role == "intervention" else np.nan,
+                "baseline": baseline,
+                "message": message,
+            }
+        )
+    out = pd.DataFrame(rows)
+    for col in ("go_live", "first_period", "last_period"):
+        out[col] = pd.to_datetime(out[col]).dt.strftime("%Y-%m-%d")
+    return out

@@ -1,0 +1,58 @@
+"""The participant-flow figure: submissions remaining after each cleaning step (from the
+participant_flow table that survey.io.flow writes)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from impleval import fmt
+from impleval.figures import OKABE_ITO
+
+FIGURE_TEXT = {
+    "nb": {
+        "caption": "Deltakerflyt i spørreundersøkelsen: gjenværende svar etter hvert rensetrinn "
+        "(tall i parentes: fjernet i trinnet).",
+        "alt": (
+            "Liggende stolper, én per rensetrinn. {received} svar kom inn; {analysed} gjensto til "
+            "analyse etter at {removed} ble fjernet."
+        ),
+        "xlabel": "Gjenværende svar",
+    },
+    "en": {
+        "caption": "Survey participant flow: submissions remaining after each cleaning step "
+        "(in brackets: removed at that step).",
+        "alt": (
+            "Horizontal bars, one per cleaning step. {received} submissions were received; "
+            "{analysed} remained for analysis after {removed} were removed."
+        ),
+        "xlabel": "Submissions remaining",
+    },
+}
+
+
+def plot_flow(flow: pd.DataFrame, language: str = "nb"):
+    """Horizontal bars of submissions remaining per step. Returns (figure, caption, alt text)."""
+    import matplotlib.pyplot as plt
+
+    labels = list(flow["description"])
+    remaining = flow["n_remaining"].to_numpy()
+    fig, ax = plt.subplots(figsize=(7.5, 0.55 * len(flow) + 1.0))
+    y = range(len(flow))[::-1]
+    colours = [OKABE_ITO[0]] + [OKABE_ITO[4]] * (len(flow) - 2) + [OKABE_ITO[2]]
+    ax.barh(list(y), remaining, color=colours[: len(flow)], height=0.6)
+    for yi, row in zip(y, flow.itertuples(), strict=True):
+        note = fmt.integer(row.n_remaining, language)
+        if row.step not in ("received", "analysed"):
+            note += f" (−{fmt.integer(row.n_removed, language)})"
+        ax.text(row.n_remaining, yi, "  " + note, va="center", fontsize=9)
+    ax.set_yticks(list(y), labels)
+    ax.set_xlim(0, max(remaining.max(), 1) * 1.25)
+    text = FIGURE_TEXT[language]
+    ax.set_xlabel(text["xlabel"])
+    received, analysed = int(remaining[0]), int(remaining[-1])
+    alt = text["alt"].format(
+        received=fmt.integer(received, language),
+        analysed=fmt.integer(analysed, language),
+        removed=fmt.integer(received - analysed, language),
+    )
+    return fig, text["caption"], alt

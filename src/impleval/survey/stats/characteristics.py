@@ -1,0 +1,127 @@
+"""Respondent characteristics: counts per group variable and per category question, and the
+role × primary-group cross-table, with small cells suppressed across every printed margin.
+
+Table `survey_respondents.csv` (one row per cell; `level == "all"` is a margin):
+    variable  the respondent column counted (region, trust, role, a category question, …)
+    level     its value, or "all" for the variable's total
+    by        "all", or the primary group variable for the cross-table
+    by_level  "all", or the level of `by`
+    n         respondents in the cell (NA when suppressed)
+    share     n / respondents in the same `by_level` (NA when suppressed)
+    suppressed
+
+Disclosure: every set of cells that adds up to a printed total is one additive group: the
+levels of a variable with its total, each column and each row of the cross-table with its
+margins, and, for nested variables (trust within region), the children of a parent with the
+parent's row. So a hidden cell can never be recovered as a total minus visible cells.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from impleval.privacy.suppress import suppress_linked
+
+ALL = "all"
+NOT_ANSWERED = "not_answered"  # level of a category question the respondent skipped
+Nesting = tuple[str, Mapping[str, str]]  # (parent variable, child level → parent level)
+
+
+def characteristics(
+    respondents: pd.DataFrame,
+    variables: Sequence[str],
+    *,
+    by: str | None,
+    cross: Sequence[str] = (),
+    nested: Mapping[str, Nesting] | None = None,
+    min_cell: int,
+) -> pd.DataFrame:
+    """Counts of `variables` (one-way) and of each variable in `cross` by `by` (two-way).
+
+    `nested`: child variable → (parent variable, {child level: parent level}) for variables
+    nested in another listed variable, e.g. {"trust": ("region", {"vv": "hso", …})}."""
+    rows = []
+    total = len(respondents)
+    respondents = respondents.astype({v: str for v in {*variables, *cross, *([by] if by else [])}})
+    respondents = respondents.replace({v: {"": NOT_ANSWERED} for v in variables})
+    for var in variables:
+        counts = respondents[var].value_counts(sort=False).sort_index()
+        rows += [
+            {"variable": var, "level": lvl, "by": ALL, "by_level": ALL, "n": int(n)}
+            for lvl, n in counts.items()
+        ]
+        rows.append({"variable": var, "level": ALL, "by": ALL, "by_level": ALL, "n": total})
+    if by is not None:
+        for var in cross:
+            table = pd.crosstab(respondents[var], respondents[by])
+            for lvl in table.index:
+                for col in table.columns:
+                    rows.append(
+                        {
+                            "variable": var,
+                            "level": lvl,
+                            "by": by,
+                            "by_level": col,
+                            "n": int(table.loc[lvl, col]),
+                        }
+                    )
+            for col in table.columns:
+                rows.append(
+                    {
+                        "variable": var,
+                        "level": ALL,
+                        "by": by,
+                        "by_level": col,
+                        "n": int(table[col].sum()),
+                    }
+                )
+    frame = pd.DataFrame(rows, columns=["variable", "level", "by", "by_level", "n"])
+    groups = additive_groups(frame, by=by, nested=nested or {})
+    frame["share"] = _shares(frame)
+    out = suppress_linked(frame, n_col="n", value_cols=["share"], min_cell=min_cell, groups=groups)
+    return out[["variable", "level", "by", "by_level", "n", "share", "suppressed"]]
+
+
+def _shares(frame: pd.DataFrame) -> pd.Series:
+    totals = frame[frame["level"] == ALL].set_index(["variable", "by", "by_level"])["n"]
+    keys = pd.MultiIndex.from_frame(frame[["variable", "by", "by_level"]])
+    return (frame["n"].to_numpy() / totals.reindex(keys).to_numpy()).round(6)
+
+
+def additive_groups(
+    frame: pd.DataFrame, *, by: str | None, nested: Mapping[str, Nesting]
+) -> list[list[int]]:
+    """Row positions of every set of cells that adds up to a printed total."""
+    groups: list[list[int]] = []
+    pos = frame.reset_index(drop=True)
+    # Levels of one variable with the variable's total, per column of the table.
+    for _, ix in pos.groupby(["variable", "by", "by_level"], sort=False).indices.items():
+        groups.append(list(ix))
+    # Rows of the cross-table: a level's cells across `by` with its one-way count.
+    if by is not None:
+        cross = pos[pos["by"] == by]
+        for (var, lvl), ix in cross.groupby(["variable", "level"], sort=False).indices.items():
+            one_way = pos.index[
+                (pos["variable"] == var) & (pos["level"] == lvl) & (pos["by"] == ALL)
+            ]
+            groups.append([*cross.index[ix], *one_way])
+        # The primary variable's own levels are the column totals of the cross-table.
+        for _, ix in cross[cross["level"] == ALL].groupby("variable").indices.items():
+            margins = cross[cross["level"] == ALL].index[ix]
+            one_way = pos.index[(pos["variable"] == by) & (pos["by"] == ALL)]
+            groups.append([*margins, *one_way])
+    # Nested variables: a parent's row with its children's rows.
+    one_way = pos[pos["by"] == ALL]
+    for child, (parent_var, parent_of) in nested.items():
+        for parent in sorted(set(parent_of.values())):
+            kids = one_way.index[
+                (one_way["variable"] == child) & one_way["level"].map(parent_of).eq(parent)
+            ]
+            parent_row = one_way.index[
+                (one_way["variable"] == parent_var) & (one_way["level"] == parent)
+            ]
+            if len(kids):
+                groups.append([*kids, *parent_row])
+    return groups

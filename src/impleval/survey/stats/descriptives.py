@@ -1,0 +1,109 @@
+"""Descriptives of items and scale scores per group (survey_group_summary.csv), suppressed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from impleval.privacy.suppress import apply_small_cell_rule
+from impleval.survey.settings import GroupVar
+
+ALL = "all"
+VALUE_COLS = ["n_not_relevant", "mean", "sd", "median", "q1", "q3", "pct_agree", "pct_disagree"]
+
+
+def describe(values: pd.Series, not_relevant: pd.Series | None, cuts: dict) -> dict:
+    """Descriptive statistics of one outcome in one group.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Scores (NaN = no substantive answer).
+    not_relevant : pandas.Series or None
+        Flags of "not relevant"/"don't know" answers (items only).
+    cuts : dict
+        ``agree_min`` and ``disagree_max`` cut points (survey-analysis.yaml → agreement).
+
+    Returns
+    -------
+    dict
+        n, n_not_relevant, mean, sd (ddof=1), median, q1, q3, pct_agree and pct_disagree (percent
+        of substantive answers at or beyond the cut points).
+    """
+    x = values.dropna().to_numpy(float)
+    n = len(x)
+    q1, median, q3 = np.quantile(x, [0.25, 0.5, 0.75]) if n else (np.nan,) * 3
+    return {
+        "n": n,
+        "n_not_relevant": int(not_relevant.sum()) if not_relevant is not None else np.nan,
+        "mean": x.mean() if n else np.nan,
+        "sd": x.std(ddof=1) if n > 1 else np.nan,
+        "median": median,
+        "q1": q1,
+        "q3": q3,
+        # Percent (0–100) of substantive answers at or beyond the cut points in config.
+        "pct_agree": 100 * (x >= cuts["agree_min"]).mean() if n else np.nan,
+        "pct_disagree": 100 * (x <= cuts["disagree_max"]).mean() if n else np.nan,
+    }
+
+
+def group_summary(
+    data: pd.DataFrame,
+    flags: pd.DataFrame,
+    outcomes: list[tuple[str, str, dict]],
+    group_vars: list[GroupVar],
+    *,
+    min_cell: int,
+) -> pd.DataFrame:
+    """Descriptives per outcome × group variable × group, with an `all` row, small cells suppressed.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Respondent-level frame (group columns, item and scale scores).
+    flags : pandas.DataFrame
+        Respondent × item non-substantive flags.
+    outcomes : list of (str, str, dict)
+        (id, "item" or "scale", cut points).
+    group_vars : list of GroupVar
+        The group variables.
+    min_cell : int
+        Rows with n < min_cell are suppressed, and complements within each outcome × variable so
+        that no hidden row is recoverable from `all`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The survey_group_summary table (docs/data/survey.md).
+
+    References
+    ----------
+    .. [1] Hundepool, A., et al. (2012). Statistical Disclosure Control. Wiley.
+    """
+    rows = []
+    for outcome, kind, cuts in outcomes:
+        nr = flags[outcome] if kind == "item" and outcome in flags else None
+        for gv in group_vars:
+            groups = data[gv.column].astype("string")
+            for group in gv.order(groups.dropna().unique()) + [ALL]:
+                mask = groups.notna() if group == ALL else (groups == group).fillna(False)
+                stats = describe(data.loc[mask, outcome], None if nr is None else nr[mask], cuts)
+                rows.append(
+                    {
+                        "outcome": outcome,
+                        "outcome_type": kind,
+                        "group_var": gv.name,
+                        "group": group,
+                        **stats,
+                    }
+                )
+    table = pd.DataFrame(rows)
+    table = apply_small_cell_rule(
+        table,
+        n_col="n",
+        value_cols=VALUE_COLS,
+        min_cell=min_cell,
+        secondary_by=[["outcome", "group_var"]],
+    )
+    cols = ["outcome", "outcome_type", "group_var", "group", "n", *VALUE_COLS, "suppressed"]
+    return table[cols]
