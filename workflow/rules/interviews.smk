@@ -15,6 +15,11 @@ INTERVIEW_FIGURES = [
     "intercoder_agreement",
     "stakeholder_benefits",
 ]
+OUTPUTS["interviews"] = {
+    "tables": INTERVIEW_TABLES,
+    "figures": INTERVIEW_FIGURES,
+    "values": ["interviews"],
+}
 
 
 rule prepare_interviews:
@@ -68,6 +73,7 @@ rule analyse_interviews:
         min_cell=config["min_cell"],
         seed=config["seed"],
         on_hit=config["deid"]["on_hit"],
+        # Until the branch writes language-neutral tables (the im-io branch removes this).
         language=config["report"]["language"],
     script:
         "../../scripts/analyse_interviews.py"
@@ -84,11 +90,10 @@ rule plot_interviews:
     output:
         **figure_paths(INTERVIEW_FIGURES, category="Interviews"),
     log:
-        "logs/interviews/plot_interviews.log",
+        "logs/interviews/plot_interviews_{lang}.log",
     conda:
         ENV
     params:
         min_cell=config["min_cell"],
-        language=config["report"]["language"],
     script:
         "../../scripts/plot_interviews.py"

@@ -4,6 +4,7 @@
 
 SURVEY_TABLES = [
     "participant_flow",
+    "survey_respondents",
     "survey_group_summary",
     "scale_reliability",
     "survey_omnibus",
@@ -17,6 +18,11 @@ SURVEY_FIGURES = [
     "survey_scale_distributions",
     "survey_odds_ratios",
 ]
+OUTPUTS["survey"] = {
+    "tables": SURVEY_TABLES,
+    "figures": SURVEY_FIGURES,
+    "values": ["survey", "survey_flow"],
+}
 # Export files each inputs.survey.format reads (keys as in config.yaml → inputs → survey).
 SURVEY_FORMAT_INPUTS = {
     "nettskjema_wide": ["report", "codebook"],
@@ -51,7 +57,6 @@ rule prepare_survey:
         format=config["inputs"]["survey"]["format"],
         export_keys=SURVEY_FORMAT_INPUTS[config["inputs"]["survey"]["format"]],
         on_hit=config["deid"]["on_hit"],
-        language=config["report"]["language"],
     script:
         "../../scripts/prepare_survey.py"
 
@@ -59,15 +64,15 @@ rule prepare_survey:
 rule plot_participant_flow:
     input:
         flow="results/tables/participant_flow.csv",
+        survey=study_file("survey"),
+        phrases="report/phrases/participants.yml",
         code=code_inputs("scripts/plot_participant_flow.py"),
     output:
         **figure_paths(["participant_flow"]),
     log:
-        "logs/survey/plot_participant_flow.log",
+        "logs/survey/plot_participant_flow_{lang}.log",
     conda:
         ENV
-    params:
-        language=config["report"]["language"],
     script:
         "../../scripts/plot_participant_flow.py"
 
@@ -87,6 +92,7 @@ rule analyse_survey:
         omnibus="results/tables/survey_omnibus.csv",
         pairwise="results/tables/survey_pairwise.csv",
         ordinal="results/tables/survey_ordinal.csv",
+        respondent_table="results/tables/survey_respondents.csv",
         scores="results/interim/survey_scale_scores.parquet",
         values="results/values/survey.yml",
     log:
@@ -96,7 +102,6 @@ rule analyse_survey:
     params:
         min_cell=config["min_cell"],
         seed=config["seed"],
-        language=config["report"]["language"],
     script:
         "../../scripts/analyse_survey.py"
 
@@ -123,11 +128,10 @@ rule plot_survey:
             category="Survey",
         ),
     log:
-        "logs/survey/plot_survey.log",
+        "logs/survey/plot_survey_{lang}.log",
     conda:
         ENV
     params:
         min_cell=config["min_cell"],
-        language=config["report"]["language"],
     script:
         "../../scripts/plot_survey.py"

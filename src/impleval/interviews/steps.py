@@ -79,7 +79,7 @@ def plot_interviews(smk) -> None:
     defs = study_defs(load_yaml(smk.input.interviews), load_yaml(smk.input.organisation))
     tables = {Path(p).stem: read_table(p) for p in smk.input.tables}
     figures = interview_figures(
-        tables, defs, settings, language=smk.params.language, min_cell=smk.params.min_cell
+        tables, defs, settings, language=smk.wildcards.lang, min_cell=smk.params.min_cell
     )
     for name, (fig, caption, alt) in figures.items():
         save_named(fig, smk.output, name, caption=caption, alt=alt)

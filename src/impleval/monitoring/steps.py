@@ -77,7 +77,7 @@ def plot_monitoring(smk) -> None:
         milestones,
         definition,
         organisation,
-        language=smk.params.language,
+        language=smk.wildcards.lang,
         min_cell=smk.params.min_cell,
     )
     for name, (fig, caption, alt) in figures.items():

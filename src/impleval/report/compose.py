@@ -74,3 +74,28 @@ def build_context(
 
 def generate(ctx: ReportContext, renderer: str) -> str:
     return document(ctx, renderer=renderer)
+
+
+def variables(ctx: ReportContext) -> dict:
+    """The language-neutral values, formatted for the report language, as the `_variables.yml`
+    that the study team's prose may quote with `{{< var <branch>.<key> >}}` (Quarto reads it
+    natively; the fallback substitutes it). Integers as integers, other numbers with two
+    decimals, lists joined."""
+    return {branch: _format(value, ctx.language) for branch, value in ctx.results.values.items()}
+
+
+def _format(value, language: str):
+    from impleval import fmt
+    from impleval.report.text import join
+
+    if isinstance(value, Mapping):
+        return {key: _format(v, language) for key, v in value.items()}
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int):
+        return fmt.integer(value, language)
+    if isinstance(value, float):
+        return fmt.number(value, 2, language)
+    if isinstance(value, list | tuple):
+        return join([str(_format(v, language)) for v in value], language)
+    return "" if value is None else str(value)

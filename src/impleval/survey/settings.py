@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from impleval.config import label, load_validated, load_yaml, validate
+from impleval.config import load_validated, load_yaml, validate
 from impleval.errors import InputError, Problem
 
 SYSTEM_COLUMNS = ["$submission_id", "$created", "$answer_time_ms"]
@@ -314,24 +314,12 @@ def check_items_present(settings: dict, items_in_data, *, file: str) -> None:
         raise InputError(problems)
 
 
-def add_outcome_labels(df: pd.DataFrame, settings: dict, language: str) -> pd.DataFrame:
-    """Add `construct` (scale or item block id) and `outcome_label` (report language) columns so
-    that report tables can show readable names without analysis in the report."""
+def add_constructs(df: pd.DataFrame, settings: dict) -> pd.DataFrame:
+    """Add `construct` (the scale or item block an outcome belongs to; an id) after `outcome`,
+    so tables can be grouped by construct without the study definitions."""
     block_of = {i: b for b, items in settings["item_groups"].items() for i in items}
     block_of.update({i: s for s, d in settings["scales"].items() for i in d["items"]})
-    labels = {s: d.get("label", s) for s, d in settings["scales"].items()}
-    labels.update(settings.get("item_group_labels", {}))
     out = df.copy()
     construct = out["outcome"].map(lambda o: o if o in settings["scales"] else block_of.get(o, o))
     out.insert(1, "construct", construct)
-    out.insert(
-        2,
-        "outcome_label",
-        [
-            label(labels, o, language)
-            if o in settings["scales"]
-            else f"{o} ({label(labels, c, language)})"
-            for o, c in zip(out["outcome"], construct, strict=True)
-        ],
-    )
     return out

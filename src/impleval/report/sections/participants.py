@@ -18,30 +18,16 @@ from impleval import fmt
 from impleval.report import blocks
 from impleval.report import markdown as md
 from impleval.report.context import ReportContext
-from impleval.report.text import join
 
 DOMINANT_SHARE = 0.5
 ALL = "all"
 
 
-def _cleaning(ctx: ReportContext) -> dict:
-    return (ctx.study.survey or {}).get("cleaning", {})
-
-
 def step_label(ctx: ReportContext, step: str) -> str:
-    """A cleaning step in words, with the study's own thresholds."""
-    cleaning = _cleaning(ctx)
-    start = cleaning.get("fielding_start") or ""
-    if start:
-        start = pd.Timestamp(start).strftime("%d.%m.%Y" if ctx.language == "nb" else "%Y-%m-%d")
-    questions = [ctx.labels.question(q) for q in cleaning.get("min_items_questions", [])]
-    return ctx.phrases(
-        f"flow.{step}",
-        fielding_start=start,
-        min_items_share=fmt.percent(cleaning.get("min_items_share", 0), 0, ctx.language),
-        questions=join(questions, ctx.language),
-        min_answer_time_s=fmt.integer(cleaning.get("min_answer_time_s", 0), ctx.language),
-    )
+    """A cleaning step in words, with the study's own thresholds (the flow figure's wording)."""
+    from impleval.survey.plots.flow import step_label as label
+
+    return label(step, ctx.study.survey or {}, ctx.phrases)
 
 
 def flow_paragraph(ctx: ReportContext) -> str:

@@ -125,3 +125,29 @@ def additive_groups(
             if len(kids):
                 groups.append([*kids, *parent_row])
     return groups
+
+
+def respondent_characteristics(
+    respondents: pd.DataFrame, settings: dict, survey: dict, organisation: dict, *, min_cell: int
+) -> pd.DataFrame:
+    """The study's respondent table: region, trust, role and every category question one-way,
+    and role by the primary group variable, with trusts nested in their regions."""
+    primary = settings["group_vars"][0]["name"]
+    categories = [
+        q["id"]
+        for q in survey.get("questions", [])
+        if q.get("use") == "category" and q["id"] in respondents.columns
+    ]
+    variables = [v for v in ("region", "trust", "role") if v in respondents.columns]
+    nested = {}
+    if {"region", "trust"} <= set(variables):
+        nested["trust"] = ("region", {t["id"]: t["region"] for t in organisation.get("trusts", [])})
+    cross = ["role"] if primary != "role" and "role" in variables else []
+    return characteristics(
+        respondents,
+        [*variables, *categories],
+        by=primary if cross else None,
+        cross=cross,
+        nested=nested,
+        min_cell=min_cell,
+    )
