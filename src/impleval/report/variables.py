@@ -1,6 +1,7 @@
 """Values quoted in the report's prose: merge `results/values/*.yml`, look keys up, substitute.
 
-The study team's prose may write `{{< var survey.n_analysed >}}`; Quarto reads `_variables.yml` natively and the
+The study team's prose may write `{{< var survey.n_respondents >}}`; Quarto reads `_variables.yml`
+natively and the
 fallback substitutes the shortcodes itself. Quarto prints `?var:key` for a missing key and goes on,
 so both renderers check every key first: a missing value fails the render, never prints empty.
 """
