@@ -20,7 +20,7 @@ from tests.conftest import REPO, run_snakemake
 pytestmark = pytest.mark.browser
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-REPORT = "results/report/impleval-report.html"
+REPORT = "results/report/impleval-report-nb.html"
 
 
 def _missing() -> str | None:
@@ -75,7 +75,7 @@ def test_no_request_leaves_the_file(browser):
 
 
 def test_every_image_rendered_and_described(browser, report_html):
-    figures = list((report_html.parents[1] / "figures").glob("*.png"))
+    figures = list((report_html.parents[1] / "figures" / "nb").glob("*.png"))
     assert len(browser["images"]) >= len(figures)
     for img in browser["images"]:
         assert img["naturalWidth"] > 0 and img["width"] > 0, img

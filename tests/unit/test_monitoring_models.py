@@ -271,21 +271,6 @@ def test_newey_west_coverage_is_near_nominal():
     assert np.mean(covered) >= 0.8
 
 
-@pytest.mark.parametrize("language", ["nb", "en"])
-def test_every_value_the_chapters_quote_exists(tables, language):
-    import re
-
-    values = {"monitoring": build_values(tables, DEFINITION, ORGANISATION, language)}
-    for chapter in ("_monitoring.qmd", "_timeline.qmd"):
-        text = (ROOT / "report" / "chapters" / language / chapter).read_text(encoding="utf-8")
-        for key in re.findall(r"\{\{< var ([\w.]+) >\}\}", text):
-            node = values
-            for part in key.split("."):
-                assert part in node, (chapter, key)
-                node = node[part]
-            assert isinstance(node, str), key
-
-
 def test_pooled_rebuilds_seasonal_terms_dropped_at_one_site(data):
     """A seasonal column dropped from one site's own model is rebuilt from its dates in the stacked
     design, not filled with zeros (which would claim that site never had, e.g., an Easter week)."""

@@ -143,7 +143,8 @@ def test_prepare_analyse_plot_on_a_small_demo(tmp_path):
         ),
         output=Namespace(**outputs),
         log=Namespace(str(tmp_path / "plot.log")),
-        params=Namespace(min_cell=5, language="en"),
+        params=Namespace(min_cell=5),
+        wildcards=Namespace(lang="en"),
     )
     for name in figures:
         meta = json.loads((tmp_path / "figures" / f"{name}.json").read_text(encoding="utf-8"))

@@ -191,7 +191,7 @@ def test_snakemake_run_on_bad_export_fails_cleanly(tmp_path):
         BAD / "codebook.json", work / "data/raw/survey/synthetic_nettskjema-codebook.json"
     )
     before = digest((work / "data/raw").rglob("*"))
-    proc = run_snakemake(work, "results/figures/participant_flow.png", check=False)
+    proc = run_snakemake(work, "results/figures/nb/participant_flow.png", check=False)
     assert proc.returncode != 0
     log = (work / "logs/survey/prepare_survey.log").read_text(encoding="utf-8")
     assert "row 5, column 'CO.CO1': got '06'" in log

@@ -158,40 +158,7 @@ def test_flow_figure_has_caption_and_alt(instrument):
     counts = pd.DataFrame(
         {"step": ["received", "duplicates"], "n_removed": [0, 5], "n_remaining": [100, 95]}
     )
-    fig, caption, alt = plot_flow(flow_table(counts, instrument.cleaning, "en"), "en")
+    flow = flow_table(counts, instrument.cleaning, "en")
+    fig, caption, alt = plot_flow(flow, instrument.config, REPO / "report" / "phrases", "en")
     assert "participant flow" in caption and "100 submissions" in alt and "95 remained" in alt
     assert len(fig.axes[0].patches) == 3
-
-
-def test_chapter_shortcodes_exist_in_the_values(instrument):
-    import re
-
-    counts = pd.DataFrame(
-        {
-            "step": ["received", *instrument.cleaning["steps"]],
-            "n_removed": [0, 1, 2, 3, 4, 5],
-            "n_remaining": [100, 99, 97, 94, 90, 85],
-        }
-    )
-    values = flow_values(
-        flow_table(counts, instrument.cleaning, "nb"),
-        {
-            "n_trusts": 1,
-            "n_regions": 1,
-            "n_comments": 1,
-            "min_answer_time_s": 90,
-            "min_items_share": "50 %",
-        },
-        "nb",
-    )
-    for language in ("nb", "en"):
-        text = (REPO / f"report/chapters/{language}/_participant_flow.qmd").read_text(
-            encoding="utf-8"
-        )
-        keys = re.findall(r"\{\{< var (survey_flow[\w.]*) >\}\}", text)
-        assert keys
-        for key in keys:
-            node = values
-            for part in key.split("."):
-                node = node[part]
-            assert isinstance(node, str), key

@@ -116,6 +116,14 @@ def inject_after_header(text: str, block: str) -> str:
     return block + "\n" + text
 
 
+def has_code_cells(text: str, base: Path) -> bool:
+    """Whether the document, with its includes, holds any code cell (the generated report has
+    none: no kernel starts and Quarto needs no Jupyter)."""
+    from impleval.report.fallback import expand_includes
+
+    return bool(CODE_CELL.search(expand_includes(text, base)))
+
+
 def prepare(
     source: str | os.PathLike,
     build: str | os.PathLike,
@@ -161,7 +169,7 @@ def prepare(
     )
     text = frame.read_text(encoding="utf-8") if document is None else document
     index = build / "index.qmd"
-    if CODE_CELL.search(text):  # the cache key matters only where cells run
+    if has_code_cells(text, build):  # the cache key matters only where cells run
         text = inject_after_header(text, hash_cell(cell_input_hashes(build)))
     write_text(text, index)
     return index

@@ -327,11 +327,13 @@ def adjusted_section(ctx: ReportContext) -> str:
     """The scale-level adjusted comparison: one classified sentence per scale that differs
     before or after adjustment, quoting both Wald statistics."""
     model = settings(ctx).get("adjusted_model")
-    if not model or not ctx.results.has_table("survey_adjusted_scales"):
+    if not model:
         return ""
+    if not ctx.results.has_table("survey_adjusted_scales"):
+        # Item-level models only (no scale-level test in the results): the figure and the
+        # proportional-odds check, without any "explained by" claim.
+        return md.blocks(_brant_sentence(ctx), blocks.figure(ctx, "survey_odds_ratios"))
     table = ctx.results.table("survey_adjusted_scales")
-    if table.empty:
-        return ""
     gv = model["group_var"]
     covariates = join([ctx.labels.group_var(c) for c in model.get("covariates", [])], ctx.language)
     a = alpha(ctx)
