@@ -63,7 +63,10 @@ def csv_link(frame: pd.DataFrame, filename: str, label: str) -> str:
 
 def table(body: str, caption: str, identifier: str, *, note: str = "", download: str = "") -> str:
     """A captioned, cross-referenceable table block. `body` is a pipe table of formatted cells."""
-    parts = ["::: {.table-scroll}", body, "", f": {caption} {{#{identifier}}}", ":::"]
+    # A focusable, labelled region: a keyboard user can scroll a wide table (WCAG 2.1.1).
+    label = attribute(re.sub(r"[*_`\\]|\[@[^\]]*\]", "", caption))
+    box = f'::: {{.table-scroll tabindex="0" role="region" aria-label="{label}"}}'
+    parts = [box, body, "", f": {caption} {{#{identifier}}}", ":::"]
     if note:
         parts += ["", f"::: {{.table-note}}\n{note}\n:::"]
     if download:
