@@ -158,32 +158,46 @@ def characteristics_table(ctx: ReportContext) -> str:
 def categories_table(ctx: ReportContext) -> str:
     """Every category question of the survey: answers n (%), one-way, suppressed cells marked."""
     table = ctx.results.table("survey_respondents")
-    questions = [q["id"] for q in (ctx.study.survey or {}).get("questions", [])
-                 if q.get("use") == "category"]
-    rows = table[table["variable"].isin(questions) & (table["by"] == ALL)
-                 & (table["level"] != ALL)].copy()
+    questions = [
+        q["id"] for q in (ctx.study.survey or {}).get("questions", []) if q.get("use") == "category"
+    ]
+    rows = table[
+        table["variable"].isin(questions) & (table["by"] == ALL) & (table["level"] != ALL)
+    ].copy()
     if rows.empty:
         return ""
-    order = {(q["id"], str(o["code"])): (qi, oi)
-             for qi, q in enumerate((ctx.study.survey or {}).get("questions", []))
-             for oi, o in enumerate(q.get("options", []))}
-    rows["_order"] = [order.get((q, str(lvl)), (questions.index(q), 10**6))
-                      for q, lvl in zip(rows["variable"], rows["level"], strict=True)]
+    order = {
+        (q["id"], str(o["code"])): (qi, oi)
+        for qi, q in enumerate((ctx.study.survey or {}).get("questions", []))
+        for oi, o in enumerate(q.get("options", []))
+    }
+    rows["_order"] = [
+        order.get((q, str(lvl)), (questions.index(q), 10**6))
+        for q, lvl in zip(rows["variable"], rows["level"], strict=True)
+    ]
     rows = rows.sort_values("_order", kind="stable")
     rows["question"] = [md.escape(ctx.labels.question(q)) for q in rows["variable"]]
-    rows["answer"] = [ctx.phrases("characteristics.not_answered") if lvl == "not_answered"
-                      else md.escape(ctx.labels.option(q, lvl))
-                      for q, lvl in zip(rows["variable"], rows["level"], strict=True)]
-    rows["n_share"] = [_n_share(ctx, n, sh, bool(sup)) for n, sh, sup in
-                       zip(rows["n"], rows["share"], rows["suppressed"], strict=True)]
+    rows["answer"] = [
+        ctx.phrases("characteristics.not_answered")
+        if lvl == "not_answered"
+        else md.escape(ctx.labels.option(q, lvl))
+        for q, lvl in zip(rows["variable"], rows["level"], strict=True)
+    ]
+    rows["n_share"] = [
+        _n_share(ctx, n, sh, bool(sup))
+        for n, sh, sup in zip(rows["n"], rows["share"], rows["suppressed"], strict=True)
+    ]
     h = ctx.phrases
     return blocks.results_table(
-        ctx, rows, {"question": h("col.question"), "answer": h("col.answer"),
-                    "n_share": h("col.n_share")},
+        ctx,
+        rows,
+        {"question": h("col.question"), "answer": h("col.answer"), "n_share": h("col.n_share")},
         caption=h("characteristics.categories_caption"),
-        identifier=blocks.tbl_id("survey_categories"), download="survey_categories",
+        identifier=blocks.tbl_id("survey_categories"),
+        download="survey_categories",
         formats={"question": "text", "answer": "text", "n_share": "text"},
-        download_columns={"variable": "question", "level": "answer", "n": "n", "share": "share"})
+        download_columns={"variable": "question", "level": "answer", "n": "n", "share": "share"},
+    )
 
 
 def _ordered(declared, present) -> list[str]:

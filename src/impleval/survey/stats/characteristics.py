@@ -151,3 +151,74 @@ def respondent_characteristics(
         nested=nested,
         min_cell=min_cell,
     )
+
+
+def response_rates(
+    submissions: pd.DataFrame, invited: dict, organisation: dict, *, min_cell: int
+) -> pd.DataFrame:
+    """Response and completion rates per trust, per region and in all, where the study declares
+    how many were invited (survey definition `invited.counts`: trust → n).
+
+    `submissions`: one row per received submission with `trust` ("" when missing) and
+    `excluded_at` ("" when analysed). Response rate = received / invited; completion rate =
+    analysed / received. Rows: variable (trust | region | all), level, n_invited, n_received,
+    n_analysed, response_rate, completion_rate, suppressed. Cells whose received count is below
+    `min_cell` are suppressed, with complements across trusts within a region, regions within
+    the total: no hidden count is a total minus visible ones."""
+    region_of = {t["id"]: t["region"] for t in organisation.get("trusts", [])}
+    counts = {str(c["trust"]): int(c["n"]) for c in invited.get("counts", [])}
+    subs = submissions.assign(trust=submissions["trust"].fillna("").astype(str))
+    analysed = subs["excluded_at"].fillna("").eq("")
+    rows = []
+    for trust, n in counts.items():
+        mine = subs["trust"] == trust
+        rows.append(
+            {
+                "variable": "trust",
+                "level": trust,
+                "parent": region_of.get(trust, ""),
+                "n_invited": n,
+                "n_received": int(mine.sum()),
+                "n_analysed": int((mine & analysed).sum()),
+            }
+        )
+    trusts = pd.DataFrame(rows)
+    regions = (
+        trusts.groupby("parent", sort=False)[["n_invited", "n_received", "n_analysed"]]
+        .sum()
+        .reset_index()
+        .rename(columns={"parent": "level"})
+    )
+    regions.insert(0, "variable", "region")
+    regions["parent"] = ALL
+    total = pd.DataFrame(
+        [
+            {
+                "variable": ALL,
+                "level": ALL,
+                "parent": "",
+                "n_invited": int(trusts["n_invited"].sum()),
+                "n_received": int(len(subs)),
+                "n_analysed": int(analysed.sum()),
+            }
+        ]
+    )
+    frame = pd.concat([trusts, regions, total], ignore_index=True)
+    frame["response_rate"] = frame["n_received"] / frame["n_invited"]
+    frame["completion_rate"] = frame["n_analysed"] / frame["n_received"].where(
+        frame["n_received"] > 0
+    )
+    groups = [
+        list(frame.index[(frame["variable"] == "trust") & (frame["parent"] == region)])
+        + list(frame.index[(frame["variable"] == "region") & (frame["level"] == region)])
+        for region in regions["level"]
+    ]
+    groups.append(list(frame.index[frame["variable"].isin(["region", ALL])]))
+    out = suppress_linked(
+        frame,
+        n_col="n_received",
+        value_cols=["n_analysed", "response_rate", "completion_rate"],
+        min_cell=min_cell,
+        groups=groups,
+    )
+    return out.drop(columns="parent")
