@@ -22,24 +22,25 @@ def prepare_survey(smk) -> None:
         {
             "on_hit": smk.params.on_hit,
             "names_file": names if isinstance(names, str) else None,
-            "language": smk.params.language,
         },
         dict(smk.output),
     )
 
 
 def plot_participant_flow(smk) -> None:
-    """participant_flow.csv → the participant-flow figure."""
+    """participant_flow.csv → the participant-flow figure (steps worded with the study's
+    thresholds from survey.yaml → cleaning)."""
     import pandas as pd
 
     from impleval.figures import save_named, use_report_style
-    from impleval.survey.plots.flow import plot_flow
+    from impleval.survey.plots.flow import plot_flow, step_labels
+    from impleval.survey.settings import load_study
 
     use_report_style()
-    flow = pd.read_csv(
-        smk.input.flow, dtype={"step": str, "description": str}, keep_default_na=False
-    )
-    fig, caption, alt = plot_flow(flow, smk.params.language)
+    flow = pd.read_csv(smk.input.flow, dtype={"step": str}, keep_default_na=False)
+    instrument = load_study(smk.input.survey, smk.input.organisation, smk.input.schema)
+    labels = step_labels(instrument.cleaning, smk.params.language)
+    fig, caption, alt = plot_flow(flow, smk.params.language, labels)
     save_named(fig, smk.output, "participant_flow", caption=caption, alt=alt)
 
 

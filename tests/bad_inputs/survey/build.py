@@ -77,7 +77,7 @@ def main() -> None:
     # Question texts as headers (report downloaded without the codebook)
     codebook = json.loads((FIX / "codebook.json").read_text(encoding="utf-8"))
     texts = {}
-    for e in codebook["elements"]:
+    for e in codebook:
         if e.get("externalElementId") is None:
             continue
         for s in e.get("subElements") or []:
@@ -141,21 +141,20 @@ def main() -> None:
     answers = (FIX / "answers.ndjson").read_text(encoding="utf-8").splitlines(keepends=True)
     broken = answers[:3] + ['{"submissionId": 1, "externalElementId": \n'] + answers[3:]
     rec = json.loads(answers[5])
-    rec["externalElementId"] = "Q99"
+    rec.update(elementId=9_999_999, externalElementId="Q99")
     broken = broken[:10] + [json.dumps(rec, ensure_ascii=False) + "\n"] + broken[10:]
     write("answers_broken.ndjson", "".join(broken))
     shutil.copyfile(FIX / "codebook.json", HERE / "codebook.json")
 
 
-def _drop_row(codebook: dict) -> dict:
+def _drop_row(codebook: list) -> list:
     out = json.loads(json.dumps(codebook))
-    for e in out["elements"]:
+    for e in out:
         if e.get("externalElementId") == "CO":
             e["subElements"] = e["subElements"][:-1]
         if e.get("externalElementId") == "TRUST":
-            e["answerOptions"].append(
-                {"externalAnswerOptionId": "06", "text": "Ekstra", "sequence": 9}
-            )
+            extra = dict(e["answerOptions"][-1], answerOptionId=61_999_999, sequence=9)
+            e["answerOptions"].append(dict(extra, externalAnswerOptionId="06", text="Ekstra"))
     return out
 
 

@@ -1,5 +1,6 @@
 """The participant-flow figure: submissions remaining after each cleaning step (from the
-participant_flow table that survey.io.flow writes)."""
+participant_flow table that survey.io.flow writes: step ids and counts only; the steps are
+worded here, in the figure's language, with the study's thresholds)."""
 
 from __future__ import annotations
 
@@ -30,11 +31,48 @@ FIGURE_TEXT = {
 }
 
 
-def plot_flow(flow: pd.DataFrame, language: str = "nb"):
-    """Horizontal bars of submissions remaining per step. Returns (figure, caption, alt text)."""
+# Step labels: method text, the same for every study; thresholds come from survey.yaml.
+STEP_LABELS = {
+    "nb": {
+        "received": "Innsendte svar",
+        "test_submissions": "Testinnsendinger før feltstart {fielding_start}",
+        "duplicates": "Duplikater (identiske svar på alle spørsmål)",
+        "out_of_scope_role": "Rolle utenfor studien eller arbeidssted mangler",
+        "too_few_items": "For få spørsmål besvart (under {min_items_share})",
+        "too_fast": "Urimelig rask besvarelse (under {min_answer_time_s} sekunder)",
+        "analysed": "Analysert",
+    },
+    "en": {
+        "received": "Submissions received",
+        "test_submissions": "Test submissions before fielding started {fielding_start}",
+        "duplicates": "Duplicates (identical answers to every question)",
+        "out_of_scope_role": "Role outside the study or workplace missing",
+        "too_few_items": "Too few items answered (below {min_items_share})",
+        "too_fast": "Implausibly fast (under {min_answer_time_s} seconds)",
+        "analysed": "Analysed",
+    },
+}
+
+
+def step_labels(cleaning: dict, language: str = "nb") -> dict[str, str]:
+    """Each flow step in words, with the study's thresholds (survey.yaml → cleaning)."""
+    start = cleaning.get("fielding_start") or ""
+    if start:
+        start = pd.Timestamp(start).strftime("%d.%m.%Y" if language == "nb" else "%Y-%m-%d")
+    context = {
+        "fielding_start": start,
+        "min_items_share": fmt.percent(cleaning["min_items_share"], 0, language),
+        "min_answer_time_s": fmt.integer(cleaning["min_answer_time_s"], language),
+    }
+    return {step: text.format(**context) for step, text in STEP_LABELS[language].items()}
+
+
+def plot_flow(flow: pd.DataFrame, language: str, labels: dict[str, str]):
+    """Horizontal bars of submissions remaining per step (`labels`: step id → words). Returns
+    (figure, caption, alt text)."""
     import matplotlib.pyplot as plt
 
-    labels = list(flow["description"])
+    labels = [labels[s] for s in flow["step"]]
     remaining = flow["n_remaining"].to_numpy()
     fig, ax = plt.subplots(figsize=(7.5, 0.55 * len(flow) + 1.0))
     y = range(len(flow))[::-1]
