@@ -200,6 +200,16 @@ def test_created_formats_agree():
     assert pd.isna(got[6])
 
 
+def test_created_in_the_repeated_autumn_hour():
+    """Long answers give local time without offset: 02:30 on the night summer time ends is read
+    as the first 02:30 (still summer time), not refused; the wide report's offset is exact."""
+    s = pd.Series(["2025-10-26T02:30:00", "2025-10-26T02:30:00+01:00", "2025-03-30T02:30:00"])
+    got = parse_created(s, "Europe/Oslo")
+    assert got[0] == pd.Timestamp("2025-10-26T00:30:00Z")
+    assert got[1] == pd.Timestamp("2025-10-26T01:30:00Z")
+    assert pd.isna(got[2])  # the skipped spring hour: no such local time
+
+
 def test_instrument_columns_and_labels(instrument):
     cols = instrument.wide_columns()
     assert cols[0] == "$submission_id" and cols[-1] == "$answer_time_ms"

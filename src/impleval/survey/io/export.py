@@ -67,9 +67,13 @@ def parse_created(values: pd.Series, timezone: str) -> pd.Series:
         local[m] = (EXCEL_EPOCH + pd.to_timedelta(days, unit="D")).dt.round("s")
     has_local = local.notna()
     if has_local.any():
+        # A local time without offset in the autumn's repeated hour is read as the first (summer
+        # time) one: the long answers and the XLSX report carry no offset, and no cleaning rule
+        # depends on that hour. A time in the spring's skipped hour cannot come from the service.
+        first = np.ones(int(has_local.sum()), dtype=bool)
         out[has_local] = (
             local[has_local]
-            .dt.tz_localize(timezone, ambiguous="NaT", nonexistent="NaT")
+            .dt.tz_localize(timezone, ambiguous=first, nonexistent="NaT")
             .dt.tz_convert("UTC")
         )
     return out

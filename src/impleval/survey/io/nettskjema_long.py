@@ -109,9 +109,8 @@ def read_long(
         try:
             rec = json.loads(line)
         except json.JSONDecodeError as err:
-            problems.add(
-                path, f"one JSON object per line ({err.msg})", row=line_no, value=line[:60]
-            )
+            # the line itself is not printed: it may hold a free-text answer
+            problems.add(path, f"one JSON object per line ({err.msg})", row=line_no)
             continue
         _read_record(rec, line_no, path, form, cells, meta, problems)
     problems.raise_if_any()
