@@ -448,3 +448,47 @@ def test_internal_schema_failure_becomes_an_input_error(instrument, monkeypatch)
     assert "data-246810-2025-04-05-1012.txt, column 'trust'" in text
     assert "canonical table survey_respondents (step prepare_survey" in text
     assert "emergency_dept" not in text  # data are not printed
+
+
+def test_prepare_script_reads_long_answers_through_config_alone(tmp_path):
+    """The rule's script with the long format's three inputs (a folder of submissions): every
+    output written, the submissions table among them, and the log names no file or person."""
+    import runpy
+
+    from tests.script_harness import Named
+
+    out = tmp_path / "results"
+    smk = type("Smk", (), {})()
+    smk.input = Named(
+        answers=str(ANSWERS),
+        codebook=str(CODEBOOK),
+        submissions=str(API / "submissions"),
+        survey=str(API / "survey.yaml"),
+        organisation=str(API / "organisation.yaml"),
+        schema=str(SCHEMA),
+    )
+    smk.output = Named(
+        respondents=str(out / "interim/survey_respondents.parquet"),
+        responses=str(out / "interim/survey_responses.parquet"),
+        comments=str(out / "interim/survey_comments.parquet"),
+        submissions=str(out / "interim/survey_submissions.parquet"),
+        flow=str(out / "tables/participant_flow.csv"),
+        deid=str(out / "interim/deid_survey.csv"),
+        values=str(out / "values/survey_flow.yml"),
+    )
+    smk.params = Named(
+        format="nettskjema_long", export_keys=["answers", "codebook", "submissions"], on_hit="fail"
+    )
+    smk.log = [str(tmp_path / "prepare_survey.log")]
+    runpy.run_path(
+        str(REPO / "scripts/prepare_survey.py"),
+        init_globals={"snakemake": smk},
+        run_name="__main__",
+    )
+    assert all(Path(p).is_file() for p in smk.output.values())
+    submissions = pd.read_parquet(smk.output.submissions)
+    assert len(submissions) == 8 and (submissions["excluded_at"] == "").sum() == 4
+    assert pd.read_csv(smk.output.flow)["step"].tolist()[-1] == "analysed"
+    log = Path(smk.log[0]).read_text(encoding="utf-8")
+    assert "8 received, 4 analysed" in log
+    assert "Nordmann" not in log and "skjermbilde" not in log
