@@ -46,7 +46,7 @@ MATRIX_TYPES = ("MATRIX_RADIO", "MATRIX_CHECKBOX")
 class Column:
     """One column of the wide report and what it holds."""
 
-    name: str  # as in the export: "CO.CO1", "trust", "SOURCES.vendor", "help.1.it", "G1"
+    name: str  # as in the export: "<q>", "<q>.<row>", "<q>.<option>", "<q>.<row>.<option>"
     question: str  # the question's id in survey.yaml
     kind: str  # choice | checkbox | linear | number | date | text
     use: str  # group | category | sources | item | comment

@@ -310,10 +310,9 @@ def refuse_question_text_headers(
         raise InputError(
             Problem(
                 file,
-                "column headers that are the form's external ids (e.g. 'CO.CO1', 'trust'); these "
-                "headers "
-                "look like question texts: download the report again with the codebook activated "
-                "(Nettskjema: 'Kodebok' on) and export the codebook JSON",
+                "column headers that are the form's external ids (e.g. 'q1', 'q2.a'); these "
+                "headers look like question texts: download the report again with the codebook "
+                "activated (Nettskjema: 'Kodebok' on) and export the codebook JSON",
                 row=header_row,
                 column=wordy[0],
                 value=None,
