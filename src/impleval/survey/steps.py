@@ -66,13 +66,10 @@ def analyse_survey(smk) -> None:
     write_csv(res.reliability, smk.output.reliability)
     lang = smk.params.language
     organisation = load_yaml(smk.input.organisation)
+    survey = load_yaml(smk.input.survey)
+    role_question = survey.get("groups", {}).get("role", "role")  # survey.yaml → groups
     roles = next(
-        (
-            q.get("options", [])
-            for q in load_yaml(smk.input.survey)["questions"]
-            if q.get("id") == "role"
-        ),
-        [],
+        (q.get("options", []) for q in survey["questions"] if q.get("id") == role_question), []
     )
     level_labels = {
         entry["id" if "id" in entry else "code"]: label({"x": entry["label"]}, "x", lang)
