@@ -23,20 +23,23 @@ OUTPUTS["survey"] = {
     "figures": SURVEY_FIGURES,
     "values": ["survey", "survey_flow"],
 }
-# Export files each inputs.survey.format reads (keys as in config.yaml → inputs → survey).
+# Export files each inputs.survey.format reads (keys as in config.yaml → inputs → survey);
+# `submissions` (answer times of long answers) is optional.
 SURVEY_FORMAT_INPUTS = {
     "nettskjema_wide": ["report", "codebook"],
-    "nettskjema_long": ["answers"],
+    "nettskjema_long": ["answers", "codebook", "submissions"],
     "generic": ["report"],
 }
+SURVEY_EXPORT_KEYS = [
+    key
+    for key in SURVEY_FORMAT_INPUTS[config["inputs"]["survey"]["format"]]
+    if key in config["inputs"]["survey"]
+]
 
 
 rule prepare_survey:
     input:
-        **{
-            key: config["inputs"]["survey"][key]
-            for key in SURVEY_FORMAT_INPUTS[config["inputs"]["survey"]["format"]]
-        },
+        **{key: config["inputs"]["survey"][key] for key in SURVEY_EXPORT_KEYS},
         survey=study_file("survey"),
         organisation=study_file("organisation"),
         schema=schema_file("survey"),
@@ -46,6 +49,7 @@ rule prepare_survey:
         respondents="results/interim/survey_respondents.parquet",
         responses="results/interim/survey_responses.parquet",
         comments="results/interim/survey_comments.parquet",
+        submissions="results/interim/survey_submissions.parquet",
         flow="results/tables/participant_flow.csv",
         deid="results/interim/deid_survey.csv",
         values="results/values/survey_flow.yml",
@@ -55,7 +59,7 @@ rule prepare_survey:
         ENV
     params:
         format=config["inputs"]["survey"]["format"],
-        export_keys=SURVEY_FORMAT_INPUTS[config["inputs"]["survey"]["format"]],
+        export_keys=SURVEY_EXPORT_KEYS,
         on_hit=config["deid"]["on_hit"],
     script:
         "../../scripts/prepare_survey.py"
@@ -65,6 +69,8 @@ rule plot_participant_flow:
     input:
         flow="results/tables/participant_flow.csv",
         survey=study_file("survey"),
+        organisation=study_file("organisation"),
+        schema=schema_file("survey"),
         phrases="report/phrases/participants.yml",
         code=code_inputs("scripts/plot_participant_flow.py"),
     output:

@@ -28,15 +28,14 @@ def plot_participant_flow(smk) -> None:
     """participant_flow.csv → the participant-flow figure in the report language (`{lang}`)."""
     import pandas as pd
 
-    from impleval.config import load_yaml
     from impleval.figures import save_named, use_report_style
     from impleval.survey.plots.flow import plot_flow
+    from impleval.survey.settings import load_study
 
     use_report_style()
     flow = pd.read_csv(smk.input.flow, dtype={"step": str}, keep_default_na=False)
-    fig, caption, alt = plot_flow(
-        flow, load_yaml(smk.input.survey), smk.input.phrases, smk.wildcards.lang
-    )
+    instrument = load_study(smk.input.survey, smk.input.organisation, smk.input.schema)
+    fig, caption, alt = plot_flow(flow, instrument.config, smk.input.phrases, smk.wildcards.lang)
     save_named(fig, smk.output, "participant_flow", caption=caption, alt=alt)
 
 
