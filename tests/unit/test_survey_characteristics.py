@@ -26,12 +26,12 @@ def submissions(per_trust: dict[str, tuple[int, int]], missing_trust: int = 0) -
 
 def test_rates_per_trust_region_and_total():
     invited = {
-        "counts": [
-            {"trust": "a", "n": 100},
-            {"trust": "b", "n": 50},
-            {"trust": "c", "n": 40},
-            {"trust": "d", "n": 20},
-        ]
+        "trusts": {
+            "a": {"invited": 100},
+            "b": {"invited": 50},
+            "c": {"invited": 40},
+            "d": {"invited": 20},
+        }
     }
     subs = submissions({"a": (40, 10), "b": (20, 5), "c": (10, 2), "d": (9, 1)}, missing_trust=3)
     table = response_rates(subs, invited, ORG, min_cell=5).set_index(["variable", "level"])
@@ -46,12 +46,12 @@ def test_rates_per_trust_region_and_total():
 
 def test_a_small_trust_is_hidden_with_a_complement_in_its_region():
     invited = {
-        "counts": [
-            {"trust": "a", "n": 100},
-            {"trust": "b", "n": 10},
-            {"trust": "c", "n": 40},
-            {"trust": "d", "n": 20},
-        ]
+        "trusts": {
+            "a": {"invited": 100},
+            "b": {"invited": 10},
+            "c": {"invited": 40},
+            "d": {"invited": 20},
+        }
     }
     subs = submissions({"a": (40, 10), "b": (2, 1), "c": (10, 2), "d": (9, 1)})
     table = response_rates(subs, invited, ORG, min_cell=5)

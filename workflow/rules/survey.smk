@@ -5,6 +5,7 @@
 SURVEY_TABLES = [
     "participant_flow",
     "survey_respondents",
+    "survey_response_rates",
     "survey_group_summary",
     "scale_reliability",
     "survey_omnibus",
@@ -86,6 +87,7 @@ rule plot_participant_flow:
 rule analyse_survey:
     input:
         respondents="results/interim/survey_respondents.parquet",
+        submissions="results/interim/survey_submissions.parquet",
         responses="results/interim/survey_responses.parquet",
         analysis=study_file("survey_analysis"),
         organisation=study_file("organisation"),
@@ -99,6 +101,7 @@ rule analyse_survey:
         pairwise="results/tables/survey_pairwise.csv",
         ordinal="results/tables/survey_ordinal.csv",
         respondent_table="results/tables/survey_respondents.csv",
+        response_rates="results/tables/survey_response_rates.csv",
         scores="results/interim/survey_scale_scores.parquet",
         values="results/values/survey.yml",
     log:

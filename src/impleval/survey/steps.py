@@ -49,7 +49,11 @@ def analyse_survey(smk) -> None:
     from impleval.outputs import atomic_path, write_csv, write_text
     from impleval.survey.settings import add_constructs, check_items_present, load_settings
     from impleval.survey.stats.analyse import analyse_survey as analyse
-    from impleval.survey.stats.characteristics import respondent_characteristics
+    from impleval.survey.stats.characteristics import (
+        RESPONSE_RATE_COLUMNS,
+        respondent_characteristics,
+        response_rates,
+    )
     from impleval.survey.values import survey_facts
 
     settings = load_settings(smk.input.analysis, smk.input.schema)
@@ -72,6 +76,20 @@ def analyse_survey(smk) -> None:
         min_cell=smk.params.min_cell,
     )
     write_csv(characteristics, smk.output.respondent_table)
+    # Response rates where the study declares who was invited; otherwise an empty table (the
+    # report then says that the denominator is unknown).
+    invited = load_yaml(smk.input.survey).get("invited")
+    rates = (
+        response_rates(
+            pd.read_parquet(smk.input.submissions),
+            invited,
+            load_yaml(smk.input.organisation),
+            min_cell=smk.params.min_cell,
+        )
+        if invited
+        else pd.DataFrame(columns=RESPONSE_RATE_COLUMNS)
+    )
+    write_csv(rates, smk.output.response_rates)
     with atomic_path(smk.output.scores) as tmp:  # respondent-level scores for the plot job
         res.scores.to_parquet(tmp, index=False)
     write_text(

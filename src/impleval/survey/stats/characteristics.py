@@ -25,7 +25,17 @@ import pandas as pd
 from impleval.privacy.suppress import suppress_linked
 
 ALL = "all"
-NOT_ANSWERED = "not_answered"  # level of a category question the respondent skipped
+NOT_ANSWERED = "not_answered"
+RESPONSE_RATE_COLUMNS = [
+    "variable",
+    "level",
+    "n_invited",
+    "n_received",
+    "n_analysed",
+    "response_rate",
+    "completion_rate",
+    "suppressed",
+]  # level of a category question the respondent skipped
 Nesting = tuple[str, Mapping[str, str]]  # (parent variable, child level → parent level)
 
 
@@ -157,7 +167,7 @@ def response_rates(
     submissions: pd.DataFrame, invited: dict, organisation: dict, *, min_cell: int
 ) -> pd.DataFrame:
     """Response and completion rates per trust, per region and in all, where the study declares
-    how many were invited (survey definition `invited.counts`: trust → n).
+    how many were invited (survey definition `invited.trusts`: trust → {invited, eligible}).
 
     `submissions`: one row per received submission with `trust` ("" when missing) and
     `excluded_at` ("" when analysed). Response rate = received / invited; completion rate =
@@ -166,7 +176,7 @@ def response_rates(
     `min_cell` are suppressed, with complements across trusts within a region, regions within
     the total: no hidden count is a total minus visible ones."""
     region_of = {t["id"]: t["region"] for t in organisation.get("trusts", [])}
-    counts = {str(c["trust"]): int(c["n"]) for c in invited.get("counts", [])}
+    counts = {str(t): int(spec["invited"]) for t, spec in invited.get("trusts", {}).items()}
     subs = submissions.assign(trust=submissions["trust"].fillna("").astype(str))
     analysed = subs["excluded_at"].fillna("").eq("")
     rows = []
