@@ -20,7 +20,13 @@ def prepare_interviews(smk) -> None:
     names_file = smk.input.get("names", [])  # [] when config names no names file
     names = read_names(names_file) if isinstance(names_file, str) else []
     tables = prepare(
-        smk.params.format, paths, interviews, organisation, on_hit=smk.params.on_hit, names=names
+        smk.params.format,
+        paths,
+        interviews,
+        organisation,
+        on_hit=smk.params.on_hit,
+        names=names,
+        config_file=str(smk.input.interviews),
     )
     write_outputs(tables, smk.output)
 
