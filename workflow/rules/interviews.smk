@@ -1,6 +1,7 @@
 # Interviews (issues 3 and 5): QDA exports → canonical segment table → statistics → figures.
 
 INTERVIEW_TABLES = [
+    "interview_informants",
     "code_prevalence",
     "theme_stage_tests",
     "theme_cooccurrence",
@@ -8,13 +9,20 @@ INTERVIEW_TABLES = [
     "stakeholder_benefits",
     "quotes",
 ]
-INTERVIEW_FIGURES = [
-    "theme_stage_heatmap",
-    "theme_trajectories",
-    "theme_cooccurrence",
-    "intercoder_agreement",
-    "stakeholder_benefits",
-]
+
+
+def interview_figure_names():
+    """The stakeholder matrix only for a study with a `stakeholders:` block
+    (impleval.interviews.settings.figure_names decides; the plot job draws the same list).
+    """
+    from impleval.config import load_yaml
+    from impleval.interviews.settings import figure_names
+
+    path = config["study"].get("interviews")
+    return figure_names(load_yaml(path)) if path else []
+
+
+INTERVIEW_FIGURES = interview_figure_names()
 
 
 rule prepare_interviews:
@@ -52,6 +60,7 @@ rule analyse_interviews:
         names=config["deid"].get("names_file", []),
         code=code_inputs("scripts/analyse_interviews.py"),
     output:
+        interview_informants="results/tables/interview_informants.csv",
         code_prevalence="results/tables/code_prevalence.csv",
         theme_stage_tests="results/tables/theme_stage_tests.csv",
         theme_cooccurrence="results/tables/theme_cooccurrence.csv",
@@ -68,7 +77,6 @@ rule analyse_interviews:
         min_cell=config["min_cell"],
         seed=config["seed"],
         on_hit=config["deid"]["on_hit"],
-        language=config["report"]["language"],
     script:
         "../../scripts/analyse_interviews.py"
 
