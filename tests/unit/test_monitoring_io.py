@@ -8,6 +8,7 @@ import pytest
 from impleval.config import load_yaml
 from impleval.errors import InputError
 from impleval.monitoring.io.aggregates import read_aggregates
+from impleval.monitoring.io.cells import value_maps
 from impleval.monitoring.io.milestones import read_milestones
 from impleval.monitoring.io.prepare import prepare
 from impleval.monitoring.settings import load_definition
@@ -17,11 +18,16 @@ FIX = ROOT / "tests" / "fixtures" / "monitoring"
 BAD = ROOT / "tests" / "bad_inputs" / "monitoring"
 SCHEMA = ROOT / "config" / "schema" / "monitoring.schema.yaml"
 DEFINITION = load_definition(ROOT / "config" / "demo-study" / "monitoring.yaml", SCHEMA)
-SITES = [s["id"] for s in load_yaml(ROOT / "config" / "demo-study" / "organisation.yaml")["sites"]]
+ORGANISATION = load_yaml(ROOT / "config" / "demo-study" / "organisation.yaml")
+MAPS = value_maps(DEFINITION, ORGANISATION)
 
 
-def read(path):
-    return read_aggregates(path, DEFINITION, SITES)
+def read(path, definition=DEFINITION):
+    return read_aggregates(path, definition, MAPS["site"])
+
+
+def read_ms(path, definition=DEFINITION):
+    return read_milestones(path, definition, MAPS["site"], MAPS["milestone"])
 
 
 def message(path, reader=read):
@@ -53,7 +59,7 @@ def test_monthly_excel_serial_dates_and_xlsx_with_title_rows():
 
 
 def test_milestones_with_norwegian_dates():
-    ms = read_milestones(FIX / "milestones_norwegian.csv", DEFINITION, SITES)
+    ms = read_ms(FIX / "milestones_norwegian.csv")
     assert ms.set_index("milestone").loc["go_live", "date"] == pd.Timestamp("2023-08-29")
 
 
@@ -94,7 +100,7 @@ def test_all_problems_reported_together():
 
 
 def test_bad_milestones_and_both_files_reported_together():
-    text = message(BAD / "milestones_bad.csv", lambda p: read_milestones(p, DEFINITION, SITES))
+    text = message(BAD / "milestones_bad.csv", read_ms)
     for fragment in (
         "'golive'",
         "row 4",
@@ -104,7 +110,7 @@ def test_bad_milestones_and_both_files_reported_together():
     ):
         assert fragment in text, fragment
     with pytest.raises(InputError) as err:
-        prepare(BAD / "unknown_site.csv", BAD / "milestones_bad.csv", DEFINITION, SITES)
+        prepare(BAD / "unknown_site.csv", BAD / "milestones_bad.csv", DEFINITION, ORGANISATION)
     assert "unknown_site.csv" in str(err.value) and "milestones_bad.csv" in str(err.value)
 
 

@@ -120,11 +120,11 @@ def test_prepare_analyse_plot_on_a_small_demo(tmp_path):
         ),
         output=Namespace(**tables, values=str(tmp_path / "values" / "monitoring.yml")),
         log=Namespace(str(tmp_path / "analyse.log")),
-        params=Namespace(min_cell=5, language="en"),
+        params=Namespace(min_cell=5),
     )
     run_script("analyse_monitoring.py", **analyse_smk)
     values = load_yaml(tmp_path / "values" / "monitoring.yml")
-    assert values["monitoring"]["warn_sites"] == "Haukeland universitetssjukehus"
+    assert values["monitoring"]["warn_sites"] == ["haukeland"]
 
     figures = ["its_series", "its_forest", "implementation_timeline", "monitoring_precision"]
     outputs = {

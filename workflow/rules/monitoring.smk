@@ -54,7 +54,6 @@ rule analyse_monitoring:
         ENV
     params:
         min_cell=config["min_cell"],
-        language=config["report"]["language"],
     script:
         "../../scripts/analyse_monitoring.py"
 
