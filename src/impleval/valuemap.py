@@ -38,11 +38,14 @@ def normal_form(value) -> str:
 
 
 def label_texts(label) -> list[str]:
-    """Every text of a label entry: a string, or a mapping language → string."""
+    """Every text of a label entry: a string, or a mapping language → string (bokmål first: the
+    text messages show)."""
     if label is None:
         return []
     if isinstance(label, Mapping):
-        return [str(v) for v in label.values() if v is not None and str(v).strip()]
+        ordered = [label["nb"]] if "nb" in label else []
+        ordered += [v for k, v in label.items() if k != "nb"]
+        return [str(v) for v in ordered if v is not None and str(v).strip()]
     return [str(label)] if str(label).strip() else []
 
 

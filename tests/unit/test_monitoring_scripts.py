@@ -66,7 +66,10 @@ def sha(path):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-@pytest.mark.parametrize("bad", ["many_problems.csv", "personal_column.csv", "empty.csv"])
+@pytest.mark.parametrize(
+    "bad",
+    ["many_problems.csv", "personal_column.csv", "empty.csv", "inf_values.csv", "week_numbers.csv"],
+)
 def test_bad_input_exits_nonzero_without_outputs(tmp_path, bad):
     raw = tmp_path / "raw"
     raw.mkdir()
