@@ -308,3 +308,47 @@ def test_pooled_rebuilds_seasonal_terms_dropped_at_one_site(data):
     expected = easter_indicator(target.frame["frequency"].iloc[0], target.frame["period_start"])
     np.testing.assert_array_equal(rows["easter"].to_numpy(), expected)
     assert rows["easter"].sum() > 0
+
+
+def test_config_shaped_differences_never_crash(data, tmp_path):
+    """No site gone live yet, one outcome missing from the data, no primary outcome: the analysis,
+    its values and its figures still run (empty tables keep their columns)."""
+    from impleval.figures import save_named
+    from impleval.monitoring.plots.figures import monitoring_figures
+
+    series, milestones = data
+    definition = json.loads(json.dumps(DEFINITION))
+    definition.pop("primary_outcome")
+    definition["outcomes"]["missing_outcome"] = dict(definition["outcomes"][PRIMARY])
+    subset = series[series["site"].isin(["baerum", "drammen"])]
+    none_live = milestones[milestones["milestone"] != "go_live"]
+    out = analyse(subset, none_live, definition, ORGANISATION, min_cell=5)
+    assert out["its_estimates"].empty and "pooled" in out["its_estimates"].columns
+    assert (
+        out["monitoring_weeks_needed"].empty
+        and "weeks_to_target" in out["monitoring_weeks_needed"].columns
+    )
+    sites = out["monitoring_sites"].set_index("site")
+    assert set(sites.loc[["baerum", "drammen"], "role"]) == {"comparison"}
+    assert (sites.drop(["baerum", "drammen"])["role"] == "no_data").all()
+    v = build_values(out, definition)
+    assert v["n_intervention"] == 0 and v["pooled"] == {PRIMARY: None, "n_examinations": None}
+    assert v["primary_outcome"] == PRIMARY and "missing_outcome" not in v["outcomes"]
+    tables = {}
+    for name, frame in out.items():  # as the plot job reads them: through CSV
+        frame.to_csv(tmp_path / f"{name}.csv", index=False)
+        tables[name] = pd.read_csv(tmp_path / f"{name}.csv")
+    figures = monitoring_figures(
+        tables, none_live, definition, ORGANISATION, language="en", min_cell=5
+    )
+    assert set(figures) == {
+        "its_series",
+        "its_forest",
+        "implementation_timeline",
+        "monitoring_precision",
+    }
+    fig, _caption, alt = figures["its_forest"]
+    assert alt.startswith("No estimates")
+    for name, (fig, caption, alt) in figures.items():
+        paths = {f"{name}_{e}": str(tmp_path / f"{name}.{e}") for e in ("svg", "png", "json")}
+        save_named(fig, paths, name, caption=caption, alt=alt)

@@ -27,8 +27,9 @@ def timeline_frame(
     )
     sites["region_order"] = sites["region"].map(lambda r: regions[r][0])
     sites["region_label"] = sites["region"].map(lambda r: regions[r][1])
-    go = milestones[milestones["milestone"] == go_live].set_index("site")["date"]
-    sites["go_live_date"] = sites["site"].map(go)
+    go = milestones[milestones["milestone"] == go_live]
+    go_live_of = dict(zip(go["site"], go["date"], strict=True))
+    sites["go_live_date"] = pd.to_datetime(sites["site"].map(go_live_of))
     sites = sites.sort_values(
         ["region_order", "go_live_date", "site"], na_position="last"
     ).reset_index(drop=True)
