@@ -15,6 +15,7 @@ import pandas as pd
 from impleval.monitoring.settings import go_live_kind, primary_outcome
 from impleval.monitoring.stats.design import go_live_dates
 from impleval.monitoring.stats.models import (
+    CROSSCHECK_TOLERANCE_SE,
     SiteFit,
     diagnostics,
     estimates,
@@ -94,7 +95,12 @@ def analyse(
             ]
             frequency = fit.frame["frequency"].iloc[0] if len(fit.frame) else None
             diag_rows.append(
-                {**diagnostics(fit, analysis), "model": fit.kind, "frequency": frequency}
+                {
+                    **diagnostics(fit, analysis),
+                    "model": fit.kind,
+                    "frequency": frequency,
+                    "crosscheck_tolerance_se": CROSSCHECK_TOLERANCE_SE,
+                }
             )
             n = fit.frame[count_col] if count_col in fit.frame else None
             fitted.append(fitted_table(fit, n))
@@ -144,7 +150,16 @@ ESTIMATE_COLUMNS = [
     "baseline",
     "pooled",
 ]
-DIAGNOSTIC_COLUMNS = ["site", "outcome", "model", "n", "baseline", "hac_maxlags", "frequency"]
+DIAGNOSTIC_COLUMNS = [
+    "site",
+    "outcome",
+    "model",
+    "n",
+    "baseline",
+    "hac_maxlags",
+    "frequency",
+    "crosscheck_tolerance_se",
+]
 PRECISION_COLUMNS = [
     "site",
     "outcome",
