@@ -90,7 +90,7 @@ def test_milestones_with_norwegian_dates():
         ),
         (
             "week_numbers.csv",
-            ["row 2, column 'week_start': got '9'", "row 3", "Excel date serial"],
+            ["row 2, column 'week_start': got '9'", "row 3", "give the date itself"],
         ),
     ],
 )

@@ -25,6 +25,10 @@ PLAUSIBLE_FROM, PLAUSIBLE_TO = pd.Timestamp("1990-01-01"), pd.Timestamp("2100-12
 SEPARATOR_NAMES = {";": "';'", ",": "','", "\t": "tab"}
 _SPREADSHEET_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}( 00:00:00)?$")
 _NUMBER_LIKE = re.compile(r"^[+-]?\d+([.,]\d+)?$")
+NUMBER_HINT = (
+    " (a number such as a week number is not a date, and read as an Excel date serial it falls "
+    "outside the study: give the date itself)"
+)
 
 
 def value_maps(definition: dict, organisation: dict, config_file: str = "monitoring.yaml") -> dict:
@@ -126,15 +130,11 @@ def dates(
     out = []
     for i, (raw, ts) in enumerate(zip(values.astype(str), parsed, strict=True)):
         row = table.row_number(i)
+        hint = NUMBER_HINT if _NUMBER_LIKE.match(raw.strip()) else ""
         if row in failed or pd.isna(ts):
-            problems.add(table.path, _date_expected(pattern), row, column, raw)
+            problems.add(table.path, _date_expected(pattern) + hint, row, column, raw)
             out.append(pd.NaT)
         elif not PLAUSIBLE_FROM <= ts <= PLAUSIBLE_TO:
-            hint = (
-                " (a number like this is read as an Excel date serial: give the date itself)"
-                if _NUMBER_LIKE.match(raw.strip())
-                else ""
-            )
             problems.add(
                 table.path,
                 f"a date between {PLAUSIBLE_FROM.date()} and {PLAUSIBLE_TO.date()}{hint}",
