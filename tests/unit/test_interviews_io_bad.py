@@ -243,10 +243,17 @@ def test_entities_are_never_expanded(tmp_path):
         assert hostname.read_text().strip() not in str(err.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs the shared UTF-16 detection in impleval.tabular (branch privacy); the MAXQDA "
-    "reader goes through tabular.read_table and gets it without a change here",
+def utf16_detected() -> bool:
+    """Whether impleval.tabular recognises UTF-16 (it reads `a;b` back, not mojibake)."""
+    from impleval.tabular import decode_bytes
+
+    return decode_bytes("a;b\n".encode("utf-16"), "probe.csv")[0].strip() == "a;b"
+
+
+@pytest.mark.skipif(
+    not utf16_detected(),
+    reason="needs the shared UTF-16 detection in impleval.tabular (branch privacy); the importer "
+    "reads through tabular.read_table and gets it there without a change of its own",
 )
 def test_utf16_segments_csv_reads_like_the_original(tmp_path):
     import pandas as pd

@@ -140,10 +140,17 @@ def test_definition_is_validated(tmp_path):
         load_definition(path, SCHEMA)
 
 
-@pytest.mark.xfail(
-    strict=True,
+def utf16_detected() -> bool:
+    """Whether impleval.tabular recognises UTF-16 (it reads `a;b` back, not mojibake)."""
+    from impleval.tabular import decode_bytes
+
+    return decode_bytes("a;b\n".encode("utf-16"), "probe.csv")[0].strip() == "a;b"
+
+
+@pytest.mark.skipif(
+    not utf16_detected(),
     reason="needs the shared UTF-16 detection in impleval.tabular (branch privacy); the importer "
-    "reads through tabular.read_table and gets it without a change here",
+    "reads through tabular.read_table and gets it there without a change of its own",
 )
 def test_utf16_aggregates_read_like_utf8():
     pd.testing.assert_frame_equal(read(BAD / "utf16_bom.csv"), read(FIX / "weekly_norwegian.csv"))
