@@ -23,11 +23,11 @@ DATA = STUDY / "data"
 SCHEMAS = REPO / "config/schema"
 EXPORTS = {
     "maxqda": {
-        "segments": DATA / "interviews/synthetic_maxqda-coded-segments.xlsx",
-        "document_variables": DATA / "interviews/synthetic_maxqda-document-variables.xlsx",
+        "segments": DATA / "interviews/kodede-segmenter.xlsx",
+        "document_variables": DATA / "interviews/dokumentvariabler.xlsx",
     },
-    "qualcoder": {"qualcoder_project": DATA / "interviews/synthetic_qualcoder.qda/data.qda"},
-    "refi_qda": {"refi_project": DATA / "interviews/synthetic_refi.qdpx"},
+    "qualcoder": {"qualcoder_project": DATA / "interviews/prosjekt.qda/data.qda"},
+    "refi_qda": {"refi_project": DATA / "interviews/prosjekt.qdpx"},
 }
 # Ids, labels and names of the demo study that must not appear in another study's results.
 DEMO_WORDS = [
