@@ -18,6 +18,7 @@ from impleval.errors import InputError, Problem, ProblemCollector
 from impleval.interviews.io.canonical import ATTRIBUTES, Coding, paragraph_span
 from impleval.privacy.deid import check_allowed_columns
 from impleval.tabular import read_table
+from impleval.valuemap import normal_form
 
 REQUIRED_TABLES = {
     "source": ["id", "name", "fulltext"],
@@ -265,8 +266,13 @@ def read_qualcoder_report(path, variables: dict, allowed_extra=()) -> Coding:
             "row": rows,
         }
     )
-    # One attribute set per file; conflicting values across a file's rows are an error.
-    conflicts = docs.groupby("document")[list(ATTRIBUTES)].nunique()
+    # One attribute set per file; conflicting values across a file's rows are an error (values
+    # compared as the value maps compare them: case, spacing and Unicode form do not count).
+    conflicts = (
+        docs.assign(**{a: docs[a].map(normal_form) for a in ATTRIBUTES})
+        .groupby("document")[list(ATTRIBUTES)]
+        .nunique()
+    )
     for document, counts in conflicts.iterrows():
         for attr in ATTRIBUTES:
             if counts[attr] > 1:
