@@ -53,6 +53,17 @@ wildcard_constraints:
     lang="|".join(LANGUAGES),
 
 
+def interview_figure_names():
+    """The stakeholder matrix only for a study with a `stakeholders:` block
+    (impleval.interviews.settings.figure_names decides; the plot job draws the same list).
+    """
+    from impleval.config import load_yaml
+    from impleval.interviews.settings import figure_names
+
+    path = config["study"].get("interviews")
+    return figure_names(load_yaml(path)) if path else []
+
+
 def table_paths(names):
     return expand("results/tables/{name}.csv", name=names)
 

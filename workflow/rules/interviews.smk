@@ -1,6 +1,7 @@
 # Interviews (issues 3 and 5): QDA exports → canonical segment table → statistics → figures.
 
 INTERVIEW_TABLES = [
+    "interview_informants",
     "code_prevalence",
     "theme_stage_tests",
     "theme_cooccurrence",
@@ -8,13 +9,8 @@ INTERVIEW_TABLES = [
     "stakeholder_benefits",
     "quotes",
 ]
-INTERVIEW_FIGURES = [
-    "theme_stage_heatmap",
-    "theme_trajectories",
-    "theme_cooccurrence",
-    "intercoder_agreement",
-    "stakeholder_benefits",
-]
+# The stakeholder matrix only for a study with a `stakeholders:` block (common.smk).
+INTERVIEW_FIGURES = interview_figure_names()
 OUTPUTS["interviews"] = {
     "tables": INTERVIEW_TABLES,
     "figures": INTERVIEW_FIGURES,
@@ -57,6 +53,7 @@ rule analyse_interviews:
         names=config["deid"].get("names_file", []),
         code=code_inputs("scripts/analyse_interviews.py"),
     output:
+        interview_informants="results/tables/interview_informants.csv",
         code_prevalence="results/tables/code_prevalence.csv",
         theme_stage_tests="results/tables/theme_stage_tests.csv",
         theme_cooccurrence="results/tables/theme_cooccurrence.csv",
@@ -73,8 +70,6 @@ rule analyse_interviews:
         min_cell=config["min_cell"],
         seed=config["seed"],
         on_hit=config["deid"]["on_hit"],
-        # Until the branch writes language-neutral tables (the im-io branch removes this).
-        language=config["report"]["language"],
     script:
         "../../scripts/analyse_interviews.py"
 

@@ -59,8 +59,6 @@ rule analyse_monitoring:
         ENV
     params:
         min_cell=config["min_cell"],
-        # Until the branch writes language-neutral tables (the im-io branch removes this).
-        language=config["report"]["language"],
     script:
         "../../scripts/analyse_monitoring.py"
 
