@@ -62,9 +62,11 @@ class Names:
 
 
 class Smk:
-    def __init__(self, input, output, params, log):
+    def __init__(self, input, output, params, log, wildcards=None):
         self.input, self.output, self.params = Names(input), Names(output), Names(params)
         self.log = [str(log)]
+        # Plot jobs draw the report language of their `{lang}` wildcard.
+        self.wildcards = Names(wildcards or {"lang": params.get("language", "en")})
 
 
 def run(script: str, smk: Smk) -> None:
