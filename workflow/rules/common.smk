@@ -139,9 +139,9 @@ def check_config_files():
     """Every file the config names exists, checked before the DAG is built: a missing export or
     study definition is named by its config key (paths are relative to the folder Snakemake runs
     in)."""
-    named = {f"study.{key}": path for key, path in config["study"].items()}
-    named["deid.names_file"] = config["deid"].get("names_file")
-    for strand, settings in config["inputs"].items():
+    named = {f"study.{key}": path for key, path in config.get("study", {}).items()}
+    named["deid.names_file"] = config.get("deid", {}).get("names_file")
+    for strand, settings in config.get("inputs", {}).items():
         if strand == "interviews":  # only the files of the chosen export format
             keys = INTERVIEW_FORMAT_INPUTS[settings["format"]]
         else:
@@ -262,7 +262,7 @@ def mark_edited_notebooks():
     """onsuccess: after an --edit-notebook session the notebook Snakemake saved is made newer than
     the job's outputs (Snakemake touched them after saving, yet the saved notebook never ran top to
     bottom), so the next run re-executes it."""
-    if workflow.execution_settings.edit_notebook is None:
+    if workflow.execution_settings.edit_notebook is None or "start" not in RUN:
         return
     for path in glob.glob(os.path.join(workflow.basedir, "notebooks", "*.ipynb")):
         if os.path.getmtime(path) >= RUN["start"]:
