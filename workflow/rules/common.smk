@@ -165,9 +165,9 @@ def check_config_files():
 check_config_files()
 
 # Jobs run the programs of the environment Snakemake runs in: scripts with its Python, notebook
-# jobs `papermill` and --edit-notebook `jupyter` as found on PATH.
+# jobs `papermill` and --edit-notebook `jupyter` as found on PATH (True: needed by every run).
 JOB_MODULES = ["pandas", "scipy", "statsmodels", "matplotlib", "pyarrow", "papermill"]
-JOB_COMMANDS = ["papermill", "jupyter"]
+JOB_COMMANDS = {"papermill": True, "jupyter": False}
 
 
 def check_environment():
@@ -198,7 +198,8 @@ def check_environment():
             sysconfig.get_path("scripts", f"{os.name}_user"),
         ]
     }
-    for command in JOB_COMMANDS:
+    editing = workflow.execution_settings.edit_notebook is not None
+    for command in [c for c, always in JOB_COMMANDS.items() if always or editing]:
         found = shutil.which(command)
         if found is None:
             stop(f"`{command}` is not on PATH: {hint}")
