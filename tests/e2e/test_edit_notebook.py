@@ -72,6 +72,7 @@ class Session:
             ],
             cwd=work,
             env=env,
+            stdin=subprocess.DEVNULL,
             stdout=self.log.open("w"),
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -107,6 +108,15 @@ class Session:
     def server(self) -> psutil.Process:
         kids = psutil.Process(self.proc.pid).children(recursive=True)
         return next(p for p in kids if "jupyter-notebook" in " ".join(p.cmdline()))
+
+    def interrupt(self) -> None:
+        """Ctrl-C in the terminal, and once more if Jupyter asked to confirm (it says: "twice to
+        skip confirmation")."""
+        os.killpg(self.proc.pid, signal.SIGINT)
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGINT)
 
     def wait(self) -> int:
         try:
@@ -179,7 +189,7 @@ def test_an_aborted_session_keeps_the_previous_outputs(work, session):
     before = {p: _digest(work / p) for p in PREVIOUS}
     notebook = _digest(work / NOTEBOOK)
     session.wait_until_serving()
-    os.killpg(session.proc.pid, signal.SIGINT)  # Ctrl-C in the terminal
+    session.interrupt()
     assert session.wait() != 0
     _assert_previous_outputs_kept(work, before)
     assert _digest(work / NOTEBOOK) == notebook
