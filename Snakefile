@@ -43,3 +43,19 @@ rule all:
     default_target: True
     input:
         final_targets(),
+
+
+# Before the first job: is this the project's environment? Keep the executed notebooks of the
+# last run, and put them back if this run fails; after an --edit-notebook session, have the
+# saved notebook re-executed by the next run (common.smk, notebooks.smk).
+onstart:
+    check_environment()
+    save_executed_notebooks()
+
+
+onerror:
+    restore_executed_notebooks()
+
+
+onsuccess:
+    mark_edited_notebooks()
