@@ -19,8 +19,6 @@ ENGLISH = "results/report/impleval-report-en.html"
 NORWEGIAN = "results/report/impleval-report-nb.html"
 
 
-# Strict: when the report branch lands, this passes and the marker must go.
-@pytest.mark.xfail(reason="needs language-neutral results from branch report", strict=True)
 def test_the_english_report_is_built_beside_the_norwegian(demo_run, tmp_path):
     work = tmp_path / "repo"
     shutil.copytree(demo_run, work, symlinks=True)

@@ -52,19 +52,7 @@ def clean_copy(tmp_path_factory) -> Path:
     return work
 
 
-def _params():
-    for command in SNAKEMAKE:
-        marks = []
-        if "impleval-report-" in command:
-            marks.append(
-                pytest.mark.xfail(
-                    reason="needs language-neutral results from branch report", strict=True
-                )
-            )
-        yield pytest.param(command, marks=marks, id=command)
-
-
-@pytest.mark.parametrize("command", list(_params()))
+@pytest.mark.parametrize("command", SNAKEMAKE)
 def test_each_snakemake_line_builds_its_dag(clean_copy, command):
     args = shlex.split(command)[1:]
     proc = run_snakemake(clean_copy, *args, "-n", check=False)
