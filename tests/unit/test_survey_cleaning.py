@@ -160,5 +160,5 @@ def test_flow_figure_has_caption_and_alt(instrument):
     )
     flow = flow_table(counts, instrument.cleaning, "en")
     fig, caption, alt = plot_flow(flow, instrument.config, REPO / "report" / "phrases", "en")
-    assert "participant flow" in caption and "100 submissions" in alt and "95 remained" in alt
+    assert "participant flow" in caption and "100 submissions" in alt and "95 were analysed" in alt
     assert len(fig.axes[0].patches) == 3
