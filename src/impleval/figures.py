@@ -41,6 +41,7 @@ MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 DIVERGING_5 = ["#B2182B", "#EF8A62", "#D9D9D9", "#67A9CF", "#2166AC"]
 NOT_RELEVANT_GREY = "#8C8C8C"
 TEXT_GREY = "#4D4D4D"  # secondary text: contrast 8:1 on white
+TEXT_DARK = "#1A1A1A"
 
 # --- How the report shows a figure ---------------------------------------------------------
 # report/styles.css: `body { max-width: 54em }` at the browsers' default 16 px → a text column of
@@ -161,10 +162,43 @@ def _log_locator(axis):
     return LogLocator(base=10.0, subs=subs, numticks=30)
 
 
+def date_formatter(language: str):
+    """Dates on an axis with numbers only (no month names in another language): years alone
+    when every tick is on 1 January, else month and year, else the full date (the report's date
+    style: 03.03.2025 in bokmål, 2025-03-03 in English)."""
+    from matplotlib.dates import num2date
+    from matplotlib.ticker import Formatter
+
+    patterns = {
+        "nb": ("%Y", "%m.%Y", "%d.%m.%Y"),
+        "en": ("%Y", "%Y-%m", "%Y-%m-%d"),
+    }[language]
+
+    class DateFormatter(Formatter):
+        pattern = patterns[2]
+
+        def set_locs(self, locs):
+            super().set_locs(locs)
+            dates = [num2date(v) for v in locs]
+            if dates and all(d.month == 1 and d.day == 1 for d in dates):
+                self.pattern = patterns[0]
+            elif dates and all(d.day == 1 for d in dates):
+                self.pattern = patterns[1]
+            else:
+                self.pattern = patterns[2]
+
+        def __call__(self, x, pos=None):
+            return num2date(x).strftime(self.pattern)
+
+    return DateFormatter()
+
+
 def localise_numbers(fig, language: str) -> None:
     """Every axis of `fig` that still has matplotlib's default number formatter (linear or log,
-    colour bars included) gets `number_formatter`; log axes get 1-2-5 ticks and no minor labels.
-    Axes with their own formatter (dates, categories, fixed labels) are left alone."""
+    colour bars included) gets `number_formatter`; log axes get 1-2-5 ticks and no minor labels;
+    date axes get `date_formatter`. Axes with their own formatter (categories, fixed labels) are
+    left alone."""
+    from matplotlib.dates import AutoDateFormatter, ConciseDateFormatter
     from matplotlib.ticker import (
         LogFormatter,
         LogLocator,
@@ -175,10 +209,13 @@ def localise_numbers(fig, language: str) -> None:
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
             log = axis.get_scale() == "log"
-            if isinstance(axis.get_major_formatter(), ScalarFormatter | LogFormatter):
+            major = axis.get_major_formatter()
+            if isinstance(major, ScalarFormatter | LogFormatter):
                 if log and type(axis.get_major_locator()) is LogLocator:
                     axis.set_major_locator(_log_locator(axis))
                 axis.set_major_formatter(number_formatter(language, per_tick=log))
+            elif isinstance(major, AutoDateFormatter | ConciseDateFormatter):
+                axis.set_major_formatter(date_formatter(language))
             if isinstance(axis.get_minor_formatter(), LogFormatter):
                 axis.set_minor_formatter(NullFormatter())
 
@@ -260,52 +297,66 @@ def shorten(text: str, width: int) -> str:
     return cut.rstrip(" ,;:–-") + "…"
 
 
-def label_line_ends(ax, ends, *, fontsize: float = FONT_SMALL, x: float = 1.02) -> list:
-    """Direct labels for line series: each `(y_end, label, colour)` is written right of the axes
-    at the height of its line's last point, nudged apart so that no two labels overlap.
+def label_line_ends(ax, ends, *, fontsize: float = FONT_SMALL) -> list:
+    """Direct labels for line series: each `(x_end, y_end, label, colour[, linestyle])` (data
+    coordinates of the line's last point) is written right of the axes at the height of that
+    point, nudged apart so that no two labels overlap, with a leader in the series' colour and
+    style from the point to the label (the text itself stays dark: light palette colours are too
+    pale for text on white).
 
     Works in axes fractions, so it holds on log axes and survives later layout changes (heights
     are spread by 1.3 × the font size at the axes' current height). Matplotlib has no label
     placement of its own (the adjustText package repels in 2-D, which end labels do not need);
     this is a 1-D spread written here. Returns the text artists."""
     import numpy as np
+    from matplotlib.lines import Line2D
 
     to_axes = ax.transAxes.inverted()
     rows = []
-    for y_end, text, colour in ends:
+    for entry in ends:
+        x_end, y_end, text, colour = entry[:4]
+        style = entry[4] if len(entry) > 4 else "-"
         if y_end is None or not np.isfinite(y_end):
             continue
-        x_lim = ax.get_xlim()[1]
-        frac = to_axes.transform(ax.transData.transform((x_lim, y_end)))[1]
-        rows.append([float(frac), text, colour])
+        x_frac, frac = to_axes.transform(ax.transData.transform((x_end, y_end)))
+        rows.append((float(frac), text, colour, style, float(x_frac)))
     if not rows:
         return []
     rows.sort(key=lambda r: r[0])
     height_in = ax.get_position().height * ax.figure.get_figheight()
-    lines_per_label = [str(r[1]).count("\n") + 1 for r in rows]
+    n_lines = [str(r[1]).count("\n") + 1 for r in rows]
     gap = 1.3 * fontsize / 72 / max(height_in, 0.1)
     ys = [r[0] for r in rows]
     for i in range(1, len(ys)):  # push up
-        need = gap * (lines_per_label[i] + lines_per_label[i - 1]) / 2
-        ys[i] = max(ys[i], ys[i - 1] + need)
+        ys[i] = max(ys[i], ys[i - 1] + gap * (n_lines[i] + n_lines[i - 1]) / 2)
     overflow = ys[-1] - 1.0
     if overflow > 0:  # shift down, then keep the gaps from the top
         ys[-1] -= overflow
         for i in range(len(ys) - 2, -1, -1):
-            need = gap * (lines_per_label[i] + lines_per_label[i + 1]) / 2
-            ys[i] = min(ys[i], ys[i + 1] - need)
+            ys[i] = min(ys[i], ys[i + 1] - gap * (n_lines[i] + n_lines[i + 1]) / 2)
     artists = []
-    for y, (_, text, colour) in zip(ys, rows, strict=True):
+    for y, (start, text, colour, style, x_start) in zip(ys, rows, strict=True):
+        ax.add_line(
+            Line2D(
+                [x_start, 1.03, 1.07],
+                [start, y, y],
+                transform=ax.transAxes,
+                color=colour,
+                linestyle=style,
+                linewidth=1.5,
+                clip_on=False,
+            )
+        )
         artists.append(
             ax.text(
-                x,
+                1.08,
                 y,
                 text,
                 transform=ax.transAxes,
                 va="center",
                 ha="left",
                 fontsize=fontsize,
-                color=colour,
+                color=TEXT_DARK,
                 clip_on=False,
             )
         )
