@@ -252,9 +252,22 @@ def visible_texts(fig) -> list:
     return out
 
 
+def tick_labels(fig) -> list[str]:
+    """The text of every visible tick label (drawn figure), for checks of number formatting."""
+    out = set()
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        for axis in (ax.xaxis, ax.yaxis):
+            for tick in axis.get_ticklabels(minor=False) + axis.get_ticklabels(minor=True):
+                if tick.get_visible() and tick.get_text().strip():
+                    out.add(tick.get_text())
+    return sorted(out)
+
+
 def font_report(fig) -> dict:
-    """Saved width and height (inches), display scale and the smallest text size as displayed
-    (points, rounded down to 0.1 so a check never passes on rounding)."""
+    """Saved width and height (inches), display scale, the smallest text size as displayed
+    (points, rounded down to 0.1 so a check never passes on rounding) and the tick labels."""
     width, height = saved_size_in(fig)
     scale = display_scale(width)
     sizes = [t.get_fontsize() for t in visible_texts(fig)]
@@ -264,6 +277,7 @@ def font_report(fig) -> dict:
         "height_in": round(height, 2),
         "scale": round(scale, 3),
         "min_font_pt": math.floor(smallest * 10) / 10 if sizes else None,
+        "ticks": tick_labels(fig),
     }
 
 
@@ -364,23 +378,25 @@ def label_line_ends(ax, ends, *, fontsize: float = FONT_SMALL) -> list:
 
 
 def interval_within(est, low, high, limits) -> tuple[float, float, bool, bool]:
-    """An interval's ends cut to the axis `limits` (an end that is missing or infinite counts as
-    beyond), and whether each end was cut. The caller marks a cut end with an arrow
-    (`mark_clipped`) and says so in the caption."""
+    """An interval's ends held to the axis `limits` (an infinite end counts as beyond; a missing
+    one as no interval on that side), widened to reach the estimate where that is on the axis,
+    and whether each end was cut. The caller marks a cut end with an arrow (`mark_clipped`) and
+    says so in the caption."""
     lo_lim, hi_lim = limits
+    est = float(est)
 
-    def beyond_low(v):
-        return not math.isfinite(v) or v < lo_lim
+    def end(value, fallback):
+        value = float("nan") if value is None else float(value)
+        return fallback if math.isnan(value) else value
 
-    def beyond_high(v):
-        return not math.isfinite(v) or v > hi_lim
-
-    low, high = float(low), float(high)
-    cut_low, cut_high = beyond_low(low), beyond_high(high)
-    left = lo_lim if cut_low else low
-    right = hi_lim if cut_high else high
+    low, high = end(low, est), end(high, est)
+    if math.isnan(low) or math.isnan(high):  # no estimate and no end: nothing to draw
+        low, high = min(max(0.0, lo_lim), hi_lim), min(max(0.0, lo_lim), hi_lim)
+    cut_low, cut_high = low < lo_lim, high > hi_lim
+    left, right = min(max(low, lo_lim), hi_lim), max(min(high, hi_lim), lo_lim)
     if math.isfinite(est):
-        left, right = min(left, est), max(right, est)
+        held = min(max(est, lo_lim), hi_lim)
+        left, right = min(left, held), max(right, held)
     return left, right, cut_low, cut_high
 
 
