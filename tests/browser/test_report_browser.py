@@ -83,6 +83,30 @@ def test_every_image_rendered_and_described(browser, report_html):
         assert img["alt"].strip()
 
 
+def test_figure_text_is_at_least_9_pt_as_the_browser_shows_it(browser, report_html):
+    """Each figure's smallest text (recorded from its text artists when it was saved) at the
+    size Chromium actually draws the image: drawn pt × 150 dpi / 96 CSS px per inch × shown
+    width / natural width."""
+    from impleval.figures import MIN_DISPLAY_PT, SAVE_DPI
+
+    metas = [
+        json.loads(p.read_text(encoding="utf-8"))
+        for p in (report_html.parents[1] / "figures" / "nb").glob("*.json")
+    ]
+    by_alt = {m["alt"]: m for m in metas}
+    shown = {}
+    for img in browser["images"]:
+        meta = by_alt.get(img["alt"])
+        if meta is None:
+            continue
+        scale = SAVE_DPI / 96 * img["width"] / img["naturalWidth"]
+        drawn_pt = meta["display"]["min_font_pt"] / meta["display"]["scale"]
+        shown[meta["png"]] = round(drawn_pt * scale, 1)
+    assert len(shown) == len(metas), "a figure's image was not found by its alt text"
+    small = {name: pt for name, pt in shown.items() if pt < MIN_DISPLAY_PT}
+    assert not small, small
+
+
 def test_no_serious_accessibility_violations(browser):
     serious = [v for v in browser["axe"] if v["impact"] in ("serious", "critical")]
     assert serious == [], json.dumps(serious, indent=1, ensure_ascii=False)
