@@ -406,6 +406,17 @@ def mark_clipped(ax, x: float, y: float, side: str, colour: str, size: float = 7
     ax.plot(x, y, "<" if side == "low" else ">", color=colour, ms=size, clip_on=False, zorder=4)
 
 
+def message_figure(text: str):
+    """A small figure holding only `text` (a figure the study's data or settings leave empty):
+    every declared figure is still written, and says why it has nothing to show."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, 1.0))
+    ax.axis("off")
+    ax.text(0.5, 0.5, wrap(text, chars_per_line(WIDTH_IN - 0.5, FONT)), ha="center", va="center")
+    return fig
+
+
 # --- Saving --------------------------------------------------------------------------------
 
 

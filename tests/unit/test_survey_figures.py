@@ -175,6 +175,28 @@ def test_groups_of_the_primary_comparison_are_labelled_from_its_definition(by_ro
     assert ticks & set(roles.values()) and not ticks & regions
 
 
+def test_a_primary_comparison_without_pairwise_tests_still_gives_every_figure(small, defs):
+    """17 trusts compared by omnibus tests only (pairwise: false): the forest says so."""
+    from impleval.survey.stats.analyse import analyse_survey
+
+    respondents, responses, settings = small
+    settings = copy.deepcopy(settings)
+    gv = {g["name"]: g for g in settings["group_vars"]}
+    settings["group_vars"] = [gv["trust"], gv["region"], gv["role"]]
+    settings["ordinal_items"] = ["CO1"]
+    settings = validate_settings(settings, SCHEMA)
+    res = analyse_survey(respondents, responses, settings, min_cell=5, seed=11)
+    figs = _draw(respondents, responses, res, settings, defs, "nb")
+    trusts = {t["label"] for t in defs["organisation"]["trusts"]}
+    forest = figs["survey_forest"][0]
+    assert "Ingen parvise sammenligninger for helseforetak" in forest.axes[0].texts[0].get_text()
+    ticks = {t.get_text() for t in figs["survey_likert_bars"][0].axes[0].get_yticklabels()}
+    assert ticks & trusts
+    for name, (fig, caption, _) in figs.items():
+        assert F.font_report(fig)["min_font_pt"] >= F.MIN_DISPLAY_PT, name
+        assert "{" not in caption
+
+
 def test_a_caption_placeholder_the_figures_do_not_fill_is_refused(small, results, defs):
     respondents, responses, settings = small
     bad = copy.deepcopy(defs)

@@ -19,6 +19,9 @@ TEXT = {
         "adjusted": "Justert for {covariates}",
         "score": "Skåre ({low}–{high})",
         "clipped": "Piler: intervallet går utenfor aksen.",
+        "no_pairs": "Ingen parvise sammenligninger for {group} (ikke valgt i analysedefinisjonen, "
+        "eller for få svar).",
+        "no_models": "Ingen oddsratioer for {group} (ingen modeller med svar nok).",
     },
     "en": {
         "share": "Share of answers (%)",
@@ -29,6 +32,9 @@ TEXT = {
         "adjusted": "Adjusted for {covariates}",
         "score": "Score ({low}–{high})",
         "clipped": "Arrows: the interval extends beyond the axis.",
+        "no_pairs": "No pairwise comparisons by {group} (not chosen in the analysis definition, "
+        "or too few answers).",
+        "no_models": "No odds ratios by {group} (no model with enough answers).",
     },
 }
 

@@ -17,6 +17,7 @@ from impleval.figures import (
     chars_per_line,
     interval_within,
     mark_clipped,
+    message_figure,
     shorten,
     use_report_style,
 )
@@ -65,6 +66,8 @@ def forest(
             panels.append((kind, sub, order, names[0] if len(names) else ""))
     ref_label = labels.group_level(group_var, reference)
     group_word = labels.group_var(group_var)
+    if not panels or not groups:
+        return message_figure(t["no_pairs"].format(group=group_word)), False
     ncol = min(NCOL, max(1, len(groups)))
     nrow = math.ceil(max(1, len(groups)) / ncol)
     heights = [nrow * (ROW_IN * len(order) + 0.9) + 0.6 for _, _, order, _ in panels] or [1.0]

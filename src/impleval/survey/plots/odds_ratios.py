@@ -15,6 +15,7 @@ from impleval.figures import (
     chars_per_line,
     interval_within,
     mark_clipped,
+    message_figure,
     shorten,
     use_report_style,
 )
@@ -54,7 +55,9 @@ def odds_ratios(
     rows = ordinal[(ordinal["variable"] == group_var) & ordinal["level"].astype(str).isin(groups)]
     rows = rows.assign(level=rows["level"].astype(str))
     order = [i for i in items if i in set(rows["outcome"])]
-    shown = [g for g in groups if g in set(rows["level"])] or groups[:1]
+    shown = [g for g in groups if g in set(rows["level"])]
+    if not shown or not order:
+        return message_figure(t["no_models"].format(group=labels.group_var(group_var))), False
     refs = rows["reference"].dropna().astype(str).unique() if "reference" in rows else []
     reference = labels.group_level(group_var, refs[0]) if len(refs) else ""
     ncol = min(NCOL, max(1, len(shown)))
