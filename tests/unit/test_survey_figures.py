@@ -25,6 +25,17 @@ DEMO = REPO / "config/demo-study"
 PHRASES = REPO / "report/phrases"
 
 
+@pytest.fixture(autouse=True)
+def close_new_figures():
+    """Close the figures a test draws itself (the module's shared figures stay open)."""
+    import matplotlib.pyplot as plt
+
+    before = set(plt.get_fignums())
+    yield
+    for number in set(plt.get_fignums()) - before:
+        plt.close(number)
+
+
 @pytest.fixture(scope="module")
 def defs():
     return {
