@@ -122,6 +122,8 @@ def test_captions_fill_level_method_and_power_from_the_definition(definition):
     fields = caption_fields({"its_estimates": estimates()}, definition, "nb", 5)
     assert fields["ci"] == "95\u00a0%" and fields["alpha"] == "0,05"
     assert "Newey–West" in fields["se"] and fields["power"] == "80\u00a0%"
+    own = estimates().assign(se_method="bootstrap")  # a table naming its own standard errors
+    assert caption_fields({"its_estimates": own}, definition, "nb", 5)["se"] == "bootstrap"
     text = caption(definition, "its_forest", "nb", **fields)
     assert "{" not in text and "95\u00a0%-konfidensintervall" in text and "Piler" not in text
     for name in ("its_series", "its_forest", "implementation_timeline", "monitoring_precision"):

@@ -18,7 +18,8 @@ TEXT = {
         "as a number).",
     },
 }
-# Standard errors of each model id (monitoring.yaml `outcomes.<id>.model`), for captions.
+# Standard errors of each model id (monitoring.yaml `outcomes.<id>.model`) or standard-error id
+# (an `se_method` column of its_estimates), for captions.
 SE_METHOD = {
     "ols_hac": {"nb": "Newey–West (HAC)", "en": "Newey–West (HAC)"},
     "quasi_poisson": {"nb": "Newey–West (HAC)", "en": "Newey–West (HAC)"},
@@ -40,10 +41,15 @@ def to_percent(values):
     return 100 * np.expm1(np.asarray(values, dtype=float))
 
 
-def se_method(definition: dict, outcomes, language: str) -> str:
-    """The standard errors of the models of `outcomes`, in words (one per distinct model)."""
-    models = dict.fromkeys(definition["outcomes"][o]["model"] for o in outcomes)
-    words = [SE_METHOD.get(m, {}).get(language, m) for m in models]
+def se_method(definition: dict, outcomes, language: str, estimates=None) -> str:
+    """The standard errors behind the intervals, in words: the table's `se_method` ids when it
+    has them, else those of the outcomes' models (monitoring.yaml); one entry per distinct one."""
+    if estimates is not None and "se_method" in estimates and estimates["se_method"].notna().any():
+        ids = dict.fromkeys(estimates["se_method"].dropna().astype(str))
+        words = [SE_METHOD.get(i, {}).get(language, i) for i in ids]
+    else:
+        models = dict.fromkeys(definition["outcomes"][o]["model"] for o in outcomes)
+        words = [SE_METHOD.get(m, {}).get(language, m) for m in models]
     return "; ".join(dict.fromkeys(words))
 
 

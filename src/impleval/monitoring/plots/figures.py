@@ -32,12 +32,13 @@ def caption_fields(tables: dict, definition: dict, language: str, min_cell: int)
 
     analysis = definition.get("analysis", {})
     alpha = float(analysis.get("alpha", 0.05))
-    drawn = set(tables["its_estimates"]["outcome"]) if "its_estimates" in tables else set()
+    estimates = tables.get("its_estimates")
+    drawn = set(estimates["outcome"]) if estimates is not None else set()
     outcomes = [o for o in definition["outcomes"] if o in drawn] or list(definition["outcomes"])
     return {
         "min_cell": min_cell,
         "ci": fmt.percent(1 - alpha, 0, language),
-        "se": se_method(definition, outcomes, language),
+        "se": se_method(definition, outcomes, language, estimates),
         "alpha": fmt.number(alpha, 2, language),
         "power": fmt.percent(analysis.get("precision", {}).get("power", 0.8), 0, language),
     }
