@@ -1,14 +1,26 @@
-"""Saving figures: SVG + PNG + a JSON sidecar with caption and alt text, deterministically.
+"""The report's figure style and saving: SVG + PNG + a JSON sidecar with caption and alt text.
 
-Matplotlib is imported lazily by the callers' plotting modules; importing this module costs only
-what `savefig` needs.
+Style rules every figure follows (tested per figure family and over the demo's figures):
+- Colour-blind-safe colours (Okabe–Ito), lines and edges no thinner than `MIN_LINE_PT`.
+- Numbers on axes in the report language: `localise_numbers` replaces matplotlib's default tick
+  formatters by `NumberFormatter` (decimal comma and non-breaking-space thousands in bokmål, via
+  `impleval.fmt`), plain numbers on log axes too (never 10⁻¹ notation).
+- Text at least `MIN_DISPLAY_PT` points as the report shows the figure: a PNG is shown at its
+  natural size (one image pixel per CSS pixel) up to the width of the text column, so a figure
+  wider than the column is scaled down. `display_scale` gives that factor; `font_report` the
+  smallest text size after scaling, which `save_figure` records in the JSON sidecar.
+
+Matplotlib is imported lazily (inside functions), so importing this module costs little.
 """
 
 from __future__ import annotations
 
+import math
 import os
+import textwrap
 from pathlib import Path
 
+from impleval import fmt
 from impleval.outputs import atomic_path, write_json
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
@@ -22,9 +34,30 @@ OKABE_ITO = [
     "#F0E442",  # yellow
     "#000000",  # black
 ]
+# Line styles and markers that, with the colours, keep up to 32 series apart in greyscale too.
+LINESTYLES = ["-", "--", "-.", ":"]
+MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 # Diverging pair for Likert bars (disagree ↔ agree), also colour-blind safe.
 DIVERGING_5 = ["#B2182B", "#EF8A62", "#D9D9D9", "#67A9CF", "#2166AC"]
 NOT_RELEVANT_GREY = "#8C8C8C"
+TEXT_GREY = "#4D4D4D"  # secondary text: contrast 8:1 on white
+TEXT_DARK = "#1A1A1A"
+
+# --- How the report shows a figure ---------------------------------------------------------
+# report/styles.css: `body { max-width: 54em }` at the browsers' default 16 px → a text column of
+# 864 CSS px; images have `max-width: 100%`. A CSS pixel is 1/96 inch.
+COLUMN_PX = 864
+CSS_PX_PER_INCH = 96
+SAVE_DPI = 150
+PAD_INCHES = 0.1  # savefig.pad_inches around the tight bounding box
+MIN_DISPLAY_PT = 9.0  # smallest text size as displayed (issue 12)
+MIN_LINE_PT = 0.8  # no hairlines: thinnest line drawn (prints as ≥ 0.6 pt on A4)
+# Width of a full-column figure: with texts ≥ FONT_SMALL they display ≥ MIN_DISPLAY_PT even when
+# labels widen the saved image by a few tenths of an inch.
+WIDTH_IN = 8.0
+FONT_SMALL = 9.5  # tick labels, legends, cell annotations
+FONT = 10.5  # axis labels
+FONT_TITLE = 11.0  # panel titles
 
 
 def use_report_style() -> None:
@@ -38,14 +71,353 @@ def use_report_style() -> None:
             "svg.hashsalt": "impleval",  # stable SVG ids → identical files run to run
             "svg.fonttype": "path",
             "figure.dpi": 100,
-            "savefig.dpi": 150,
+            "savefig.dpi": SAVE_DPI,
             "savefig.bbox": "tight",
-            "font.size": 10,
+            "savefig.pad_inches": PAD_INCHES,
+            "font.size": FONT,
+            "axes.labelsize": FONT,
+            "axes.titlesize": FONT_TITLE,
+            "xtick.labelsize": FONT_SMALL,
+            "ytick.labelsize": FONT_SMALL,
+            "legend.fontsize": FONT_SMALL,
+            "legend.title_fontsize": FONT_SMALL,
+            "figure.titlesize": FONT_TITLE,
+            "axes.linewidth": MIN_LINE_PT,
+            "xtick.major.width": MIN_LINE_PT,
+            "ytick.major.width": MIN_LINE_PT,
+            "xtick.minor.width": MIN_LINE_PT,
+            "ytick.minor.width": MIN_LINE_PT,
+            "lines.linewidth": 1.5,
+            "patch.linewidth": MIN_LINE_PT,
+            "hatch.linewidth": MIN_LINE_PT,
+            "grid.linewidth": MIN_LINE_PT,
             "axes.spines.top": False,
             "axes.spines.right": False,
+            "axes.formatter.use_mathtext": False,
+            "axes.unicode_minus": True,
             "axes.prop_cycle": matplotlib.cycler(color=OKABE_ITO),
         }
     )
+
+
+# --- Numbers on axes -----------------------------------------------------------------------
+
+
+def _decimals(value: float, most: int = 6) -> int:
+    """Fewest decimals that write `value` exactly (to 1e-9 relative), at most `most`."""
+    for digits in range(most + 1):
+        if abs(round(value, digits) - value) <= 1e-9 * max(1.0, abs(value)):
+            return digits
+    return most
+
+
+def number_formatter(language: str, *, absolute: bool = False, per_tick: bool = False):
+    """A matplotlib tick formatter writing plain numbers in the report language.
+
+    Linear axes use one number of decimals for all visible ticks (0,5 1,0 1,5); `per_tick`
+    (log axes) the fewest each tick needs (0,01 0,1 1 10). `absolute` drops the sign (the two
+    halves of a diverging bar chart)."""
+    from matplotlib.ticker import Formatter
+
+    class NumberFormatter(Formatter):
+        def __init__(self):
+            self.digits = 0
+
+        def set_locs(self, locs):
+            super().set_locs(locs)
+            visible = list(locs)
+            if self.axis is not None and len(locs):
+                low, high = sorted(self.axis.get_view_interval())
+                slack = 1e-9 * max(1.0, abs(low), abs(high))
+                visible = [v for v in locs if low - slack <= v <= high + slack] or list(locs)
+            self.digits = max((_decimals(float(v)) for v in visible), default=0)
+
+        def __call__(self, x, pos=None):
+            x = float(x)
+            if abs(x) < 1e-12:
+                x = 0.0  # no "−0"
+            if absolute:
+                x = abs(x)
+            digits = _decimals(x) if per_tick else self.digits
+            return fmt.number(x, digits, language)
+
+    return NumberFormatter()
+
+
+def _log_locator(axis):
+    """Major ticks for a log axis at 1-2-5 steps (or coarser) so that a short range still gets
+    labelled ticks: matplotlib otherwise labels minor ticks in 10⁻¹ notation."""
+    from matplotlib.ticker import LogLocator
+
+    low, high = sorted(axis.get_view_interval())
+    decades = math.log10(high / low) if low > 0 and high > 0 else 3.0
+    if decades <= 0.7:
+        subs = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 7.0)
+    elif decades <= 2.2:
+        subs = (1.0, 2.0, 5.0)
+    elif decades <= 3.5:
+        subs = (1.0, 3.0)
+    else:
+        subs = (1.0,)
+    return LogLocator(base=10.0, subs=subs, numticks=30)
+
+
+def date_formatter(language: str):
+    """Dates on an axis with numbers only (no month names in another language): years alone
+    when every tick is on 1 January, else month and year, else the full date (the report's date
+    style: 03.03.2025 in bokmål, 2025-03-03 in English)."""
+    from matplotlib.dates import num2date
+    from matplotlib.ticker import Formatter
+
+    patterns = {
+        "nb": ("%Y", "%m.%Y", "%d.%m.%Y"),
+        "en": ("%Y", "%Y-%m", "%Y-%m-%d"),
+    }[language]
+
+    class DateFormatter(Formatter):
+        pattern = patterns[2]
+
+        def set_locs(self, locs):
+            super().set_locs(locs)
+            dates = [num2date(v) for v in locs]
+            if dates and all(d.month == 1 and d.day == 1 for d in dates):
+                self.pattern = patterns[0]
+            elif dates and all(d.day == 1 for d in dates):
+                self.pattern = patterns[1]
+            else:
+                self.pattern = patterns[2]
+
+        def __call__(self, x, pos=None):
+            return num2date(x).strftime(self.pattern)
+
+    return DateFormatter()
+
+
+def localise_numbers(fig, language: str) -> None:
+    """Every axis of `fig` that still has matplotlib's default number formatter (linear or log,
+    colour bars included) gets `number_formatter`; log axes get 1-2-5 ticks and no minor labels;
+    date axes get `date_formatter`. Axes with their own formatter (categories, fixed labels) are
+    left alone."""
+    from matplotlib.dates import AutoDateFormatter, ConciseDateFormatter
+    from matplotlib.ticker import (
+        LogFormatter,
+        LogLocator,
+        NullFormatter,
+        ScalarFormatter,
+    )
+
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            log = axis.get_scale() == "log"
+            major = axis.get_major_formatter()
+            if isinstance(major, ScalarFormatter | LogFormatter):
+                if log and type(axis.get_major_locator()) is LogLocator:
+                    axis.set_major_locator(_log_locator(axis))
+                axis.set_major_formatter(number_formatter(language, per_tick=log))
+            elif isinstance(major, AutoDateFormatter | ConciseDateFormatter):
+                axis.set_major_formatter(date_formatter(language))
+            if isinstance(axis.get_minor_formatter(), LogFormatter):
+                axis.set_minor_formatter(NullFormatter())
+
+
+# --- Text size as displayed ----------------------------------------------------------------
+
+
+def display_scale(width_in: float) -> float:
+    """Displayed size ÷ drawn size for a PNG `width_in` inches wide (saved at SAVE_DPI): the
+    image shows at one CSS pixel per image pixel, no wider than the text column."""
+    natural_px = width_in * SAVE_DPI
+    shown_px = min(natural_px, COLUMN_PX)
+    return shown_px / CSS_PX_PER_INCH / width_in
+
+
+def saved_size_in(fig) -> tuple[float, float]:
+    """(width, height) in inches of the image `savefig(bbox_inches='tight')` writes."""
+    fig.canvas.draw()
+    bbox = fig.get_tightbbox(fig.canvas.get_renderer())
+    return bbox.width + 2 * PAD_INCHES, bbox.height + 2 * PAD_INCHES
+
+
+def visible_texts(fig) -> list:
+    """Every text artist that shows: visible, non-empty, and not in a hidden axes."""
+    from matplotlib.text import Text
+
+    out = []
+    for text in fig.findobj(Text):
+        if not text.get_visible() or not text.get_text().strip():
+            continue
+        if text.axes is not None and not text.axes.get_visible():
+            continue
+        out.append(text)
+    return out
+
+
+def tick_labels(fig) -> list[str]:
+    """The text of every visible tick label (drawn figure), for checks of number formatting."""
+    out = set()
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        for axis in (ax.xaxis, ax.yaxis):
+            for tick in axis.get_ticklabels(minor=False) + axis.get_ticklabels(minor=True):
+                if tick.get_visible() and tick.get_text().strip():
+                    out.add(tick.get_text())
+    return sorted(out)
+
+
+def font_report(fig) -> dict:
+    """Saved width and height (inches), display scale, the smallest text size as displayed
+    (points, rounded down to 0.1 so a check never passes on rounding) and the tick labels."""
+    width, height = saved_size_in(fig)
+    scale = display_scale(width)
+    sizes = [t.get_fontsize() for t in visible_texts(fig)]
+    smallest = min(sizes) * scale if sizes else float("nan")
+    return {
+        "width_in": round(width, 2),
+        "height_in": round(height, 2),
+        "scale": round(scale, 3),
+        "min_font_pt": math.floor(smallest * 10) / 10 if sizes else None,
+        "ticks": tick_labels(fig),
+    }
+
+
+# --- Labels --------------------------------------------------------------------------------
+
+
+def chars_per_line(width_in: float, fontsize: float = FONT_SMALL) -> int:
+    """How many characters of an average sans-serif text fit in `width_in` inches (0.6 em per
+    character: a safe upper bound for DejaVu Sans and the system sans fonts)."""
+    return max(8, int(width_in * 72 / (0.6 * fontsize)))
+
+
+def wrap(text: str, width: int, max_lines: int | None = None) -> str:
+    """`text` wrapped at `width` characters; with `max_lines`, cut there with an ellipsis."""
+    lines = textwrap.wrap(str(text), width=width, break_long_words=True) or [""]
+    if max_lines is not None and len(lines) > max_lines:
+        lines = lines[:max_lines]
+        last = lines[-1]
+        lines[-1] = (last[: width - 1].rstrip() if len(last) >= width else last.rstrip()) + "…"
+    return "\n".join(lines)
+
+
+def shorten(text: str, width: int) -> str:
+    """`text` on one line, cut at a word boundary with an ellipsis when longer than `width`."""
+    text = " ".join(str(text).split())
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    if " " in cut[width // 2 :]:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,;:–-") + "…"
+
+
+def label_line_ends(ax, ends, *, fontsize: float = FONT_SMALL) -> list:
+    """Direct labels for line series: each `(x_end, y_end, label, colour[, linestyle])` (data
+    coordinates of the line's last point) is written right of the axes at the height of that
+    point, nudged apart so that no two labels overlap, with a leader in the series' colour and
+    style from the point to the label (the text itself stays dark: light palette colours are too
+    pale for text on white).
+
+    Works in axes fractions, so it holds on log axes and survives later layout changes (heights
+    are spread by 1.3 × the font size at the axes' current height). Matplotlib has no label
+    placement of its own (the adjustText package repels in 2-D, which end labels do not need);
+    this is a 1-D spread written here. Returns the text artists."""
+    import numpy as np
+    from matplotlib.lines import Line2D
+
+    to_axes = ax.transAxes.inverted()
+    rows = []
+    for entry in ends:
+        x_end, y_end, text, colour = entry[:4]
+        style = entry[4] if len(entry) > 4 else "-"
+        if y_end is None or not np.isfinite(y_end):
+            continue
+        x_frac, frac = to_axes.transform(ax.transData.transform((x_end, y_end)))
+        rows.append((float(frac), text, colour, style, float(x_frac)))
+    if not rows:
+        return []
+    rows.sort(key=lambda r: r[0])
+    height_in = ax.get_position().height * ax.figure.get_figheight()
+    n_lines = [str(r[1]).count("\n") + 1 for r in rows]
+    gap = 1.3 * fontsize / 72 / max(height_in, 0.1)
+    ys = [r[0] for r in rows]
+    for i in range(1, len(ys)):  # push up
+        ys[i] = max(ys[i], ys[i - 1] + gap * (n_lines[i] + n_lines[i - 1]) / 2)
+    overflow = ys[-1] - 1.0
+    if overflow > 0:  # shift down, then keep the gaps from the top
+        ys[-1] -= overflow
+        for i in range(len(ys) - 2, -1, -1):
+            ys[i] = min(ys[i], ys[i + 1] - gap * (n_lines[i] + n_lines[i + 1]) / 2)
+    artists = []
+    for y, (start, text, colour, style, x_start) in zip(ys, rows, strict=True):
+        ax.add_line(
+            Line2D(
+                [x_start, 1.03, 1.07],
+                [start, y, y],
+                transform=ax.transAxes,
+                color=colour,
+                linestyle=style,
+                linewidth=1.5,
+                clip_on=False,
+            )
+        )
+        artists.append(
+            ax.text(
+                1.08,
+                y,
+                text,
+                transform=ax.transAxes,
+                va="center",
+                ha="left",
+                fontsize=fontsize,
+                color=TEXT_DARK,
+                clip_on=False,
+            )
+        )
+    return artists
+
+
+def interval_within(est, low, high, limits) -> tuple[float, float, bool, bool]:
+    """An interval's ends held to the axis `limits` (an infinite end counts as beyond; a missing
+    one as no interval on that side), widened to reach the estimate where that is on the axis,
+    and whether each end was cut. The caller marks a cut end with an arrow (`mark_clipped`) and
+    says so in the caption."""
+    lo_lim, hi_lim = limits
+    est = float(est)
+
+    def end(value, fallback):
+        value = float("nan") if value is None else float(value)
+        return fallback if math.isnan(value) else value
+
+    low, high = end(low, est), end(high, est)
+    if math.isnan(low) or math.isnan(high):  # no estimate and no end: nothing to draw
+        low, high = min(max(0.0, lo_lim), hi_lim), min(max(0.0, lo_lim), hi_lim)
+    cut_low, cut_high = low < lo_lim, high > hi_lim
+    left, right = min(max(low, lo_lim), hi_lim), max(min(high, hi_lim), lo_lim)
+    if math.isfinite(est):
+        held = min(max(est, lo_lim), hi_lim)
+        left, right = min(left, held), max(right, held)
+    return left, right, cut_low, cut_high
+
+
+def mark_clipped(ax, x: float, y: float, side: str, colour: str, size: float = 7.0) -> None:
+    """An arrowhead at the axis limit `x` pointing out of the axes (`side`: 'low' or 'high'):
+    the interval goes on beyond the axis."""
+    ax.plot(x, y, "<" if side == "low" else ">", color=colour, ms=size, clip_on=False, zorder=4)
+
+
+def message_figure(text: str):
+    """A small figure holding only `text` (a figure the study's data or settings leave empty):
+    every declared figure is still written, and says why it has nothing to show."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, 1.0))
+    ax.axis("off")
+    ax.text(0.5, 0.5, wrap(text, chars_per_line(WIDTH_IN - 0.5, FONT)), ha="center", va="center")
+    return fig
+
+
+# --- Saving --------------------------------------------------------------------------------
 
 
 def save_figure(
@@ -57,38 +429,28 @@ def save_figure(
     caption: str,
     alt: str,
 ) -> None:
-    """Write one figure as SVG and PNG plus a JSON sidecar beside them: caption, alt text, and
-    the smallest font size used and the PNG's dpi (so a check can compute how large the
-    smallest text appears at the width the report shows the image)."""
+    """Write one figure as SVG and PNG plus JSON beside them: `{caption, alt, svg, png, display}`
+    (`display`: `font_report`, how large the report shows the figure and its smallest text)."""
     import matplotlib.pyplot as plt
 
     if not caption.strip() or not alt.strip():
         raise ValueError(f"figure {Path(svg).name} needs both a caption and alt text")
+    display = font_report(fig)
     with atomic_path(svg) as tmp:
         fig.savefig(tmp, format="svg", metadata={"Date": None, "Creator": None})
-    dpi = float(plt.rcParams["savefig.dpi"]) if plt.rcParams["savefig.dpi"] != "figure" else fig.dpi
     with atomic_path(png) as tmp:
-        fig.savefig(tmp, format="png", metadata={"Software": None}, dpi=dpi)
-    facts = {
-        "caption": caption,
-        "alt": alt,
-        "svg": Path(svg).name,
-        "png": Path(png).name,
-        "min_font_pt": min_font_size(fig),
-        "dpi": dpi,
-    }
-    write_json(facts, meta)
+        fig.savefig(tmp, format="png", metadata={"Software": None})
+    write_json(
+        {
+            "caption": caption,
+            "alt": alt,
+            "svg": Path(svg).name,
+            "png": Path(png).name,
+            "display": display,
+        },
+        meta,
+    )
     plt.close(fig)
-
-
-def min_font_size(fig) -> float | None:
-    """Smallest font size (pt) of any visible, non-empty text in the figure."""
-    from matplotlib.text import Text
-
-    sizes = [
-        t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()
-    ]
-    return float(min(sizes)) if sizes else None
 
 
 def save_named(fig, output, name: str, *, caption: str, alt: str) -> None:

@@ -212,7 +212,7 @@ def test_flow_figure_has_caption_and_alt(instrument):
     fig, caption, alt = plot_flow(
         flow_table(counts), instrument.config, REPO / "report" / "phrases", "en"
     )
-    assert "participant flow" in caption and "100 submissions" in alt and "95 remained" in alt
+    assert "participant flow" in caption and "100 submissions" in alt and "95 were analysed" in alt
     assert len(fig.axes[0].patches) == 3
     ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert ticks[0] == "Submissions received" and ticks[-1] == "Analysed"

@@ -182,12 +182,13 @@ def test_survey_figures_take_captions_from_config(small, results):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from impleval.survey.plots.figures import FIGURES, survey_figures
+    from impleval.survey.plots.figures import FIGURES, study_labels, survey_figures
 
     respondents, responses, settings = small
     demo = validate_settings(load_yaml(REPO / "config/demo-study/survey-analysis.yaml"), SCHEMA)
     settings = {**settings, "figures": demo["figures"]}
-    regions = {"hso": {"nb": "Sør-Øst", "en": "South-East"}}
+    organisation = {"regions": [{"id": "hso", "label": {"nb": "Sør-Øst", "en": "South-East"}}]}
+    labels = study_labels(settings, organisation, {}, {}, REPO / "report/phrases", "en")
     drawn = []
     for name, fig, caption, alt in survey_figures(
         respondents,
@@ -196,7 +197,7 @@ def test_survey_figures_take_captions_from_config(small, results):
         results.pairwise,
         results.ordinal,
         settings,
-        regions,
+        labels,
         min_cell=5,
         language="en",
     ):
@@ -215,7 +216,7 @@ def test_survey_figures_take_captions_from_config(small, results):
                 results.pairwise,
                 results.ordinal,
                 {**settings, "figures": {}},
-                regions,
+                labels,
                 min_cell=5,
                 language="en",
             )

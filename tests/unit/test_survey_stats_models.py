@@ -78,5 +78,5 @@ def test_figures_never_draw_small_groups(tmp_path):
     fig = scale_distributions(
         scores, ["coherence"], {}, "region", ["hso", "vest", "midt", "nord", "tiny"], {}, 5, "en"
     )
-    labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert "tiny" not in labels and "hso" in labels

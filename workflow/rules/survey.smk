@@ -124,6 +124,9 @@ rule plot_survey:
         ordinal="results/tables/survey_ordinal.csv",
         analysis=study_file("survey_analysis"),
         organisation=study_file("organisation"),
+        survey=study_file("survey"),
+        report=study_file("report"),
+        phrases="report/phrases/core.yml",
         schema=schema_file("survey_analysis"),
         code=code_inputs("scripts/plot_survey.py"),
     output:

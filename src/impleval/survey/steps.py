@@ -100,17 +100,26 @@ def analyse_survey(smk) -> None:
 
 def plot_survey(smk) -> None:
     """The four survey comparison figures with captions and alt text, in the report language
-    of the job (`{lang}`)."""
+    of the job (`{lang}`), labelled with the report's own labels."""
     import pandas as pd
 
     from impleval.config import load_yaml
     from impleval.figures import save_named
-    from impleval.survey.plots.figures import survey_figures
+    from impleval.survey.plots.figures import study_labels, survey_figures
     from impleval.survey.settings import load_settings
 
     inp = smk.input
+    language = smk.wildcards.lang
     settings = load_settings(inp.analysis, inp.schema)
-    regions = {r["id"]: r["label"] for r in load_yaml(inp.organisation)["regions"]}
+    survey = load_yaml(inp.survey)
+    labels = study_labels(
+        settings,
+        load_yaml(inp.organisation),
+        survey,
+        load_yaml(inp.report),
+        inp.phrases,
+        language,
+    )
     figures = survey_figures(
         pd.read_parquet(inp.respondents),
         pd.read_parquet(inp.responses),
@@ -118,9 +127,10 @@ def plot_survey(smk) -> None:
         pd.read_csv(inp.pairwise),
         pd.read_csv(inp.ordinal),
         settings,
-        regions,
+        labels,
+        survey=survey,
         min_cell=smk.params.min_cell,
-        language=smk.wildcards.lang,
+        language=language,
         file=inp.analysis,
     )
     for name, fig, caption, alt in figures:

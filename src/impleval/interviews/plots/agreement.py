@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from impleval import fmt
-from impleval.figures import OKABE_ITO
+from impleval.figures import FONT_SMALL, OKABE_ITO, WIDTH_IN, localise_numbers
 from impleval.interviews.settings import ALL, StudyDefs, code_label, text_label
 
 CAPTIONS = {
@@ -54,7 +54,7 @@ def plot_agreement(agreement: pd.DataFrame, defs: StudyDefs, settings, *, langua
     L = language
     a = settings["agreement"]
     if not a["enabled"] or agreement.empty:
-        fig, ax = plt.subplots(figsize=(6, 1.2))
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, 1.2))
         ax.axis("off")
         text = CAPTIONS["disabled"][L]
         ax.text(0.5, 0.5, text, ha="center", va="center", wrap=True)
@@ -64,7 +64,7 @@ def plot_agreement(agreement: pd.DataFrame, defs: StudyDefs, settings, *, langua
     rows = pd.concat([codes, pooled], ignore_index=True)
     labels = [code_label(defs, c, L) for c in codes["code"]] + [CAPTIONS["pooled"][L]]
     y = np.arange(len(rows))[::-1].astype(float)
-    fig, ax = plt.subplots(figsize=(7.5, 0.28 * len(rows) + 1.5))
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.27 * len(rows) + 1.6), layout="constrained")
     for col, lo, hi, off, colour, marker, name in (
         (
             "kappa",
@@ -95,38 +95,42 @@ def plot_agreement(agreement: pd.DataFrame, defs: StudyDefs, settings, *, langua
             xerr=np.where(np.isfinite(err), err, 0),
             fmt=marker,
             color=colour,
-            markersize=4,
-            elinewidth=1,
-            capsize=2,
+            markersize=5,
+            elinewidth=1.2,
+            capsize=2.5,
             label=name,
         )
-    ax.axvline(a["kappa_target"], color="black", linestyle="--", linewidth=0.8)
-    ax.axvline(a["alpha_tentative"], color="#7F7F7F", linestyle=":", linewidth=0.8)
-    ax.text(a["kappa_target"], len(rows) - 0.3, f" {text_label(settings, 'target', L)}", fontsize=7)
+    ax.axvline(a["kappa_target"], color="black", linestyle="--", linewidth=1.0)
+    ax.axvline(a["alpha_tentative"], color="#595959", linestyle=":", linewidth=1.2)
+    ax.text(
+        a["kappa_target"],
+        len(rows) - 0.2,
+        f" {text_label(settings, 'target', L)}",
+        fontsize=FONT_SMALL,
+        va="bottom",
+    )
     ax.text(
         a["alpha_tentative"],
-        len(rows) - 0.3,
-        f" {text_label(settings, 'tentative', L)}",
-        fontsize=7,
+        len(rows) - 0.2,
+        f"{text_label(settings, 'tentative', L)} ",
+        fontsize=FONT_SMALL,
         ha="right",
+        va="bottom",
     )
-    ax.axhline(0.5, color="#BFBFBF", linewidth=0.6)
-    ax.set_yticks(y, labels, fontsize=8)
-    ax.set_xlim(
-        min(
-            -0.2,
-            float(
-                np.nanmin(rows[["kappa_ci_low", "alpha_ci_low"]].to_numpy(dtype=float), initial=0)
-            ),
-        ),
-        1.02,
-    )
+    ax.axhline(0.5, color="#BFBFBF", linewidth=0.8)
+    ax.set_yticks(y, labels)
+    ax.tick_params(axis="y", length=0)
+    lowest = np.nanmin(rows[["kappa_ci_low", "alpha_ci_low"]].to_numpy(dtype=float), initial=0)
+    ax.set_xlim(min(-0.2, float(lowest) - 0.05), 1.06)  # every interval and the κ = 1 markers
+    ax.set_ylim(-0.6, len(rows) + 0.4)
     ax.set_xlabel(f"{text_label(settings, 'kappa', L)} / {text_label(settings, 'alpha', L)}")
     for yi, k in zip(y, rows["kappa"].to_numpy(dtype=float), strict=False):
         if not np.isfinite(k):  # κ undefined when neither coder varied: say so, not a blank row
-            ax.text(0.0, yi, CAPTIONS["undefined"][L], fontsize=7, va="center", color="#595959")
+            ax.text(
+                0.0, yi, CAPTIONS["undefined"][L], fontsize=FONT_SMALL, va="center", color="#4D4D4D"
+            )
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: fmt.number(x, 1, L)))
-    ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=2)
+    fig.legend(frameon=False, loc="outside upper center", ncol=2)
     n_units = int(codes["n_units"].max()) if len(codes) else 0
     caption = CAPTIONS["caption"][L].format(
         n=n_units,
@@ -142,4 +146,5 @@ def plot_agreement(agreement: pd.DataFrame, defs: StudyDefs, settings, *, langua
         low_k=fmt.number(low.iloc[0]["kappa"], 2, L) if len(low) else "–",
         pooled=fmt.number(pooled["kappa"].iloc[0], 2, L) if len(pooled) else "–",
     )
+    localise_numbers(fig, L)
     return fig, caption, alt

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from impleval.figures import NOT_RELEVANT_GREY
+from impleval.figures import FONT_SMALL, NOT_RELEVANT_GREY
 
 CMAP = "cividis"  # sequential and readable with colour-vision deficiencies and in greyscale
 SUPPRESSED_FACE = "#D9D9D9"
@@ -29,6 +29,8 @@ def annotated_heatmap(
     suppressed_text: str = "",
     colorbar_label: str = "",
     fig=None,
+    fontsize: float = FONT_SMALL,
+    col_rotation: float = 30,
 ):
     """Draw `values` (NaN = empty) with `texts` in cells; suppressed cells hatched grey."""
     masked = np.ma.masked_invalid(np.where(suppressed, np.nan, values))
@@ -38,7 +40,15 @@ def annotated_heatmap(
         for j in range(n_cols):
             if suppressed[i, j]:
                 ax.add_patch(_hatched(ax, j, i))
-                ax.text(j, i, suppressed_text, ha="center", va="center", fontsize=7, color="black")
+                ax.text(
+                    j,
+                    i,
+                    suppressed_text,
+                    ha="center",
+                    va="center",
+                    fontsize=fontsize,
+                    color="black",
+                )
             elif np.isfinite(values[i, j]):
                 ax.text(
                     j,
@@ -46,16 +56,22 @@ def annotated_heatmap(
                     texts[i][j],
                     ha="center",
                     va="center",
-                    fontsize=7,
+                    fontsize=fontsize,
                     color=text_colour(values[i, j], vmin, vmax),
                 )
-    ax.set_xticks(range(n_cols), col_labels, rotation=30, ha="right")
+    ax.set_xticks(
+        range(n_cols),
+        col_labels,
+        rotation=col_rotation,
+        ha="right" if col_rotation else "center",
+        rotation_mode="anchor",
+    )
     ax.set_yticks(range(n_rows), row_labels)
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
     if fig is not None:
-        cbar = fig.colorbar(im, ax=ax, fraction=0.04, pad=0.02)
+        cbar = fig.colorbar(im, ax=ax, fraction=0.05, pad=0.03, shrink=0.9)
         cbar.set_label(colorbar_label)
     return im
 

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from impleval import fmt
+from impleval.figures import WIDTH_IN, localise_numbers, shorten
 from impleval.interviews.plots.common import annotated_heatmap
 from impleval.interviews.settings import ALL, StudyDefs, text_label
 
@@ -57,12 +58,13 @@ def plot_stakeholders(table: pd.DataFrame, defs: StudyDefs, settings, *, languag
     for group, theme, kind in keys:
         mark = " (!)" if kind == "challenge" else ""
         row_labels.append(
-            f"{defs.lab('stakeholder', group, L)}: {defs.lab('theme', theme, L)}{mark}"
+            shorten(f"{defs.lab('stakeholder', group, L)}: {defs.lab('theme', theme, L)}", 56)
+            + mark
         )
     col_labels = [defs.lab("stage", s, L) for s in defs.stages] + [
         text_label(settings, "all_stages", L)
     ]
-    fig, ax = plt.subplots(figsize=(9.5, 0.34 * len(keys) + 1.8))
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.32 * len(keys) + 1.8), layout="constrained")
     annotated_heatmap(
         ax,
         share,
@@ -92,4 +94,5 @@ def plot_stakeholders(table: pd.DataFrame, defs: StudyDefs, settings, *, languag
     alt = CAPTIONS["alt"][L].format(
         n=len(keys), n_groups=len(dict.fromkeys(groups)), top=top, top_share=top_share
     )
+    localise_numbers(fig, L)
     return fig, CAPTIONS["caption"][L].format(min_cell=min_cell), alt

@@ -10,7 +10,18 @@ import numpy as np
 import pandas as pd
 
 from impleval import fmt
-from impleval.figures import OKABE_ITO
+from impleval.figures import (
+    FONT_SMALL,
+    LINESTYLES,
+    MARKERS,
+    OKABE_ITO,
+    WIDTH_IN,
+    label_line_ends,
+    localise_numbers,
+    number_formatter,
+    shorten,
+    wrap,
+)
 from impleval.interviews.plots.common import annotated_heatmap
 from impleval.interviews.settings import ALL, StudyDefs, text_label
 
@@ -50,14 +61,13 @@ CAPTIONS = {
     "cooccurrence": {
         "nb": (
             "Samforekomst av temaer i samme intervju: Jaccard-indeks (farge) og antall intervjuer "
-            "som nevner begge (tall). Par der færre enn {min_cell} intervjuer nevner ett av "
-            "temaene, "
-            "er skjult."
+            "som nevner begge (tall). Kolonnene er nummerert som radene. Par der færre enn "
+            "{min_cell} intervjuer nevner ett av temaene, er skjult."
         ),
         "en": (
             "Co-occurrence of themes within interviews: Jaccard index (colour) and the number of "
-            "interviews mentioning both (number). Pairs with fewer than {min_cell} interviews "
-            "mentioning either theme are suppressed."
+            "interviews mentioning both (number). Columns are numbered as the rows. Pairs with "
+            "fewer than {min_cell} interviews mentioning either theme are suppressed."
         ),
     },
     "cooccurrence_alt": {
@@ -103,12 +113,12 @@ def plot_theme_heatmap(prevalence, defs: StudyDefs, settings, *, language, min_c
     texts = [
         [fmt.integer(100 * x, L) if np.isfinite(x) else "" for x in row] for row in share.to_numpy()
     ]
-    fig, ax = plt.subplots(figsize=(7.5, 0.38 * len(themes) + 1.6))
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.36 * len(themes) + 1.6), layout="constrained")
     annotated_heatmap(
         ax,
         share.to_numpy(),
         supp.to_numpy(),
-        row_labels=[defs.lab("theme", t, L) for t in themes],
+        row_labels=[shorten(defs.lab("theme", t, L), 44) for t in themes],
         col_labels=[defs.lab("stage", s, L) for s in defs.stages],
         texts=texts,
         suppressed_text=f"<{min_cell}",
@@ -130,6 +140,7 @@ def plot_theme_heatmap(prevalence, defs: StudyDefs, settings, *, language, min_c
         top_stage=defs.lab("stage", top_stage, L),
         top_share=fmt.percent(stacked.max() if len(stacked) else None, 0, L),
     )
+    localise_numbers(fig, L)
     return fig, _cap("heatmap", L, min_cell=min_cell), alt
 
 
@@ -147,32 +158,41 @@ def plot_theme_trajectories(prevalence, defs: StudyDefs, settings, *, language, 
     themes = [t for t in defs.process_themes if t in set(prevalence["theme"])]
     share, _ = theme_stage_shares(prevalence, themes, defs.stages)
     lead = leading_themes(share, settings["trajectories"]["n_themes"])
-    fig, ax = plt.subplots(figsize=(7.5, 4.2))
-    markers = ["o", "s", "^", "D", "v", "P", "X", "*"]
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, 4.6), layout="constrained")
     x = np.arange(len(defs.stages))
-    lines = []
+    lines, ends_at = [], []
     for i, theme in enumerate(lead):
         y = share.loc[theme].to_numpy(
             dtype=float
         )  # suppressed stages are NaN: a gap, never a point
+        colour = OKABE_ITO[i % len(OKABE_ITO)]
         ax.plot(
             x,
             100 * y,
-            marker=markers[i % len(markers)],
-            color=OKABE_ITO[i % len(OKABE_ITO)],
-            linestyle=["-", "--", "-.", ":"][i % 4],
+            marker=MARKERS[i % len(MARKERS)],
+            color=colour,
+            linestyle=LINESTYLES[i % len(LINESTYLES)],
             label=defs.lab("theme", theme, L),
         )
         ends = [fmt.percent(v, 0, L) for v in (y[0], y[-1])]
         lines.append(f"{defs.lab('theme', theme, L)} {ends[0]} → {ends[1]}")
+        finite = np.flatnonzero(np.isfinite(y))
+        if len(finite):
+            label = wrap(defs.lab("theme", theme, L), 24, max_lines=2)
+            style = LINESTYLES[i % len(LINESTYLES)]
+            ends_at.append((x[finite[-1]], 100 * y[finite[-1]], label, colour, style))
     ax.set_xticks(x, [defs.lab("stage", s, L) for s in defs.stages])
-    ax.set_ylim(0, 100)
+    ax.set_xlim(-0.25, len(x) - 0.75)
+    ax.set_ylim(-4, 104)  # a share of 0 or 100 % shows whole
+    ax.set_yticks([0, 20, 40, 60, 80, 100])
+    ax.yaxis.set_major_formatter(number_formatter(L))
     ax.set_ylabel(f"{text_label(settings, 'share_of_interviews', L)} (%)")
     ax.set_xlabel(text_label(settings, "stage", L))
-    ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    ax.grid(axis="y", color="#E5E5E5", linewidth=0.6)
+    label_line_ends(ax, ends_at, fontsize=FONT_SMALL)  # direct labels instead of a legend
+    ax.grid(axis="y", color="#E5E5E5", linewidth=0.8)
     caption = _cap("trajectories", L, n=len(lead))
     alt = _cap("trajectories_alt", L, n_stages=len(defs.stages), lines="; ".join(lines))
+    localise_numbers(fig, L)
     return fig, caption, alt
 
 
@@ -194,21 +214,23 @@ def plot_cooccurrence(cooc: pd.DataFrame, defs: StudyDefs, settings, *, language
         supp[i, j] = bool(row.suppressed)
         if not supp[i, j] and pd.notna(row.n_interviews):
             texts[i][j] = fmt.integer(row.n_interviews, L)
-    labels = [defs.lab("theme", t, L) for t in themes]
-    fig, ax = plt.subplots(figsize=(0.5 * k + 3.5, 0.42 * k + 2.2))
+    # Rows named in full and numbered; columns by number only, so the matrix fits the page.
+    labels = [f"{shorten(defs.lab('theme', t, L), 34)} ({i})" for i, t in enumerate(themes, 1)]
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.34 * k + 1.6), layout="constrained")
     vmax = float(np.nanmax(jac)) if np.isfinite(jac).any() else 1.0
     annotated_heatmap(
         ax,
         jac,
         supp,
         row_labels=labels,
-        col_labels=labels,
+        col_labels=[str(i) for i in range(1, k + 1)],
         texts=texts,
         vmin=0,
         vmax=max(vmax, 0.05),
         suppressed_text=f"<{min_cell}",
         colorbar_label=text_label(settings, "jaccard", L),
         fig=fig,
+        col_rotation=0,
     )
     from matplotlib.ticker import FuncFormatter
 
@@ -229,4 +251,5 @@ def plot_cooccurrence(cooc: pd.DataFrame, defs: StudyDefs, settings, *, language
         )
     else:
         alt = _cap("cooccurrence_alt", L, n=k, a="–", b="–", j="–", count="–")
+    localise_numbers(fig, L)
     return fig, _cap("cooccurrence", L, min_cell=min_cell), alt

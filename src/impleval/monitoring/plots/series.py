@@ -8,7 +8,15 @@ from __future__ import annotations
 import pandas as pd
 
 from impleval.config import label
-from impleval.figures import NOT_RELEVANT_GREY, OKABE_ITO
+from impleval.figures import (
+    FONT_TITLE,
+    NOT_RELEVANT_GREY,
+    OKABE_ITO,
+    WIDTH_IN,
+    chars_per_line,
+    localise_numbers,
+    wrap,
+)
 from impleval.monitoring.plots.common import pyplot
 from impleval.monitoring.settings import go_live_kind
 
@@ -28,7 +36,12 @@ def series_figure(
     order = order[order["site"].isin(set(fitted["site"]))]
     n = len(order)
     fig, axes = plt.subplots(
-        n, len(outcomes), figsize=(5.2 * len(outcomes), 1.9 * n + 0.6), squeeze=False, sharex=True
+        n,
+        len(outcomes),
+        figsize=(WIDTH_IN, 1.75 * n + 0.9),
+        squeeze=False,
+        sharex=True,
+        layout="constrained",
     )
     for i, row in enumerate(order.itertuples(index=False)):
         for j, outcome in enumerate(outcomes):
@@ -38,7 +51,7 @@ def series_figure(
                 d["week_start"],
                 d["observed"],
                 ".",
-                ms=2.5,
+                ms=3.5,
                 color=NOT_RELEVANT_GREY,
                 label=label(lab, "observed", language),
             )
@@ -46,7 +59,7 @@ def series_figure(
                 d["week_start"],
                 d["fitted"],
                 "-",
-                lw=1.3,
+                lw=1.5,
                 color=OKABE_ITO[0],
                 label=label(lab, "fitted", language),
             )
@@ -54,7 +67,7 @@ def series_figure(
                 d["week_start"],
                 d["counterfactual"],
                 "--",
-                lw=1.3,
+                lw=1.5,
                 color=OKABE_ITO[5],
                 label=label(lab, "counterfactual", language),
             )
@@ -71,19 +84,21 @@ def series_figure(
                 title += f" ({label(lab, 'comparison', language)})"
             elif row.baseline == "warn":
                 title += f" ({label(lab, 'baseline_warning', language)})"
-            ax.set_title(title, fontsize=9, loc="left")
+            width = chars_per_line(WIDTH_IN / len(outcomes) - 0.8, FONT_TITLE)
+            ax.set_title(wrap(title, width), loc="left")
+            ax.set_ylabel(_unit(definition, outcome, language))
             if i == 0:
                 ax.annotate(
                     label({"l": definition["outcomes"][outcome]["label"]}, "l", language),
-                    xy=(0.5, 1.35),
+                    xy=(0.5, 1.32),
                     xycoords="axes fraction",
                     ha="center",
-                    fontsize=10,
+                    fontsize=FONT_TITLE,
                     weight="bold",
                 )
     handles, names = axes[0, 0].get_legend_handles_labels()
-    fig.legend(handles, names, loc="upper center", ncol=4, frameon=False, bbox_to_anchor=(0.5, 1.0))
-    fig.tight_layout(rect=(0, 0, 1, 1 - 0.5 / (1.9 * n + 0.6)))
+    fig.legend(handles, names, loc="outside upper center", ncol=4, frameon=False)
+    localise_numbers(fig, language)
     intervention = order[order["role"] == "intervention"]
     monthly = set(order["frequency"].dropna()) == {"monthly"}
     every = {
@@ -105,3 +120,10 @@ def series_figure(
         ),
     }[language]
     return fig, alt
+
+
+def _unit(definition: dict, outcome: str, language: str) -> str:
+    """The y axis of one outcome: its unit (monitoring.yaml; counts are per period, which the
+    column heading and caption say)."""
+    spec = definition["outcomes"][outcome]
+    return label({"u": spec.get("unit", {"nb": ""})}, "u", language)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from impleval.config import label
-from impleval.figures import NOT_RELEVANT_GREY, OKABE_ITO
+from impleval.figures import NOT_RELEVANT_GREY, OKABE_ITO, WIDTH_IN, localise_numbers, shorten
 from impleval.monitoring.plots.common import MARKERS, pyplot
 from impleval.monitoring.settings import go_live_kind
 
@@ -15,7 +15,7 @@ def timeline_figure(timeline: pd.DataFrame, definition: dict, language: str):
     kinds = definition["milestones"]["kinds"]
     kind_labels = definition["milestones"].get("labels", {})
     sites = timeline.drop_duplicates("site")
-    fig, ax = plt.subplots(figsize=(9, 0.42 * len(sites) + 1.4))
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.4 * len(sites) + 1.6), layout="constrained")
     for row in sites.itertuples(index=False):
         dates = timeline.loc[(timeline["site"] == row.site) & timeline["date"].notna(), "date"]
         if len(dates) > 1:
@@ -33,20 +33,21 @@ def timeline_figure(timeline: pd.DataFrame, definition: dict, language: str):
             d["y"],
             marker=MARKERS[k % len(MARKERS)],
             color=OKABE_ITO[k % len(OKABE_ITO)],
-            s=42,
+            s=50,
             zorder=2,
             label=label(kind_labels, kind, language),
         )
     ax.set_yticks(sites["y"])
     ax.set_yticklabels(
-        [f"{r.site_label} – {r.region_label}" for r in sites.itertuples(index=False)], fontsize=8
+        [shorten(f"{r.site_label} – {r.region_label}", 48) for r in sites.itertuples(index=False)]
     )
+    ax.tick_params(axis="y", length=0)
     for _, group in sites.groupby("region_order"):
         ax.axhline(group["y"].min() - 0.5, color="#DDDDDD", lw=0.8)
-    ax.legend(
-        loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=len(kinds), frameon=False, fontsize=8
-    )
-    fig.tight_layout()
+    ax.grid(axis="x", color="#EDEDED", lw=0.8)
+    ax.set_axisbelow(True)
+    fig.legend(loc="outside upper center", ncol=min(len(kinds), 4), frameon=False)
+    localise_numbers(fig, language)
     n_go = int(timeline.loc[timeline["milestone"] == go_live_kind(definition), "site"].nunique())
     first, last = timeline["date"].min(), timeline["date"].max()
     names = [label(kind_labels, kind, language) for kind in kinds]

@@ -1,29 +1,48 @@
-"""Forest plot of the pairwise effect sizes of each region against the reference region."""
+"""Forest plot of the pairwise effect sizes of each group against the reference group of the
+primary comparison: scales on top, single items below (a row of small panels per effect-size
+kind, one panel per group)."""
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pandas as pd
 
-from impleval.figures import OKABE_ITO, use_report_style
-from impleval.survey.plots.common import TEXT, decimal_comma
+from impleval.figures import (
+    FONT,
+    MARKERS,
+    OKABE_ITO,
+    WIDTH_IN,
+    chars_per_line,
+    interval_within,
+    mark_clipped,
+    message_figure,
+    shorten,
+    use_report_style,
+)
+from impleval.survey.plots.common import TEXT, data_limits, effect_name, item_label
+
+NCOL = 3  # group panels a row
+ROW_IN = 0.24  # height per outcome (inches)
+LABEL_IN = 2.6  # room for the outcome labels left of the panels
 
 
 def forest(
     pairwise: pd.DataFrame,
     outcomes: list[str],
-    outcome_labels: dict,
     group_var: str,
     reference: str,
     groups: list[str],
-    group_labels: dict,
+    labels,
     language: str,
 ):
-    """Effect sizes of each region vs the reference with CIs: scales (Hedges g), items (Cliff's δ).
+    """Effect sizes of each group vs the reference with CIs (scales, then items).
 
-    Drawn as region minus reference (positive: the region answers higher), the direction of the
+    Drawn as group minus reference (positive: the group answers higher), the direction of the
     odds-ratio figure; survey_pairwise.csv holds group_a (the reference) minus group_b, so the
-    estimate is negated and the interval ends swapped."""
+    estimate is negated and the interval ends swapped. `labels`: the report's `Labels`.
+    Returns (figure, whether any interval was cut at an axis limit)."""
     use_report_style()
     import matplotlib.pyplot as plt
 
@@ -38,30 +57,60 @@ def forest(
         -rows["es_ci_high"],
         -rows["es_ci_low"],
     )
-    panels = [("scale", t["g"]), ("item", t["delta"])]
-    heights = [max(1, rows[rows["outcome_type"] == k]["outcome"].nunique()) for k, _ in panels]
-    fig, axes = plt.subplots(1, 2, figsize=(10, 0.28 * max(heights) + 1.5))
-    for ax, (kind, xlabel) in zip(axes, panels, strict=True):
+    panels = []
+    for kind in ("scale", "item"):
         sub = rows[rows["outcome_type"] == kind]
         order = [o for o in outcomes if o in set(sub["outcome"])]
-        for j, group in enumerate(groups):
+        if order:
+            names = sub["effect_size_name"].dropna().unique()
+            panels.append((kind, sub, order, names[0] if len(names) else ""))
+    ref_label = labels.group_level(group_var, reference)
+    group_word = labels.group_var(group_var)
+    if not panels or not groups:
+        return message_figure(t["no_pairs"].format(group=group_word)), False
+    ncol = min(NCOL, max(1, len(groups)))
+    nrow = math.ceil(max(1, len(groups)) / ncol)
+    heights = [nrow * (ROW_IN * len(order) + 0.9) + 0.6 for _, _, order, _ in panels] or [1.0]
+    fig = plt.figure(figsize=(WIDTH_IN, sum(heights)), layout="constrained")
+    subfigs = fig.subfigures(len(heights), 1, height_ratios=heights, squeeze=False)[:, 0]
+    width = chars_per_line(LABEL_IN)
+    clipped = False
+    for subfig, (kind, sub, order, name) in zip(subfigs, panels, strict=False):
+        limits = data_limits(sub["es_ci_low"], sub["es_ci_high"], include=0.0)
+        axes = subfig.subplots(nrow, ncol, sharex=True, sharey=True, squeeze=False)
+        for j, (ax, group) in enumerate(zip(axes.ravel(), groups, strict=False)):
             g = sub[sub["group_b"] == group].set_index("outcome").reindex(order)
-            pos = -np.arange(len(order)) + ((len(groups) - 1) / 2 - j) * 0.2  # first group on top
-            ax.errorbar(
-                g["effect_size"],
-                pos,
-                xerr=[g["effect_size"] - g["es_ci_low"], g["es_ci_high"] - g["effect_size"]],
-                fmt="o",
-                ms=3.5,
-                color=OKABE_ITO[j % 8],
-                elinewidth=1,
-                capsize=0,
-                label=group_labels.get(group, group),
-            )
-        ax.axvline(0, color="black", linewidth=0.8)
-        ax.set_yticks(-np.arange(len(order)), [outcome_labels.get(o, o) for o in order], fontsize=8)
-        ax.set_xlabel(xlabel.format(ref=group_labels.get(reference, reference)))
-        decimal_comma(ax.xaxis, language)
-    axes[0].legend(frameon=False, fontsize=8, loc="best")
-    fig.tight_layout()
-    return fig
+            pos = -np.arange(len(order))
+            colour = OKABE_ITO[j % len(OKABE_ITO)]
+            for y, est, lo, hi in zip(
+                pos, g["effect_size"], g["es_ci_low"], g["es_ci_high"], strict=True
+            ):
+                if not np.isfinite(est):
+                    continue
+                left, right, cut_lo, cut_hi = interval_within(est, lo, hi, limits)
+                ax.plot([left, right], [y, y], color=colour, lw=1.3, solid_capstyle="butt")
+                for cut, side, x in ((cut_lo, "low", limits[0]), (cut_hi, "high", limits[1])):
+                    if cut:
+                        mark_clipped(ax, x, y, side, colour)
+                        clipped = True
+            ax.plot(g["effect_size"], pos, MARKERS[j % len(MARKERS)], ms=5, color=colour, ls="none")
+            ax.axvline(0, color="black", linewidth=0.9)
+            ax.set_title(shorten(labels.group_level(group_var, group), 28), loc="left")
+            ax.grid(axis="x", color="#E5E5E5", lw=0.8)
+            ax.set_axisbelow(True)
+        for ax in axes.ravel()[len(groups) :]:
+            ax.set_visible(False)
+        axes[0, 0].set_xlim(*limits)
+        axes[0, 0].set_ylim(-len(order) + 0.5, 0.5)
+        if kind == "scale":
+            ticks = [shorten(labels.scale(o), width) for o in order]
+        else:
+            ticks = [item_label(labels, o, width) for o in order]
+        axes[0, 0].set_yticks(-np.arange(len(order)), ticks)
+        for ax in axes[:, 0]:
+            ax.tick_params(axis="y", length=0)
+        subfig.supxlabel(
+            t["effect"].format(name=effect_name(name, language), group=group_word, ref=ref_label),
+            fontsize=FONT,
+        )
+    return fig, clipped
