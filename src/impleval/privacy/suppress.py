@@ -118,6 +118,34 @@ def apply_small_cell_rule(
     return out
 
 
+def suppress_linked(
+    df: pd.DataFrame,
+    *,
+    n_col: str,
+    value_cols: Sequence[str],
+    min_cell: int,
+    groups: Sequence[Sequence[int]],
+    suppress_zero: bool = False,
+) -> pd.DataFrame:
+    """Like `apply_small_cell_rule`, with the additive groups given as lists of row positions.
+
+    For tables whose margins link rows of different variables (a region's row and the rows of
+    its trusts; a row may sit in several groups), which column-value groups cannot express.
+    A zero count discloses no one and stays visible unless `suppress_zero`."""
+    out = df.reset_index(drop=True).copy()
+    n = pd.to_numeric(out[n_col], errors="coerce").to_numpy(dtype=float)
+    primary = ~np.isnan(n) & (n < min_cell) & ((n > 0) | suppress_zero)
+    if SUPPRESSED in out.columns:
+        primary |= out[SUPPRESSED].fillna(False).to_numpy(dtype=bool)
+    mask = _protect(n, primary, [np.asarray(sorted(g), dtype=int) for g in groups], min_cell)
+    for col in dict.fromkeys([n_col, *value_cols]):
+        out[col] = _nullable(out[col])
+        if mask.any():
+            out.loc[mask, col] = pd.NA if out[col].dtype != float else np.nan
+    out[SUPPRESSED] = mask
+    return out
+
+
 def suppress_crosstab(
     counts: pd.DataFrame,
     min_cell: int,
