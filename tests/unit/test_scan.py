@@ -255,7 +255,8 @@ WORDS = st.lists(
 @st.composite
 def fnr_spellings(draw):
     kind = draw(st.sampled_from(["fnr", "dnr", "hnr"]))
-    date = f"{draw(st.integers(1, 28)):02d}{draw(st.integers(1, 12)):02d}{draw(st.integers(0, 99)):02d}"
+    day, month, year = draw(st.integers(1, 28)), draw(st.integers(1, 12)), draw(st.integers(0, 99))
+    date = f"{day:02d}{month:02d}{year:02d}"
     number = nin.make_fnr(date, f"{draw(st.integers(0, 999)):03d}", kind=kind)
     assume(number is not None)
     cuts = draw(st.sampled_from([(), (6,), (6, 9), (2, 4, 6), (2, 4, 6, 9)]))
@@ -269,9 +270,7 @@ def fnr_spellings(draw):
 
 @st.composite
 def phone_spellings(draw):
-    digits = str(draw(st.integers(2, 9))) + "".join(
-        str(draw(st.integers(0, 9))) for _ in range(7)
-    )
+    digits = str(draw(st.integers(2, 9))) + "".join(str(draw(st.integers(0, 9))) for _ in range(7))
     assume(not re.fullmatch(r"(?:19|20)\d{6}|\d{4}(?:19|20)\d\d", digits))  # date-shaped: low
     cuts = draw(st.sampled_from([(), (2, 4, 6), (3, 5), (4,)]))
     if cuts == (4,):
