@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from impleval.privacy.scan import mask
+from impleval.privacy.scan import mask, mask_file_name
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class Problem:
         Validation runs before the de-identification gate, so a fødselsnummer typed into a number
         column or a name in a header must not reach a log. In an id column an 8-digit value stays
         readable (it is the submission id the user must find, not a phone number)."""
-        where = [mask(Path(self.file).name) if self.file else "<input>"]
+        where = [mask_file_name(Path(self.file).name) if self.file else "<input>"]
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column is not None:

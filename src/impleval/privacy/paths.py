@@ -13,7 +13,7 @@ Snakemake prints the path of every input as it schedules a job, so the user rena
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from impleval.privacy.scan import compile_names, read_names, scan_text
@@ -52,27 +52,34 @@ def path_hits(path: str | os.PathLike, names_re=None) -> list[str]:
     """Kinds of identifier in the path's components (folders and file name, extension dropped),
     each scanned as text with `_` and `+` read as spaces (file names rarely hold spaces)."""
     kinds = []
-    for part in Path(path).parts:
-        text = Path(part).stem if part == Path(path).name else part
+    parts = Path(path).parts
+    for i, part in enumerate(parts):
+        text = Path(part).stem if i == len(parts) - 1 else part
         text = text.replace("_", " ").replace("+", " ")
         kinds += [h.kind for h in scan_text(text, _names_re=names_re)]
     return kinds
 
 
-def check_config_paths(config: Mapping, *, names: list[str] | None = None) -> None:
+def check_config_paths(
+    config: Mapping,
+    *,
+    names: list[str] | None = None,
+    extra: Iterable[tuple[str, str]] = (),
+) -> None:
     """Raise IdentifyingPathError naming every config key whose path holds an identifier.
 
-    `names` defaults to the list in `deid.names_file` (when that file exists)."""
+    `names` defaults to the list in `deid.names_file` (when that file exists); `extra` adds
+    (label, path) pairs, e.g. the config files given with `--configfile`."""
     if names is None:
         names_file = (config.get("deid") or {}).get("names_file")
         names = read_names(names_file) if names_file and Path(names_file).is_file() else []
     names_re = compile_names(names)
     found = []
-    for key, path in config_paths(config):
+    for key, path in [*(("config " + k, p) for k, p in config_paths(config)), *extra]:
         kinds = path_hits(path, names_re)
         if kinds:
             words = " and ".join(sorted({KIND_WORDS[k] for k in kinds}))
-            found.append(f"  - config {key}: the file name or folder holds {words}")
+            found.append(f"  - {key}: the file name or folder holds {words}")
     if found:
         raise IdentifyingPathError(
             "identifying file names (the paths are not printed):\n"
@@ -81,3 +88,23 @@ def check_config_paths(config: Mapping, *, names: list[str] | None = None) -> No
             "the config key at the new name. A file name cannot be redacted: Snakemake prints "
             "and records every input path, so this holds in both deid.on_hit modes."
         )
+
+
+def redact_path(path: str | os.PathLike, names_re=None) -> str:
+    """`path` with every component that holds an identifier replaced by `[KIND]` placeholders
+    (the extension kept), e.g. `data/raw/[FNR][NAME].csv`; other components unchanged.
+
+    `names_re` defaults to the names registered for message masking (`privacy.scan.set_names`)."""
+    from impleval.privacy.scan import PLACEHOLDERS, registered_names
+
+    names_re = registered_names() if names_re is None else names_re
+    parts = []
+    for i, part in enumerate(Path(path).parts):
+        kinds = path_hits(part, names_re)
+        if not kinds:
+            parts.append(part)
+            continue
+        last = i == len(Path(path).parts) - 1
+        suffix = Path(part).suffix if last else ""
+        parts.append("".join(PLACEHOLDERS[k] for k in dict.fromkeys(kinds)) + suffix)
+    return str(Path(*parts)) if parts else str(path)

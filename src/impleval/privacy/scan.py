@@ -464,3 +464,11 @@ def mask(text, *, column: str | None = None) -> str:
             if not (h.kind == "phone" and re.fullmatch(r"\d{8}", text[h.start : h.end]))
         ]
     return redact_text(text, hits)
+
+
+def mask_file_name(name) -> str:
+    """A file name masked like `mask`, reading `_` and `+` as spaces (file names rarely hold
+    spaces: `kari_nordmann_311299_56715.csv`). Same length, so offsets carry over."""
+    name = _nfc(str(name))
+    spaced = name.replace("_", " ").replace("+", " ")
+    return redact_text(name, scan_text(spaced, _names_re=registered_names()))
