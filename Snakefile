@@ -1,8 +1,18 @@
 # impleval: from survey, interview and monitoring exports to the rendered report.
 # Rules live in workflow/rules/, logic in src/impleval/, study definitions in config/.
+import os
+import sys
+
 from snakemake.utils import min_version, validate
 
 min_version("9.0")
+
+# A YAML syntax error in the main config names the file, line and column (Snakemake's own
+# message names neither; for a file given with --configfile: python -m impleval.config FILE).
+sys.path.insert(0, os.path.join(workflow.basedir, "src"))
+from impleval.config import load_yaml
+
+load_yaml(os.path.join(workflow.basedir, "config/config.yaml"))
 
 
 configfile: "config/config.yaml"
