@@ -11,7 +11,6 @@ import pandas as pd
 
 from impleval import fmt
 from impleval.config import label
-from impleval.privacy.suppress import apply_small_cell_rule
 
 
 def _es(value, low, high, language, digits=2) -> str:
@@ -38,7 +37,7 @@ def survey_values(
         s: label({s: d.get("label", s)}, s, language) for s, d in settings["scales"].items()
     }
     scores = res.scores
-    region_n = _region_counts(scores[gv], min_cell)
+    region_n = _region_counts(scores, settings, gv, min_cell)
     values: dict = {
         "n_respondents": region_n.pop(ALL),
         "reference_region": label(region_labels, ref, language),
@@ -104,24 +103,20 @@ def survey_values(
 ALL = "all"
 
 
-def _region_counts(groups: pd.Series, min_cell: int) -> dict:
-    """Respondents per region and in total (`all`), NaN where hidden: regions below min_cell and,
-    by complementary suppression with the total as margin, enough others that no hidden region
-    is the total minus the visible ones."""
-    counts = groups.value_counts()
-    table = pd.DataFrame(
-        {
-            "group": [*counts.index.astype(str), ALL],
-            "n": [*counts.to_numpy(int), len(groups)],
-            "margin": 0,
-        }
-    )
-    table = apply_small_cell_rule(
-        table, n_col="n", value_cols=[], min_cell=min_cell, secondary_by=[["margin"]]
-    )
+def _region_counts(scores: pd.DataFrame, settings: dict, gv: str, min_cell: int) -> dict:
+    """Respondents per region and in total (`all`), NaN where hidden: the same suppressed group
+    counts as the results tables (`descriptives.group_sizes`: every margin and the nesting of
+    trusts in regions), so no hidden region is the total minus counts printed elsewhere."""
+    from impleval.survey.settings import group_vars
+    from impleval.survey.stats.descriptives import group_sizes
+
+    gvs = [g for g in group_vars(settings) if g.name in scores.columns]
+    frame = scores.rename(columns={g.name: g.column for g in gvs})
+    sizes = group_sizes(frame, gvs, min_cell=min_cell)
+    sizes = sizes[sizes["group_var"] == gv]
     return {
-        g: (np.nan if pd.isna(n) else int(n))
-        for g, n in zip(table["group"], table["n"], strict=True)
+        str(g): (np.nan if pd.isna(n) else int(n))
+        for g, n in zip(sizes["group"], sizes["n"], strict=True)
     }
 
 

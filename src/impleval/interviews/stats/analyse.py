@@ -13,7 +13,12 @@ from impleval.interviews.stats.agreement import (
     intercoder_agreement,
 )
 from impleval.interviews.stats.cooccurrence import suppress_cooccurrence, theme_cooccurrence
-from impleval.interviews.stats.prevalence import code_prevalence, presence, suppress_prevalence
+from impleval.interviews.stats.prevalence import (
+    code_prevalence,
+    hidden_groups,
+    presence,
+    suppress_prevalence,
+)
 from impleval.interviews.stats.quotes import quote_bank
 from impleval.interviews.stats.stage import theme_groups, theme_stage_tests
 from impleval.interviews.stats.stakeholders import stakeholder_benefits, suppress_stakeholders
@@ -173,11 +178,13 @@ def analyse(
     quotes["in_report"] = quotes["theme"].isin(q["report_themes"]) & (rank < q["report_per_theme"])
     for column in ("test", "direction"):
         tests[f"{column}_label"] = [text_label(settings, v, language) for v in tests[column]]
-    stakeholders = suppress_stakeholders(stakeholders, min_cell)
+    prevalence = suppress_prevalence(prevalence, min_cell)
+    hidden_stages = {s for s, r, o in hidden_groups(prevalence) if r == ALL and o == ALL}
+    stakeholders = suppress_stakeholders(stakeholders, min_cell, hidden_stages)
     stakeholders["kind_label"] = [text_label(settings, v, language) for v in stakeholders["kind"]]
     lab = _labeller(defs, settings, language)
     return {
-        "code_prevalence": lab(suppress_prevalence(prevalence, min_cell), theme="theme"),
+        "code_prevalence": lab(prevalence, theme="theme"),
         "theme_stage_tests": lab(tests, theme="theme"),
         "theme_cooccurrence": lab(
             suppress_cooccurrence(cooc, min_cell), theme_a="theme", theme_b="theme"
