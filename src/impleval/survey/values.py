@@ -84,6 +84,11 @@ def survey_values(
             p.group_b: _es(-p.effect_size, -p.es_ci_high, -p.es_ci_low, language)
             for p in pairs.itertuples()
         }
+        # A region left out of the comparison (too few respondents, or hidden as a complement so
+        # that a small one cannot be worked out) still has a value for the report: the mark.
+        for region in values["n_region"]:
+            if region != ref:
+                entry["g_vs_reference"].setdefault(region, fmt.suppressed(min_cell, language))
         scales[s] = entry
     values["scales"] = scales
     differ = omni[(omni["outcome_type"] == "scale") & (omni["p_adjusted"] < alpha)]["outcome"]
