@@ -86,6 +86,7 @@ def test_mistyped_fnr_in_usual_groupings_is_low_and_in_odd_groupings_ignored():
         "4123 4567",
         "41.23.45.67",
         "41-23-45-67",
+        "41/23/45/67",
         "41 23\n45 67",
         "412\u00a034\u00a0567",
         "+47 412 34 567",

@@ -240,9 +240,10 @@ def _is_clock_range(norm: str, window: Sequence[_Group]) -> bool:
 
 def _strong_gap(norm: str, left: _Group, right: _Group) -> bool:
     """True when the separator between two groups sets them apart (`41234567 / 22334455`,
-    `… - …`) rather than joining digit groups of one number (`41 23`, `41.23`)."""
+    `… - …`: spaced) rather than joining digit groups of one number (`41 23`, `41.23`,
+    `41/23`)."""
     gap = norm[left.end : right.start]
-    return "/" in gap or gap == " - "
+    return gap in (" / ", " - ", "/ ", " /")
 
 
 def _phone_hit(
