@@ -17,6 +17,7 @@ import re
 import runpy
 import shutil
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -33,6 +34,10 @@ INTERVIEW_FIX = REPO / "tests/fixtures/interviews"
 STUDY = REPO / "config/demo-study"
 SEPARATORS = [" ", ".", "-", "/", "\u00a0", "\n", "\r\n", " - ", "\u2013"]
 _COMPACT = re.compile(r"[\s.\-/\u00a0\u202f\u2013_]+")
+
+
+def nfc(text) -> str:
+    return unicodedata.normalize("NFC", str(text))
 
 
 def compact(text: str) -> str:
@@ -189,10 +194,10 @@ def plant(path_kind: str, spelling: str, work: Path, on_hit: str):
         seg.loc[1, "Segment"] = f"Hun sa: «ring {spelling}», og gikk."
         expect = 1 if on_hit == "fail" else 0
     elif path_kind == "interview_document_name":
-        old = var.loc[0, "Document name"]
+        old = nfc(var.loc[0, "Document name"])  # the fixtures mix NFC and NFD on purpose
         new = f"Intervju {one_line}"
-        var.loc[var["Document name"] == old, "Document name"] = new
-        seg.loc[seg["Document name"] == old, "Document name"] = new
+        var.loc[var["Document name"].map(nfc) == old, "Document name"] = new
+        seg.loc[seg["Document name"].map(nfc) == old, "Document name"] = new
     elif path_kind == "interview_memo":
         seg.loc[0, "Comment"] = f"Memo: snakk med {spelling}"
     elif path_kind == "interview_variable_value":

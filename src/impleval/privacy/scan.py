@@ -192,8 +192,9 @@ def _number_hits(norm: str) -> list[tuple[str, int, int, str]]:
                 if (j == len(groups) - 1 and glued_after) or (j < len(groups) - 1 and tight[j]):
                     continue
                 window = groups[i : j + 1]
-                # " / " and " - " set numbers apart ("41234567 / 22334455", a YAML list): only an
-                # identity number (its control digits vouch for it) is read across them.
+                # " / " and " - " set numbers apart ("41234567 / 22334455", a YAML list "- 41"):
+                # an identity number is read across them (its control digits vouch for it), a
+                # phone number only as a low-confidence hit, an organisation number not at all.
                 apart = any(
                     _strong_gap(norm, a, b) for a, b in zip(window, window[1:], strict=False)
                 )
@@ -201,8 +202,9 @@ def _number_hits(norm: str) -> list[tuple[str, int, int, str]]:
                     hits += _nin_hit(window, any(tight[i:j]))
                 elif total == 9 and not apart:
                     hits += _orgnr_hit(norm, window)
-                elif total == 8 and not apart:
-                    hits += _phone_hit(norm, groups, i, j)
+                elif total == 8:
+                    found = _phone_hit(norm, groups, i, j)
+                    hits += [(k, a, b, "low") for k, a, b, _ in found] if apart else found
         hits += _glued_prefix_phone(norm, groups)
     return hits
 
