@@ -40,6 +40,7 @@ from impleval.errors import InputError, Problem, ProblemCollector, excel_row
 log = logging.getLogger(__name__)
 
 SEPARATORS = [";", ",", "\t"]
+MAX_FIELD_CHARS = 64 * 1024**2  # one CSV field (a free-text answer) may be this long
 
 # Caps for zip archives from outside (.qdpx projects, .xlsx workbooks): a 1 MB file can hold a
 # 1 GiB member. Module constants so a study with larger legitimate members can raise them.
@@ -143,7 +144,7 @@ def decode_bytes(raw: bytes, path: str) -> tuple[str, str, list[str]]:
         warnings.append(msg)
         return _nfc(text), encoding, warnings
     try:
-        text, enc = raw.decode("utf-8-sig"), "utf-8"
+        text, enc = raw.decode("utf-8-sig").lstrip("\ufeff"), "utf-8"  # a BOM saved twice, too
     except UnicodeDecodeError:
         text, enc = raw.decode("cp1252", errors="replace"), "cp1252"
         msg = f"{name}: not valid UTF-8; read as Windows-1252 (cp1252). Check æøå."
@@ -182,6 +183,9 @@ def sniff_separator(text: str, path: str) -> str:
 
 def _records(text: str, path: str, sep: str) -> list[list[str]]:
     """Every record of the text (a blank line is an empty record: Excel shows it as a row)."""
+    # The csv module's default limit (128 KiB per field) is lower than a long free-text answer
+    # may be; the whole file is in memory anyway.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_FIELD_CHARS))
     try:
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"'))
     except csv.Error as err:

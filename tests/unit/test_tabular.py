@@ -256,3 +256,11 @@ def test_read_text_decodes_like_tables(tmp_path):
     path = write(tmp_path, "a.ndjson", b"\xff\xfe" + '{"a": "æ"}\n'.encode("utf-16-le"))
     text, enc, warnings = tabular.read_text(path)
     assert text == '{"a": "æ"}\n' and enc == "utf-16-le" and warnings
+
+
+def test_a_bom_saved_twice_and_a_long_free_text_field(tmp_path):
+    long = "x" * 1_000_000  # over the csv module's default 128 KiB field limit
+    data = b"\xef\xbb\xbf\xef\xbb\xbf" + f'id;comment\n1;"{long}"\n'.encode()
+    table = read_delimited(write(tmp_path, "a.csv", data))
+    assert table.data.columns.tolist() == ["id", "comment"]
+    assert table.data["comment"].iloc[0] == long
