@@ -11,7 +11,7 @@ REPORT := results/report/impleval-report.html
 # Snakemake runs `script:` and `notebook:` jobs with the first python on PATH: make it the venv's.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: report test lint benchmark demo-data snakemake-report clean
+.PHONY: report test lint benchmark demo-data snakemake-report clean recover
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,12 @@ demo-data: $(STAMP)
 
 snakemake-report: $(STAMP)
 	$(BIN)/snakemake --report results/snakemake-report.html
+
+# After an interrupted run (killed, power loss): remove the stale lock, then rerun the jobs whose
+# outputs were left incomplete and everything after them. Only when no other Snakemake runs here.
+recover:
+	$(BIN)/snakemake --unlock
+	$(BIN)/snakemake --cores $(CORES) --rerun-incomplete
 
 clean:
 	rm -rf results logs .snakemake
