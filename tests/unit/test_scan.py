@@ -309,3 +309,36 @@ def test_any_phone_spelling_is_caught_and_fully_redacted(spelled, before, after)
     covering = [h for h in hits if h.start <= start + len(spelling) - 1 < h.end]
     assert [(h.kind, h.confidence) for h in covering] == [("phone", "high")]
     assert digits not in re.sub(r"\D", "", redact_text(text, hits))
+
+
+@pytest.mark.parametrize("on_hit", ["fail", "redact"])
+def test_the_gate_never_stores_a_piece_of_a_line_broken_identifier(on_hit):
+    """Issue 16: the quote gate caught these only after collapsing whitespace, and they stayed in
+    interview_segments.parquet. The gate now redacts or fails on the original text."""
+    import pandas as pd
+
+    from impleval.errors import InputError
+    from impleval.privacy.deid import gate_frame
+
+    texts = [
+        f"fnr {FNR[:6]}\n{FNR[6:]} sa hun",
+        "ring 41 23\n45 67 i morgen",
+        f"født 31.12.99\r\n{FNR[6:9]} {FNR[9:]}",
+        "skriv til kari.nordmann@\nhelse-vest.no",
+    ]
+    df = pd.DataFrame({"text": texts})
+    if on_hit == "fail":
+        with pytest.raises(InputError) as err:
+            gate_frame(df, text_columns=["text"], source="s", file="x.xlsx", on_hit="fail")
+        assert [p.row for p in err.value.problems] == [2, 3, 4, 5]
+        return
+    clean, _ = gate_frame(df, text_columns=["text"], source="s", file="x.xlsx", on_hit="redact")
+    stored = "\n".join(clean["text"])
+    for piece in (FNR[:6], FNR[6:], "41 23", "45 67", "kari.nordmann", FNR[6:9]):
+        assert piece not in stored
+    assert clean["text"].tolist() == [
+        "fnr [FNR] sa hun",
+        "ring [PHONE] i morgen",
+        "født [FNR]",
+        "skriv til [EMAIL]",
+    ]
