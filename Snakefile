@@ -15,16 +15,35 @@ from impleval.config import load_yaml
 load_yaml(os.path.join(workflow.basedir, "config/config.yaml"))
 
 
-configfile: "config/config.yaml"
+# The demo study's config only when no --configfile is given: a study's own config is complete
+# on its own, and no key is silently inherited from the demo.
+if not workflow.overwrite_configfiles:
+
+    configfile: "config/config.yaml"
 
 
 validate(config, "config/schema/config.schema.yaml")
 
 
 include: "workflow/rules/common.smk"
-include: "workflow/rules/survey.smk"
-include: "workflow/rules/interviews.smk"
-include: "workflow/rules/monitoring.smk"
+
+
+# A strand's rules exist only when the study collected it (config `inputs.<strand>`).
+if "survey" in STRANDS:
+
+    include: "workflow/rules/survey.smk"
+
+
+if "interviews" in STRANDS:
+
+    include: "workflow/rules/interviews.smk"
+
+
+if "monitoring" in STRANDS:
+
+    include: "workflow/rules/monitoring.smk"
+
+
 include: "workflow/rules/privacy.smk"
 include: "workflow/rules/notebooks.smk"
 include: "workflow/rules/report.smk"

@@ -57,17 +57,38 @@ def save_figure(
     caption: str,
     alt: str,
 ) -> None:
-    """Write one figure as SVG and PNG plus `{caption, alt}` JSON beside them."""
+    """Write one figure as SVG and PNG plus a JSON sidecar beside them: caption, alt text, and
+    the smallest font size used and the PNG's dpi (so a check can compute how large the
+    smallest text appears at the width the report shows the image)."""
     import matplotlib.pyplot as plt
 
     if not caption.strip() or not alt.strip():
         raise ValueError(f"figure {Path(svg).name} needs both a caption and alt text")
     with atomic_path(svg) as tmp:
         fig.savefig(tmp, format="svg", metadata={"Date": None, "Creator": None})
+    dpi = float(plt.rcParams["savefig.dpi"]) if plt.rcParams["savefig.dpi"] != "figure" else fig.dpi
     with atomic_path(png) as tmp:
-        fig.savefig(tmp, format="png", metadata={"Software": None})
-    write_json({"caption": caption, "alt": alt, "svg": Path(svg).name, "png": Path(png).name}, meta)
+        fig.savefig(tmp, format="png", metadata={"Software": None}, dpi=dpi)
+    facts = {
+        "caption": caption,
+        "alt": alt,
+        "svg": Path(svg).name,
+        "png": Path(png).name,
+        "min_font_pt": min_font_size(fig),
+        "dpi": dpi,
+    }
+    write_json(facts, meta)
     plt.close(fig)
+
+
+def min_font_size(fig) -> float | None:
+    """Smallest font size (pt) of any visible, non-empty text in the figure."""
+    from matplotlib.text import Text
+
+    sizes = [
+        t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()
+    ]
+    return float(min(sizes)) if sizes else None
 
 
 def save_named(fig, output, name: str, *, caption: str, alt: str) -> None:

@@ -55,5 +55,14 @@ def interval(low, high, digits: int = 2, language: str = "nb") -> str:
     return f"[{number(low, digits, language)}{sep}{number(high, digits, language)}]"
 
 
+def date(value, language: str = "nb") -> str:
+    """A calendar date: 03.03.2025 (nb) or 2025-03-03 (en)."""
+    if _is_missing(value) or value == "":
+        return MISSING[language]
+    import pandas as pd
+
+    return pd.Timestamp(value).strftime("%d.%m.%Y" if language == "nb" else "%Y-%m-%d")
+
+
 def suppressed(min_cell: int, language: str = "nb") -> str:
     return SUPPRESSED[language].format(min_cell=min_cell)

@@ -51,7 +51,10 @@ async function main() {
     }));
     await page.addScriptTag({ content: axeSource });
     const axe = await page.evaluate(async () => {
-      const r = await window.axe.run(document, { resultTypes: ["violations"] });
+      const r = await window.axe.run(document, {
+        resultTypes: ["violations"],
+        runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+      });
       return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
         targets: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
     });
@@ -61,7 +64,35 @@ async function main() {
       tables: Array.from(document.querySelectorAll("table")).map((t) => t.querySelectorAll("th").length),
       renderer: (document.querySelector("meta[name=impleval-renderer]") || {}).content || null,
     }));
-    console.log(JSON.stringify({ external, images, axe, ...facts }));
+    // Phone width: the page itself must not scroll sideways; wide tables scroll in their box.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const phone = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      clientWidth: document.documentElement.clientWidth,
+      tablesOutsideScrollBox: Array.from(document.querySelectorAll("table"))
+        .filter((t) => !t.closest(".table-scroll")).length,
+      overflowing: Array.from(document.querySelectorAll("body *"))
+        .filter((el) => !el.closest(".table-scroll") && el.getBoundingClientRect().right > 392)
+        .slice(0, 5).map((el) => el.tagName + "." + el.className),
+    }));
+    await page.setViewportSize({ width: 1280, height: 900 });
+    // Print: A4 PDF, and the rules that keep figures and tables whole.
+    await page.emulateMedia({ media: "print" });
+    const print = await page.evaluate(() => {
+      const avoid = (el) => ["avoid", "avoid-page"].includes(getComputedStyle(el).breakInside);
+      return {
+        figuresSplittable: Array.from(document.querySelectorAll("figure")).filter((f) => !avoid(f)).length,
+        tablesSplittable: Array.from(document.querySelectorAll(".table-scroll")).filter((t) => !avoid(t)).length,
+        captionsOutsideTables: Array.from(document.querySelectorAll("caption"))
+          .filter((c) => c.parentElement.tagName !== "TABLE").length,
+        headingsBreakAfter: Array.from(document.querySelectorAll("h2,h3,h4"))
+          .filter((h) => !["avoid", "avoid-page"].includes(getComputedStyle(h).breakAfter)).length,
+      };
+    });
+    const pdfPath = shotPath.replace(/\.png$/, ".pdf");
+    await page.pdf({ path: pdfPath, format: "A4", printBackground: true });
+    print.pdfBytes = fs.statSync(pdfPath).size;
+    console.log(JSON.stringify({ external, images, axe, phone, print, pdfPath, ...facts }));
   } finally {
     await context.close();
     fs.rmSync(userDataDir, { recursive: true, force: true });

@@ -24,17 +24,18 @@ def _digest_tree(folder: Path) -> dict[str, str]:
 
 
 def test_report_exists_and_embeds_every_figure(demo_run: Path):
-    html_path = demo_run / "results/report/impleval-report.html"
+    html_path = demo_run / "results/report/impleval-report-nb.html"
     assert html_path.exists()
     html = html_path.read_text(encoding="utf-8")
-    figures = sorted((demo_run / "results/figures").glob("*.png"))
+    figures = sorted((demo_run / "results/figures/nb").glob("*.png"))
     assert figures, "the pipeline drew no figures"
     n_images = len(re.findall(r"<img[^>]+src=\"data:image/", html))
     assert n_images >= len(figures), f"{n_images} embedded images for {len(figures)} figures"
-    for meta in (demo_run / "results/figures").glob("*.json"):
+    for meta in (demo_run / "results/figures/nb").glob("*.json"):
         alt = json.loads(meta.read_text())["alt"]
         assert alt.strip()
-    assert not re.search(r"(src|href)=\"https?://", html), (
+    # Links (a DOI in the references) load nothing; src and stylesheet hrefs would.
+    assert not re.search(r"src=\"https?://|<link[^>]+href=\"https?://", html), (
         "the report loads something from the network"
     )
 

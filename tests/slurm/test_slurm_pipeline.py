@@ -79,4 +79,4 @@ def test_pipeline_on_slurm_matches_local_run(slurm_cluster, tmp_path, record_pro
     assert slurm_tables.keys() == local_tables.keys()
     differing = [name for name in local_tables if local_tables[name] != slurm_tables[name]]
     assert not differing, f"tables differ between the local and the Slurm run: {differing}"
-    assert (cluster / "results/report/impleval-report.html").exists()
+    assert (cluster / "results/report/impleval-report-nb.html").exists()

@@ -209,3 +209,42 @@ def test_study_schema_rejects_bad_definition(tmp_path):
             REPO / "config/schema/interviews.schema.yaml",
             REPO / "config/demo-study/organisation.yaml",
         )
+
+
+def test_ambiguous_label_stops_until_the_value_map_settles_it(study, tmp_path):
+    """A role label shared by two roles names neither; `value_maps.role` decides."""
+    import copy
+
+    from impleval.demo.files import write_xlsx
+
+    interviews, organisation = study
+    cfg = copy.deepcopy(interviews)
+    cfg["roles"].append({"id": "radiology_lead", "label": {"nb": "Radiolog", "en": "Lead"}})
+    variables = pd.read_excel(PATHS["document_variables"], dtype=str).fillna("")
+    variables["Rolle"] = "radiolog"
+    path = tmp_path / "variables.xlsx"
+    write_xlsx(variables, path)
+    paths = {**PATHS, "document_variables": path}
+    with pytest.raises(InputError) as err:
+        prepare_interviews("maxqda", paths, cfg, organisation, config_file="interviews.yaml")
+    text = str(err.value)
+    assert "variables.xlsx, row 2, column 'Rolle': got 'radiolog'" in text
+    assert "names one id (this value matches 'radiologist' and 'radiology_lead')" in text
+    assert "`value_maps/role` in interviews.yaml" in text
+    cfg["value_maps"] = {"role": {"Radiolog": "radiology_lead"}}
+    _, documents, _ = prepare_interviews("maxqda", paths, cfg, organisation)
+    assert set(documents["role"]) == {"radiology_lead"}
+
+
+def test_value_map_errors_name_the_study_file_before_any_export_is_read(study):
+    interviews, organisation = study
+    cfg = {**interviews, "value_maps": {"region": {"Sør-Øst": "south_east"}}}
+    missing = {k: REPO / "no_such_export.xlsx" for k in PATHS}
+    with pytest.raises(InputError) as err:
+        prepare_interviews("maxqda", missing, cfg, organisation, config_file="study/iv.yaml")
+    (problem,) = err.value.problems
+    assert (problem.file, problem.column, problem.value) == (
+        "study/iv.yaml",
+        "value_maps/region/Sør-Øst",
+        "south_east",
+    )

@@ -132,6 +132,36 @@ CASES = [
         ["the region of trust 'vv'", "got 'nord'"],
     ),
     (
+        "inf_paragraph_number",
+        "maxqda",
+        {"segments": "inf_paragraph.xlsx"},
+        ["inf_paragraph.xlsx, row 3, column 'Beginning': got 'inf'", "a paragraph number"],
+    ),
+    (
+        "qualcoder_position_beyond_text",
+        "qualcoder",
+        {"qualcoder_project": "position_beyond_text.qda"},
+        ["column 'code_text (ctid 2)'", "a selection inside the source text", "0 <= pos0"],
+    ),
+    (
+        "refi_entity_bomb",
+        "refi_qda",
+        {"refi_project": "entity_bomb.qdpx"},
+        ["entity_bomb.qdpx, column 'project.qde'", "EntitiesForbidden"],
+    ),
+    (
+        "refi_external_entity",
+        "refi_qda",
+        {"refi_project": "external_entity.qdpx"},
+        ["external_entity.qdpx, column 'project.qde'", "without entity declarations"],
+    ),
+    (
+        "refi_zip_bomb",
+        "refi_qda",
+        {"refi_project": "zip_bomb.qdpx"},
+        ["zip_bomb.qdpx, column 'project.qde'", "expand at most 100 times"],
+    ),
+    (
         "identifier_in_text",
         "maxqda",
         {"segments": "identifier_in_text.xlsx"},
@@ -171,13 +201,69 @@ def test_every_problem_is_reported_together(tmp_path):
     assert "2 problems in the input" in (tmp_path / "prepare.log").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("name", ["title_rows.xlsx", "segments_bom_semicolon.csv"])
-def test_tolerated_variants_read_like_the_original(name, tmp_path):
+@pytest.mark.parametrize(
+    ("key", "name"),
+    [
+        ("segments", "title_rows.xlsx"),
+        ("segments", "segments_bom_semicolon.csv"),
+        # Labels (any language, any case, extra spaces) instead of ids in the document variables.
+        ("document_variables", "labels_variables.xlsx"),
+    ],
+)
+def test_tolerated_variants_read_like_the_original(key, name, tmp_path):
     import pandas as pd
 
     run_script("maxqda", GOOD, tmp_path / "a")
-    run_script("maxqda", {**GOOD, "segments": BAD / name}, tmp_path / "b")
+    run_script("maxqda", {**GOOD, key: BAD / name}, tmp_path / "b")
     for table in ("interview_segments.parquet", "interview_documents.parquet"):
         pd.testing.assert_frame_equal(
             pd.read_parquet(tmp_path / "a" / table), pd.read_parquet(tmp_path / "b" / table)
         )
+
+
+def test_member_size_cap_holds_whatever_the_header_says(tmp_path, monkeypatch):
+    """A member above the size cap is refused while it is read (the cap is a module constant)."""
+    from impleval.errors import InputError
+    from impleval.interviews.io import refi
+
+    monkeypatch.setattr(refi, "MAX_MEMBER_BYTES", 1000)
+    with pytest.raises(InputError, match="archive members of at most 0 MB"):
+        refi.read_refi(GOOD["refi_project"], {})
+
+
+def test_entities_are_never_expanded(tmp_path):
+    """The external entity names a file on this machine: its content must appear nowhere."""
+    from impleval.errors import InputError
+    from impleval.interviews.io.refi import read_refi
+
+    with pytest.raises(InputError) as err:
+        read_refi(BAD / "external_entity.qdpx", {})
+    hostname = Path("/etc/hostname")
+    if hostname.is_file() and hostname.read_text().strip():
+        assert hostname.read_text().strip() not in str(err.value)
+
+
+def utf16_detected() -> bool:
+    """Whether impleval.tabular recognises UTF-16 (it reads `a;b` back, not mojibake)."""
+    from impleval.tabular import decode_bytes
+
+    return decode_bytes("a;b\n".encode("utf-16"), "probe.csv")[0].strip() == "a;b"
+
+
+@pytest.mark.skipif(
+    not utf16_detected(),
+    reason="needs the shared UTF-16 detection in impleval.tabular (branch privacy); the importer "
+    "reads through tabular.read_table and gets it there without a change of its own",
+)
+def test_utf16_segments_csv_reads_like_the_original(tmp_path):
+    import pandas as pd
+
+    utf16 = tmp_path / "segments_utf16.csv"
+    text = (BAD / "segments_bom_semicolon.csv").read_text(encoding="utf-8-sig")
+    utf16.write_bytes(text.encode("utf-16"))
+    run_script("maxqda", GOOD, tmp_path / "a")
+    run_script("maxqda", {**GOOD, "segments": utf16}, tmp_path / "b")
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(tmp_path / "a" / "interview_segments.parquet"),
+        pd.read_parquet(tmp_path / "b" / "interview_segments.parquet"),
+    )

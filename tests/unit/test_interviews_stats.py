@@ -11,7 +11,7 @@ from statsmodels.stats.multitest import multipletests
 
 from impleval.demo.simulate_interviews import simulate, simulated_defs
 from impleval.errors import InputError
-from impleval.interviews.settings import analysis_settings, code_label
+from impleval.interviews.settings import analysis_settings
 from impleval.interviews.stats.analyse import analyse
 from impleval.interviews.stats.cooccurrence import theme_cooccurrence
 from impleval.interviews.stats.prevalence import code_prevalence, presence
@@ -368,66 +368,98 @@ def test_stage_test_families_by_theme_group():
     assert not np.allclose(split["p_adjusted"], pooled["p_adjusted"])
 
 
-def _values(tables, frames, settings, language="en"):
-    _, documents = frames
-    return interview_values(
-        tables, documents, simulated_defs(), settings, language=language, min_cell=5
-    )
+def test_values_are_language_neutral_facts(frames, settings, tables):
+    """values/interviews.yml: ints and ids only, counted from the tables and canonical frames."""
+    from impleval.interviews.stats.analyse import double_coded_units
 
-
-def test_values_rise_and_fall_follow_the_sign_of_r(frames, settings, tables):
-    """n_up/n_down and the strongest rise/fall come from the sign of r, not the shape label."""
-    t = tables["theme_stage_tests"].copy()
-    trend = t["effect_size_name"] == "r"
-    process = simulated_defs().process_themes
-    t.loc[trend, "significant"] = t.loc[trend, "theme"].isin(process)
-    # Descriptive shape disagrees with r: a rising r labelled "down" (last stage below first).
-    t.loc[trend & (t["theme"] == "task_shifting"), ["effect_size", "direction"]] = [0.4, "down"]
-    t.loc[trend & (t["theme"] == "dialogue_procurement"), ["effect_size", "direction"]] = [
-        -0.3,
-        "peak",
-    ]
-    t.loc[trend & (t["theme"] == "trust_in_ai"), ["effect_size", "direction"]] = [0.1, "up"]
-    v = _values({**tables, "theme_stage_tests": t}, frames, settings)["tests"]
-    assert (v["n_up"], v["n_down"]) == ("2", "1")
-    assert v["strongest_rise"]["theme"] == simulated_defs().lab("theme", "task_shifting", "en")
-    assert v["strongest_fall"]["theme"] == simulated_defs().lab(
-        "theme", "dialogue_procurement", "en"
-    )
-
-
-def test_values_say_which_family_was_adjusted(frames, settings, tables):
-    """The prose names the family the table's adjusted p values were really adjusted over."""
-    process = simulated_defs().process_themes
-    t = tables["theme_stage_tests"].copy()
-    for groups in (theme_groups(t["theme"].unique().tolist(), process, "theme_group"), None):
-        fam = t["effect_size_name"] + "|" + (t["theme"].map(groups) if groups else "")
-        for f in fam.unique():
-            t.loc[fam == f, "p_adjusted"] = multipletests(
-                t.loc[fam == f, "p_value"], method="fdr_bh"
-            )[1]
-        v = _values({**tables, "theme_stage_tests": t}, frames, settings)["tests"]
-        assert v["adjusted_over"] == (
-            "the process themes" if groups else "all themes and stakeholder effects"
-        )
-
-
-def test_analysis_adjusts_within_theme_group(frames, settings, tables):
-    t = tables["theme_stage_tests"]
-    for _, rows in t[t["theme_group"] == "process"].groupby("effect_size_name"):
-        assert np.allclose(rows["p_adjusted"], multipletests(rows["p_value"], method="fdr_bh")[1])
-    assert _values(tables, frames, settings)["tests"]["adjusted_over"] == "the process themes"
-
-
-def test_values_name_the_lowest_kappa_code(frames, settings, tables):
+    segments, documents = frames
+    double = double_coded_units(segments, documents, settings)
+    v = interview_values(tables, segments, documents, simulated_defs(), double, min_cell=5)
     agr = tables["intercoder_agreement"]
-    low = agr[agr["code"] != "all"].dropna(subset=["kappa"]).sort_values("kappa").iloc[0]
-    defs = simulated_defs()
-    v = _values(tables, frames, settings)["agreement"]
-    assert v["kappa_lowest_code"] == code_label(defs, low["code"], "en")
-    # A theme with two codes: the label names the code, not only the theme.
-    defs.codes["Task shifting > Radiographers report"] = "task_shifting"
-    assert code_label(defs, "Task shifting > Radiographers report", "en").endswith(
-        ": Radiographers report"
+    assert v["n_interviews"] == len(documents)
+    assert v["n_double_coded"] == int(agr.loc[agr["code"] != "all", "n_units"].max()) == len(double)
+    assert v["n_quotes"] == len(tables["quotes"])
+    assert v["n_unmapped_codes"] == 0 and v["quote_rule"] == "shortest"
+    assert v["interviews_per_stage"] == {s: 20 for s in simulated_defs().stages}
+
+    def leaves(obj):
+        return [x for y in obj.values() for x in leaves(y)] if isinstance(obj, dict) else [obj]
+
+    assert all(isinstance(x, int | str) and not isinstance(x, bool) for x in leaves(v))
+    assert all(x in ("shortest",) for x in leaves(v) if isinstance(x, str))
+    unmapped = segments.assign(
+        theme=np.where(segments["code_path"] == "Trust in AI", "unmapped", segments["theme"])
     )
-    assert _values(tables, frames, settings)["n_double_coded"] == str(int(agr["n_units"].iloc[0]))
+    again = interview_values(tables, unmapped, documents, simulated_defs(), double, min_cell=5)
+    assert again["n_unmapped_codes"] == 1
+
+
+def test_tables_hold_no_labels_or_sentences(tables):
+    """Language-neutral results: no *_label columns and no attribution text in any table."""
+    for name, df in tables.items():
+        assert not [c for c in df.columns if c.endswith("_label")], name
+    assert "attribution" not in tables["quotes"].columns
+
+
+def test_informants_counts_margins_and_double_coding(frames, settings, tables):
+    from impleval.interviews.stats.analyse import double_coded_units
+
+    segments, documents = frames
+    inf = tables["interview_informants"]
+    assert list(inf.columns) == [
+        "variable",
+        "level",
+        "by",
+        "by_level",
+        "n",
+        "n_double_coded",
+        "share",
+        "suppressed",
+    ]
+    one_way = inf[inf["by"] == "all"].set_index(["variable", "level"])
+    assert one_way.loc[("stage", "all"), "n"] == len(documents)
+    assert [lvl for var, lvl in one_way.index if var == "stage"] == [
+        *simulated_defs().stages,
+        "all",
+    ]
+    double = set(double_coded_units(segments, documents, settings))
+    assert one_way.loc[("stage", "all"), "n_double_coded"] == len(double)
+    for region, n in documents["region"].value_counts().items():
+        row = one_way.loc[("region", region)]
+        assert row["suppressed"] or row["n"] == n
+    assert set(
+        map(tuple, inf.loc[inf["by"] != "all", ["variable", "by"]].drop_duplicates().values)
+    ) == {
+        ("stage", "region"),
+        ("stage", "role"),
+        ("region", "role"),
+    }
+    # Every visible cell of a crossing is the count of interviews with both values.
+    cross = inf[(inf["by"] != "all") & (inf["level"] != "all") & ~inf["suppressed"]]
+    for r in cross.itertuples():
+        sel = documents[(documents[r.variable] == r.level) & (documents[r.by] == r.by_level)]
+        assert r.n == len(sel) and r.n_double_coded == sel["interview_id"].isin(double).sum()
+
+
+def test_informants_hide_small_cells_so_totals_do_not_reveal_them():
+    """One region with 3 interviews: hidden, and no other printed count gives it away."""
+    from impleval.interviews.stats.informants import interview_informants
+
+    docs = pd.DataFrame(
+        {
+            "interview_id": [f"I{k:03d}" for k in range(1, 24)],
+            "stage": ["procurement"] * 12 + ["implementation"] * 11,
+            "region": ["hso"] * 10 + ["vest"] * 10 + ["nord"] * 3,
+            "role": (["radiologist", "manager"] * 12)[:23],
+        }
+    )
+    out = interview_informants(docs, simulated_defs(), {"I001", "I002"}, min_cell=5)
+    one = out[(out["by"] == "all") & (out["variable"] == "region")].set_index("level")
+    assert one.loc["nord", "suppressed"] and pd.isna(one.loc["nord", "n"])
+    # Total minus the visible regions must not give nord: a complement is hidden too.
+    assert one["suppressed"].sum() >= 2 or pd.isna(one.loc["all", "n"])
+    for (_var, _by, _col), g in out.groupby(["variable", "by", "by_level"]):
+        hidden = g[g["suppressed"]]
+        assert len(hidden) != 1 or len(g) == 1, g
+    shown = out[~out["suppressed"]]
+    assert (shown["n"].astype(int).isin([0]) | (shown["n"] >= 5)).all()

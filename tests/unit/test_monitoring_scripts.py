@@ -66,7 +66,10 @@ def sha(path):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-@pytest.mark.parametrize("bad", ["many_problems.csv", "personal_column.csv", "empty.csv"])
+@pytest.mark.parametrize(
+    "bad",
+    ["many_problems.csv", "personal_column.csv", "empty.csv", "inf_values.csv", "week_numbers.csv"],
+)
 def test_bad_input_exits_nonzero_without_outputs(tmp_path, bad):
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -120,11 +123,11 @@ def test_prepare_analyse_plot_on_a_small_demo(tmp_path):
         ),
         output=Namespace(**tables, values=str(tmp_path / "values" / "monitoring.yml")),
         log=Namespace(str(tmp_path / "analyse.log")),
-        params=Namespace(min_cell=5, language="en"),
+        params=Namespace(min_cell=5),
     )
     run_script("analyse_monitoring.py", **analyse_smk)
     values = load_yaml(tmp_path / "values" / "monitoring.yml")
-    assert values["monitoring"]["warn_sites"] == "Haukeland universitetssjukehus"
+    assert values["monitoring"]["warn_sites"] == ["haukeland"]
 
     figures = ["its_series", "its_forest", "implementation_timeline", "monitoring_precision"]
     outputs = {
@@ -143,7 +146,8 @@ def test_prepare_analyse_plot_on_a_small_demo(tmp_path):
         ),
         output=Namespace(**outputs),
         log=Namespace(str(tmp_path / "plot.log")),
-        params=Namespace(min_cell=5, language="en"),
+        params=Namespace(min_cell=5),
+        wildcards=Namespace(lang="en"),
     )
     for name in figures:
         meta = json.loads((tmp_path / "figures" / f"{name}.json").read_text(encoding="utf-8"))

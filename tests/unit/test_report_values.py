@@ -5,8 +5,8 @@ import json
 import pytest
 
 from impleval.errors import InputError
-from impleval.report.provenance import build_provenance, markdown_environment, markdown_files
-from impleval.report.values import report_values
+from impleval.report.compose import variables
+from impleval.report.provenance import build_provenance
 from impleval.report.variables import MissingVariableError, lookup, merge_values, substitute
 
 
@@ -29,25 +29,6 @@ def test_substitute_fails_loudly_listing_every_missing_key():
         lookup({"a": {"b": "1"}}, "a")
 
 
-def test_methods_values_are_formatted_for_the_language():
-    v = report_values(
-        study_name="S",
-        synthetic=True,
-        min_cell=5,
-        seed=20230829,
-        language="nb",
-        survey_analysis={
-            "multiplicity": {"item_screen": {"method": "fdr_bh"}},
-            "bootstrap": {"n_boot": 1999},
-        },
-        interviews_analysis={},
-        monitoring={"analysis": {"horizons_weeks": [26, 52]}},
-    )
-    assert v["report"]["adjust_item_screen"] == "Benjamini–Hochberg"
-    assert v["report"]["n_boot"] == "1\u00a0999" and v["report"]["seed"] == "20230829"
-    assert v["report"]["horizons_weeks"] == "26 og 52" and v["data"]["synthetic"] == "ja"
-
-
 def test_provenance_hashes_files_and_renders_tables(tmp_path):
     f = tmp_path / "a.csv"
     f.write_text("x\n")
@@ -56,5 +37,27 @@ def test_provenance_hashes_files_and_renders_tables(tmp_path):
     assert prov["git"] == {"commit": "unknown", "dirty": None}  # tmp_path is no git work tree
     path = tmp_path / "provenance.json"
     path.write_text(json.dumps(prov))
-    assert "fallback: test" in markdown_environment(path, "en")
-    assert prov["files"][0]["sha256"] in markdown_files(path, "nb")
+    assert prov["renderer"] == "fallback: test"
+
+
+def test_variables_format_the_language_neutral_facts_for_the_report_language():
+    from types import SimpleNamespace
+
+    facts = {
+        "survey": {
+            "n_respondents": 1200,
+            "alpha": 0.05,
+            "scales_differing": ["a", "b"],
+            "nested": {"flag": True, "none": None},
+        }
+    }
+    ctx = SimpleNamespace(language="nb", results=SimpleNamespace(values=facts))
+    nb = variables(ctx)["survey"]
+    assert nb == {
+        "n_respondents": "1\u00a0200",
+        "alpha": "0,05",
+        "scales_differing": "a og b",
+        "nested": {"flag": "true", "none": ""},
+    }
+    ctx.language = "en"
+    assert variables(ctx)["survey"]["n_respondents"] == "1,200"

@@ -79,8 +79,15 @@ def test_report_is_in_nettskjema_wide_format():
 
 
 def test_codebook_shape():
+    """The API v3 `elements` shape (docs/data/survey.md): a bare array, every element with the
+    service's 37 keys in its order, no external id on HEADING/TEXT/PAGE_BREAK, numeric ids that
+    link long answer records to elements and matrix rows."""
     book = json.loads((RAW / "synthetic_nettskjema-codebook.json").read_text(encoding="utf-8"))
-    els = {e["externalElementId"]: e for e in book["elements"] if e["externalElementId"]}
+    assert isinstance(book, list)
+    assert all(list(e) == survey.ELEMENT_KEYS for e in book) and len(survey.ELEMENT_KEYS) == 37
+    answerless = [e for e in book if e["elementType"] in ("HEADING", "TEXT", "PAGE_BREAK")]
+    assert len(answerless) == 3 and all(e["externalElementId"] is None for e in answerless)
+    els = {e["externalElementId"]: e for e in book if e["externalElementId"]}
     assert els["CO"]["elementType"] == "MATRIX_RADIO"
     assert [s["externalElementId"] for s in els["CO"]["subElements"]] == [
         "CO1",
@@ -97,6 +104,36 @@ def test_codebook_shape():
     }
     assert els["G1"]["minimumValue"] == 0 and els["G1"]["maximumValue"] == 10
     assert els["SOURCES"]["elementType"] == "CHECKBOX"
+    rows = [s["subElementId"] for e in book for s in e["subElements"]]
+    assert len(rows) == len(set(rows)) and all(isinstance(r, int) for r in rows)
+    assert (
+        els["CO"]["questionId"] is None
+        and els["CO"]["answerOptions"][0]["externalElementId"] is None
+    )
+    assert els["trust"]["answerOptions"][0]["externalElementId"] == "trust"
+
+
+def test_long_fixture_has_the_service_record_shape():
+    """tests/fixtures/survey/answers.ndjson: keys and order of the API v3 `/answers` records,
+    `textAnswer` absent on choice records, matrix rows only as numeric subElementId."""
+    lines = (REPO / "tests/fixtures/survey/answers.ndjson").read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    base = ["formId", "submissionId", "answerId", "elementId", "externalElementId"]
+    tail = ["answerOptionIds", "externalAnswerOptionIds", "elementType", "createdDate"]
+    for r in records:
+        keys = list(r)
+        assert keys[:5] == base
+        text = ["textAnswer"] if "textAnswer" in r else []
+        sub = ["subElementId"] if "subElementId" in r else []
+        assert keys == [*base, *text, *tail, "modifiedDate", *sub]
+        assert ("textAnswer" in r) == (r["elementType"] in ("LINEAR_SCALE", "QUESTION"))
+        assert ("subElementId" in r) == r["elementType"].startswith("MATRIX_")
+        assert "externalSubElementId" not in r and "answerTimeSeconds" not in r
+        assert len(r["createdDate"]) == 19 and r["createdDate"][10] == "T"
+    submissions = json.loads((REPO / "tests/fixtures/survey/submissions.json").read_text())
+    meta = submissions[0]["submissionMetadata"]
+    assert isinstance(meta["answerTime"], int) and meta["person"] == {"name": None, "email": None}
+    assert "formId" not in submissions[0]["answers"][0]
 
 
 def test_truth_records_the_planted_structure():

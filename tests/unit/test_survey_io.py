@@ -32,13 +32,24 @@ def wide(instrument):
 
 
 def assert_same(a, b):
-    for key in ("respondents", "responses", "comments", "flow"):
+    for key in ("respondents", "responses", "comments", "submissions", "flow"):
         pd.testing.assert_frame_equal(getattr(a, key), getattr(b, key), obj=key)
 
 
 def test_wide_canonical_tables(wide):
     r, long = wide.respondents, wide.responses
-    assert list(r.columns[:5]) == ["respondent_id", "region", "trust", "role", "TRAINING"]
+    assert list(r.columns) == [
+        "respondent_id",
+        "region",
+        "trust",
+        "role",
+        "TRAINING",
+        "SOURCES_colleagues",
+        "SOURCES_vendor",
+        "SOURCES_e_learning",
+        "SOURCES_project_group",
+        "answer_time_s",
+    ]
     assert r["respondent_id"].iloc[0] == "R00001" and r["respondent_id"].is_unique
     assert set(r["region"]) <= {"hso", "vest", "midt", "nord"}
     assert len(long) == len(r) * long["item"].nunique()
@@ -68,10 +79,19 @@ def test_xlsx_report_gives_identical_tables(instrument, wide):
 
 def test_long_ndjson_gives_identical_tables(instrument, wide):
     got = prepare(
-        read_export({"format": "nettskjema_long", "answers": FIX / "answers.ndjson"}, instrument),
+        read_export(
+            {
+                "format": "nettskjema_long",
+                "answers": FIX / "answers.ndjson",
+                "codebook": FIX / "codebook.json",
+                "submissions": FIX / "submissions.json",
+            },
+            instrument,
+        ),
         instrument,
     )
     assert_same(got, wide)
+    assert got.values == wide.values
 
 
 def _generic_frame(instrument) -> pd.DataFrame:
@@ -132,7 +152,7 @@ def test_generic_spss_sav(instrument, wide, tmp_path):
 
 def test_codebook_question_not_in_config_is_an_error(instrument, tmp_path):
     book = json.loads((FIX / "codebook.json").read_text(encoding="utf-8"))
-    book["elements"].append(
+    book.append(
         {
             "elementType": "RADIO",
             "externalElementId": "Q_NEW",
@@ -143,7 +163,7 @@ def test_codebook_question_not_in_config_is_an_error(instrument, tmp_path):
     )
     path = tmp_path / "codebook.json"
     path.write_text(json.dumps(book), encoding="utf-8")
-    with pytest.raises(InputError, match=r"column 'Q_NEW'.*defined in the study's survey.yaml"):
+    with pytest.raises(InputError, match=r"column 'Q_NEW'.*survey.yaml.*use: ignore"):
         read_export(
             {"format": "nettskjema_wide", "report": FIX / "report.csv", "codebook": path},
             instrument,
@@ -178,6 +198,16 @@ def test_created_formats_agree():
     assert got[0] == got[1] == got[2] == got[3] == pd.Timestamp("2025-03-04T08:12:44Z")
     assert got[4] == got[5] == pd.Timestamp("2025-04-01T08:00:00Z")  # summer time
     assert pd.isna(got[6])
+
+
+def test_created_in_the_repeated_autumn_hour():
+    """Long answers give local time without offset: 02:30 on the night summer time ends is read
+    as the first 02:30 (still summer time), not refused; the wide report's offset is exact."""
+    s = pd.Series(["2025-10-26T02:30:00", "2025-10-26T02:30:00+01:00", "2025-03-30T02:30:00"])
+    got = parse_created(s, "Europe/Oslo")
+    assert got[0] == pd.Timestamp("2025-10-26T00:30:00Z")
+    assert got[1] == pd.Timestamp("2025-10-26T01:30:00Z")
+    assert pd.isna(got[2])  # the skipped spring hour: no such local time
 
 
 def test_instrument_columns_and_labels(instrument):

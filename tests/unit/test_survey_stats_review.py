@@ -13,7 +13,6 @@ from impleval.survey.stats import effects as fx
 from impleval.survey.stats.analyse import analyse_survey
 from impleval.survey.stats.reliability import scale_reliability
 from impleval.survey.stats.scores import wide_scores
-from impleval.survey.values import survey_values
 
 MIN_CELL = 5
 
@@ -109,58 +108,31 @@ def test_one_tiny_group_cannot_be_recovered_by_subtraction(small):
         assert rows["level"].nunique() <= 2  # 5 levels − tiny − complement − reference
 
 
-def test_hidden_region_count_is_not_total_minus_the_others(small, results):
-    respondents, responses, settings = small
-    res = results
-    scores = res.scores.copy()
-    scores.loc[scores.index[:3], "region"] = "tiny"
-    res_tiny = type(res)(**{**res.__dict__, "scores": scores})
-    values = survey_values(res_tiny, settings, region_labels={}, language="en", min_cell=MIN_CELL)[
-        "survey"
-    ]
-    hidden = [r for r, v in values["n_region"].items() if not v.replace(",", "").isdigit()]
+def test_hidden_region_count_is_not_total_minus_the_others(small):
+    from impleval.survey.stats.characteristics import characteristics
+
+    respondents, _, _ = small
+    tiny = respondents.copy()
+    tiny.loc[tiny.index[:3], "region"] = "tiny"
+    table = characteristics(tiny, ["region"], by=None, min_cell=MIN_CELL)
+    regions = table[(table["variable"] == "region") & (table["level"] != "all")]
+    hidden = regions[regions["suppressed"]]["level"].tolist()
     assert "tiny" in hidden and len(hidden) >= 2
     # Nothing suppressed without a small region.
-    plain = survey_values(res, settings, region_labels={}, language="en", min_cell=MIN_CELL)[
-        "survey"
-    ]
-    assert all(v.isdigit() for v in plain["n_region"].values())
-    assert plain["n_respondents"] == str(len(res.scores))
+    plain = characteristics(respondents, ["region"], by=None, min_cell=MIN_CELL)
+    assert not plain["suppressed"].any()
+    assert int(plain[plain["level"] == "all"]["n"].iloc[0]) == len(respondents)
 
 
 def test_nr_count_uses_the_family(results, small):
+    from impleval.survey.values import survey_facts
+
     _, _, settings = small
-    values = survey_values(results, settings, region_labels={}, language="en", min_cell=MIN_CELL)[
-        "survey"
-    ]
+    facts = survey_facts(results, settings)["survey"]
     nr = _family(results.omnibus, "not_relevant")
-    assert values["n_items_nr_differing"] == str(int((nr["p_adjusted"] < settings["alpha"]).sum()))
-
-
-def test_g_vs_reference_is_region_minus_reference(results, small):
-    _, _, settings = small
-    values = survey_values(results, settings, region_labels={}, language="en", min_cell=MIN_CELL)[
-        "survey"
-    ]
-    pair = results.pairwise[
-        (results.pairwise["outcome"] == "coherence")
-        & (results.pairwise["group_var"] == "region")
-        & (results.pairwise["group_a"] == "hso")
-    ].iloc[0]
-    quoted = values["scales"]["coherence"]["g_vs_reference"][pair["group_b"]]
-    assert quoted.split(" ")[0].replace("\u2212", "-") == f"{-pair['effect_size']:.2f}"
-
-
-def test_explained_sentence_has_a_variant_for_none(results, small):
-    _, _, settings = small
-    values = survey_values(results, settings, region_labels={}, language="en", min_cell=MIN_CELL)[
-        "survey"
-    ]
-    sentence = values["adjusted"]["explained_sentence"]
-    if values["adjusted"]["explained_by_profession"] == "none":
-        assert sentence == "This was the case for none of the constructs."
-    else:
-        assert sentence.startswith("This was the case for ")
+    assert facts["n_items_not_relevant_differing"] == int(
+        (nr["p_adjusted"] < settings["alpha"]).sum()
+    )
 
 
 def test_omega_streams_are_keyed_on_the_scale_name(small):

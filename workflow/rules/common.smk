@@ -56,33 +56,69 @@ def study_file(name):
     return config["study"][name]
 
 
+# The strands this study collected: a strand runs iff config `inputs.<strand>` is given (the
+# Snakefile includes its rule file only then). Branch files register their outputs in OUTPUTS.
+STRANDS = [s for s in ("survey", "interviews", "monitoring") if s in config["inputs"]]
+OUTPUTS = {}  # strand → {"tables": [...], "figures": [...]}
+LANGUAGES = ["nb", "en"]
+
+
+wildcard_constraints:
+    lang="|".join(LANGUAGES),
+
+
+def interview_figure_names():
+    """The stakeholder matrix only for a study with a `stakeholders:` block
+    (impleval.interviews.settings.figure_names decides; the plot job draws the same list).
+    """
+    from impleval.config import load_yaml
+    from impleval.interviews.settings import figure_names
+
+    path = config["study"].get("interviews")
+    return figure_names(load_yaml(path)) if path else []
+
+
 def table_paths(names):
     return expand("results/tables/{name}.csv", name=names)
 
 
 def figure_paths(names, category=None):
     """Named outputs `<name>_svg`, `<name>_png`, `<name>_json` (SVG, PNG, caption and alt text)
-    per figure: rules use `**figure_paths(...)`, steps save with impleval.figures.save_named.
-    With `category`, the SVGs are marked for Snakemake's own report (`snakemake --report`).
+    per figure, in the report language's folder `results/figures/{lang}/` (a wildcard: each
+    language's figures are drawn by their own job, from the same language-neutral results).
+    Rules use `**figure_paths(...)`, steps save with impleval.figures.save_named. With
+    `category`, the SVGs are marked for Snakemake's own report (`snakemake --report`).
     """
     paths = {}
     for name in names:
         for ext in ["svg", "png", "json"]:
-            path = f"results/figures/{name}.{ext}"
+            path = f"results/figures/{{lang}}/{name}.{ext}"
             marked = category is not None and ext == "svg"
             paths[f"{name}_{ext}"] = report(path, category=category) if marked else path
     return paths
 
 
-def branch_outputs():
-    """Every table and figure the branches produce: what the report reads."""
-    tables = SURVEY_TABLES + INTERVIEW_TABLES + MONITORING_TABLES + PRIVACY_TABLES
-    figures = SURVEY_FIGURES + INTERVIEW_FIGURES + MONITORING_FIGURES
-    return table_paths(tables) + list(figure_paths(figures).values())
+def branch_outputs(lang):
+    """Every table and figure (of one report language) the collected strands produce."""
+    tables = [t for out in OUTPUTS.values() for t in out["tables"]]
+    figures = [f for out in OUTPUTS.values() for f in out["figures"]]
+    return table_paths(tables) + [
+        p.format(lang=lang) for p in figure_paths(figures).values()
+    ]
+
+
+def report_html(lang):
+    return f"results/report/impleval-report-{lang}.html"
 
 
 def final_targets():
-    return [REPORT_HTML, "results/provenance.json"] + NOTEBOOK_TARGETS
+    """The report in the configured language, provenance, and the collected strands' notebooks."""
+    notebooks = [t for strand in STRANDS for t in NOTEBOOK_TARGETS.get(strand, [])]
+    return [
+        report_html(config["report"]["language"]),
+        "results/provenance.json",
+        *notebooks,
+    ]
 
 
 INTERVIEW_FORMAT_INPUTS = {
@@ -95,7 +131,9 @@ INTERVIEW_FORMAT_INPUTS = {
 
 def interview_inputs():
     """The export files that inputs.interviews.format reads (keys as in config.yaml)."""
-    settings = config["inputs"]["interviews"]
+    settings = config["inputs"].get("interviews")
+    if not settings:
+        return {}
     return {key: settings[key] for key in INTERVIEW_FORMAT_INPUTS[settings["format"]]}
 
 
@@ -108,6 +146,20 @@ def config_input_files():
                 v for k, v in branch.items() if k != "format" and isinstance(v, str)
             ]
     return files
+
+
+def prose_files():
+    """The study team's prose (config study → report → `prose:` folder): report inputs."""
+    report_file = config["study"].get("report")
+    if not report_file:
+        return []
+    import yaml
+
+    with open(report_file, encoding="utf-8") as fh:
+        folder = (yaml.safe_load(fh) or {}).get("prose")
+    if not folder:
+        return []
+    return sorted(glob.glob(os.path.join(os.path.dirname(report_file), folder, "*.md")))
 
 
 def pipeline_code_files():
@@ -124,16 +176,25 @@ def pipeline_code_files():
 
 
 def report_inputs(wildcards):
-    """Everything the report reads: branch tables and figures, values, provenance, its sources."""
+    """Everything the report of one language reads: the strands' tables and that language's
+    figures, the values, provenance, the study definitions and prose, and report/ (phrases,
+    checklists, bibliography, styles, filters)."""
     sources = [
         f
         for f in glob.glob("report/**", recursive=True)
         if os.path.isfile(f)
         and not {"_build", "_output", ".jupyter_cache"} & set(f.split(os.sep))
     ]
+    values = [
+        f"results/values/{name}.yml"
+        for out in OUTPUTS.values()
+        for name in out["values"]
+    ]
     return {
-        "results": branch_outputs(),
-        "variables": "results/report/variables.yml",
+        "results": branch_outputs(wildcards.lang),
+        "values": values,
         "provenance": "results/provenance.json",
         "sources": sorted(sources),
+        "prose": prose_files(),
+        **{f"study_{name}": path for name, path in config["study"].items()},
     }

@@ -1,6 +1,7 @@
 # Interviews (issues 3 and 5): QDA exports → canonical segment table → statistics → figures.
 
 INTERVIEW_TABLES = [
+    "interview_informants",
     "code_prevalence",
     "theme_stage_tests",
     "theme_cooccurrence",
@@ -8,13 +9,13 @@ INTERVIEW_TABLES = [
     "stakeholder_benefits",
     "quotes",
 ]
-INTERVIEW_FIGURES = [
-    "theme_stage_heatmap",
-    "theme_trajectories",
-    "theme_cooccurrence",
-    "intercoder_agreement",
-    "stakeholder_benefits",
-]
+# The stakeholder matrix only for a study with a `stakeholders:` block (common.smk).
+INTERVIEW_FIGURES = interview_figure_names()
+OUTPUTS["interviews"] = {
+    "tables": INTERVIEW_TABLES,
+    "figures": INTERVIEW_FIGURES,
+    "values": ["interviews"],
+}
 
 
 rule prepare_interviews:
@@ -52,6 +53,7 @@ rule analyse_interviews:
         names=config["deid"].get("names_file", []),
         code=code_inputs("scripts/analyse_interviews.py"),
     output:
+        interview_informants="results/tables/interview_informants.csv",
         code_prevalence="results/tables/code_prevalence.csv",
         theme_stage_tests="results/tables/theme_stage_tests.csv",
         theme_cooccurrence="results/tables/theme_cooccurrence.csv",
@@ -68,7 +70,6 @@ rule analyse_interviews:
         min_cell=config["min_cell"],
         seed=config["seed"],
         on_hit=config["deid"]["on_hit"],
-        language=config["report"]["language"],
     script:
         "../../scripts/analyse_interviews.py"
 
@@ -84,11 +85,10 @@ rule plot_interviews:
     output:
         **figure_paths(INTERVIEW_FIGURES, category="Interviews"),
     log:
-        "logs/interviews/plot_interviews.log",
+        "logs/interviews/plot_interviews_{lang}.log",
     conda:
         ENV
     params:
         min_cell=config["min_cell"],
-        language=config["report"]["language"],
     script:
         "../../scripts/plot_interviews.py"

@@ -15,6 +15,11 @@ MONITORING_FIGURES = [
     "implementation_timeline",
     "monitoring_precision",
 ]
+OUTPUTS["monitoring"] = {
+    "tables": MONITORING_TABLES,
+    "figures": MONITORING_FIGURES,
+    "values": ["monitoring"],
+}
 
 
 rule prepare_monitoring:
@@ -54,7 +59,6 @@ rule analyse_monitoring:
         ENV
     params:
         min_cell=config["min_cell"],
-        language=config["report"]["language"],
     script:
         "../../scripts/analyse_monitoring.py"
 
@@ -70,11 +74,10 @@ rule plot_monitoring:
     output:
         **figure_paths(MONITORING_FIGURES, category="Monitoring"),
     log:
-        "logs/monitoring/plot_monitoring.log",
+        "logs/monitoring/plot_monitoring_{lang}.log",
     conda:
         ENV
     params:
         min_cell=config["min_cell"],
-        language=config["report"]["language"],
     script:
         "../../scripts/plot_monitoring.py"

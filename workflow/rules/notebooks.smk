@@ -1,10 +1,11 @@
 # Researchers' exploratory notebooks, part of the DAG. The executed copy is kept under
 # results/notebooks/; edit one interactively with `snakemake --edit-notebook <its output>`.
 
-NOTEBOOK_TARGETS = [
-    "results/notebooks/survey_not_relevant_by_role.png",
-    "results/notebooks/segments_per_interview.png",
-]
+# Notebook outputs per strand: a study builds those of the strands it collected.
+NOTEBOOK_TARGETS = {
+    "survey": ["results/notebooks/survey_not_relevant_by_role.png"],
+    "interviews": ["results/notebooks/segments_per_interview.png"],
+}
 
 
 rule explore_survey:

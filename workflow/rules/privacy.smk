@@ -3,15 +3,21 @@
 # those summaries into one results table that shows, per source and column, what was scanned and
 # what was found. Logic: src/impleval/privacy/ (docs/privacy.md).
 
-PRIVACY_TABLES = ["deid_hits"]
+OUTPUTS["privacy"] = {"tables": ["deid_hits"], "figures": [], "values": []}
+# The gate summaries of the collected strands, in a fixed order (the table's row order).
+DEID_SOURCES = {
+    "survey": {"survey": "results/interim/deid_survey.csv"},
+    "interviews": {
+        "interviews": "results/interim/deid_interviews.csv",
+        "interview_quotes": "results/interim/deid_interview_quotes.csv",
+    },
+    "monitoring": {"monitoring": "results/interim/deid_monitoring.csv"},
+}
 
 
 rule summarise_deid:
     input:
-        survey="results/interim/deid_survey.csv",
-        interviews="results/interim/deid_interviews.csv",
-        monitoring="results/interim/deid_monitoring.csv",
-        interview_quotes="results/interim/deid_interview_quotes.csv",
+        **{name: path for s in STRANDS for name, path in DEID_SOURCES[s].items()},
         code=code_inputs("scripts/summarise_deid.py"),
     output:
         table="results/tables/deid_hits.csv",

@@ -1,34 +1,8 @@
-# The report: merge the values files, record provenance, render one self-contained HTML file.
-# The render rule lists every file the report reads as input (report_inputs() in common.smk), so
-# new results re-render it; the report itself only reads results.
-
-REPORT_HTML = "results/report/impleval-report.html"
-# Branches whose results/values/<branch>.yml the report prose quotes ({{< var <branch>.key >}}).
-REPORT_VALUE_BRANCHES = ["survey", "survey_flow", "interviews", "monitoring"]
-
-
-rule collect_report_values:
-    input:
-        values=expand("results/values/{branch}.yml", branch=REPORT_VALUE_BRANCHES),
-        survey_analysis=study_file("survey_analysis"),
-        interviews_analysis=study_file("interviews_analysis"),
-        monitoring=study_file("monitoring"),
-        code=code_inputs("scripts/collect_report_values.py"),
-    output:
-        "results/report/variables.yml",
-    log:
-        "logs/report/collect_report_values.log",
-    conda:
-        ENV
-    params:
-        study_name=config["study_name"],
-        synthetic=config["synthetic_demo"],
-        min_cell=config["min_cell"],
-        seed=config["seed"],
-        language=config["report"]["language"],
-        interview_format=config["inputs"]["interviews"]["format"],
-    script:
-        "../../scripts/collect_report_values.py"
+# The report: record provenance, then generate and render one self-contained HTML file per
+# report language from the study's definitions and prose and the language-neutral results
+# (src/impleval/report/: sections, phrases in report/phrases/). The render rule lists every file
+# the report reads as input (report_inputs() in common.smk), so a changed result, definition or
+# prose file re-renders it; the analysis jobs never depend on the language.
 
 
 rule write_provenance:
@@ -54,24 +28,30 @@ rule write_provenance:
 rule render_report:
     input:
         unpack(report_inputs),
-        # The render job runs the script and the report's code cells (report/**/*.qmd).
-        code=code_inputs(
-            "scripts/render_report.py", *glob.glob("report/**/*.qmd", recursive=True)
-        ),
+        code=code_inputs("scripts/render_report.py"),
     output:
-        html=report(REPORT_HTML, category="Report"),
+        html=report("results/report/impleval-report-{lang}.html", category="Report"),
     log:
-        "logs/report/render_report.log",
+        "logs/report/render_report_{lang}.log",
     conda:
         ENV
     params:
         source="report",
-        # Derived from the outputs/inputs: the build folder sits beside the HTML file, and
-        # tables/ and figures/ beside provenance.json.
-        build=lambda w, output: os.path.join(os.path.dirname(output.html), "_build"),
+        # The build folder sits beside the HTML file; tables/ and figures/ beside provenance.json.
+        build=lambda w, output: os.path.join(
+            os.path.dirname(output.html), f"_build-{w.lang}"
+        ),
         results=lambda w, input: os.path.dirname(input.provenance),
-        language=config["report"]["language"],
-        synthetic=config["synthetic_demo"],
+        settings={
+            "study_name": config["study_name"],
+            "synthetic": config["synthetic_demo"],
+            "min_cell": config["min_cell"],
+            "seed": config["seed"],
+            "deid": config["deid"],
+            "interview_format": config["inputs"]
+            .get("interviews", {})
+            .get("format", ""),
+        },
         renderer=config["report"]["renderer"],
     script:
         "../../scripts/render_report.py"

@@ -4,6 +4,8 @@
 
 SURVEY_TABLES = [
     "participant_flow",
+    "survey_respondents",
+    "survey_response_rates",
     "survey_group_summary",
     "scale_reliability",
     "survey_omnibus",
@@ -17,20 +19,28 @@ SURVEY_FIGURES = [
     "survey_scale_distributions",
     "survey_odds_ratios",
 ]
-# Export files each inputs.survey.format reads (keys as in config.yaml → inputs → survey).
+OUTPUTS["survey"] = {
+    "tables": SURVEY_TABLES,
+    "figures": SURVEY_FIGURES,
+    "values": ["survey", "survey_flow"],
+}
+# Export files each inputs.survey.format reads (keys as in config.yaml → inputs → survey);
+# `submissions` (answer times of long answers) is optional.
 SURVEY_FORMAT_INPUTS = {
     "nettskjema_wide": ["report", "codebook"],
-    "nettskjema_long": ["answers"],
+    "nettskjema_long": ["answers", "codebook", "submissions"],
     "generic": ["report"],
 }
+SURVEY_EXPORT_KEYS = [
+    key
+    for key in SURVEY_FORMAT_INPUTS[config["inputs"]["survey"]["format"]]
+    if key in config["inputs"]["survey"]
+]
 
 
 rule prepare_survey:
     input:
-        **{
-            key: config["inputs"]["survey"][key]
-            for key in SURVEY_FORMAT_INPUTS[config["inputs"]["survey"]["format"]]
-        },
+        **{key: config["inputs"]["survey"][key] for key in SURVEY_EXPORT_KEYS},
         survey=study_file("survey"),
         organisation=study_file("organisation"),
         schema=schema_file("survey"),
@@ -40,6 +50,7 @@ rule prepare_survey:
         respondents="results/interim/survey_respondents.parquet",
         responses="results/interim/survey_responses.parquet",
         comments="results/interim/survey_comments.parquet",
+        submissions="results/interim/survey_submissions.parquet",
         flow="results/tables/participant_flow.csv",
         deid="results/interim/deid_survey.csv",
         values="results/values/survey_flow.yml",
@@ -49,9 +60,8 @@ rule prepare_survey:
         ENV
     params:
         format=config["inputs"]["survey"]["format"],
-        export_keys=SURVEY_FORMAT_INPUTS[config["inputs"]["survey"]["format"]],
+        export_keys=SURVEY_EXPORT_KEYS,
         on_hit=config["deid"]["on_hit"],
-        language=config["report"]["language"],
     script:
         "../../scripts/prepare_survey.py"
 
@@ -59,15 +69,17 @@ rule prepare_survey:
 rule plot_participant_flow:
     input:
         flow="results/tables/participant_flow.csv",
+        survey=study_file("survey"),
+        organisation=study_file("organisation"),
+        schema=schema_file("survey"),
+        phrases="report/phrases/participants.yml",
         code=code_inputs("scripts/plot_participant_flow.py"),
     output:
         **figure_paths(["participant_flow"]),
     log:
-        "logs/survey/plot_participant_flow.log",
+        "logs/survey/plot_participant_flow_{lang}.log",
     conda:
         ENV
-    params:
-        language=config["report"]["language"],
     script:
         "../../scripts/plot_participant_flow.py"
 
@@ -75,6 +87,7 @@ rule plot_participant_flow:
 rule analyse_survey:
     input:
         respondents="results/interim/survey_respondents.parquet",
+        submissions="results/interim/survey_submissions.parquet",
         responses="results/interim/survey_responses.parquet",
         analysis=study_file("survey_analysis"),
         organisation=study_file("organisation"),
@@ -87,6 +100,8 @@ rule analyse_survey:
         omnibus="results/tables/survey_omnibus.csv",
         pairwise="results/tables/survey_pairwise.csv",
         ordinal="results/tables/survey_ordinal.csv",
+        respondent_table="results/tables/survey_respondents.csv",
+        response_rates="results/tables/survey_response_rates.csv",
         scores="results/interim/survey_scale_scores.parquet",
         values="results/values/survey.yml",
     log:
@@ -96,7 +111,6 @@ rule analyse_survey:
     params:
         min_cell=config["min_cell"],
         seed=config["seed"],
-        language=config["report"]["language"],
     script:
         "../../scripts/analyse_survey.py"
 
@@ -123,11 +137,10 @@ rule plot_survey:
             category="Survey",
         ),
     log:
-        "logs/survey/plot_survey.log",
+        "logs/survey/plot_survey_{lang}.log",
     conda:
         ENV
     params:
         min_cell=config["min_cell"],
-        language=config["report"]["language"],
     script:
         "../../scripts/plot_survey.py"

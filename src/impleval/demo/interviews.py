@@ -192,26 +192,42 @@ def _sentence(rng, theme: str) -> str:
     return text[0].upper() + text[1:]
 
 
-def simulate(study: dict, seed: int = SEED) -> list[Interview]:
-    """Draw the interviews, their paragraphs and both coders' segments."""
+def simulate(
+    study: dict,
+    seed: int = SEED,
+    *,
+    design: dict | None = None,
+    probabilities: dict | None = None,
+) -> list[Interview]:
+    """Draw the interviews, their paragraphs and both coders' segments.
+
+    `design` (stage id → trusts, roles, double_coded, as `STAGE_DESIGN`) and `probabilities`
+    (theme → one probability per stage, as `STAGE_PROBABILITIES`) default to the demo's; another
+    study's test data pass their own (tests/fixtures/other_study/build.py)."""
     rng = np.random.default_rng(seed)
     cfg = study["interviews"]
+    stage_design = STAGE_DESIGN if design is None else design
+    profiles = STAGE_PROBABILITIES if probabilities is None else probabilities
     stage_ids = [s["id"] for s in cfg["stages"]]
     regions = {t["id"]: t["region"] for t in study["organisation"]["trusts"]}
     code_by_theme = {theme: path for path, theme in cfg["themes"].items()}
     themes = list(code_by_theme)
     interviews: list[Interview] = []
     for k, stage in enumerate(stage_ids):
-        design = STAGE_DESIGN[stage]
+        design = stage_design[stage]
         trusts = [t for t, n in design["trusts"].items() for _ in range(n)]
         roles = [r for r, n in design["roles"].items() for _ in range(n)]
         rng.shuffle(roles)
         double = set(rng.choice(len(trusts), size=design["double_coded"], replace=False).tolist())
-        start = pd.Timestamp(cfg["stages"][k]["period"]["start"])
+        period = cfg["stages"][k].get("period") or {}  # optional: stages ~half a year apart
+        start = pd.Timestamp(
+            period.get("start") or pd.Timestamp("2024-01-01") + pd.Timedelta(days=183 * k)
+        )
         for i, (trust, role) in enumerate(zip(trusts, roles, strict=True)):
             # Names as researchers type them (with å: exercises NFC joins); they never leave the
             # importers.
-            name = f"Intervju {trust.upper()}-{STAGE_ABBREVIATION[stage]}-{i + 1:02d} (råtekst)"
+            abbreviation = STAGE_ABBREVIATION.get(stage, stage[:3].upper())
+            name = f"Intervju {trust.upper()}-{abbreviation}-{i + 1:02d} (råtekst)"
             date = start + pd.Timedelta(
                 days=int(rng.integers(0, 150)), minutes=int(rng.integers(480, 960))
             )
@@ -224,18 +240,23 @@ def simulate(study: dict, seed: int = SEED) -> list[Interview]:
                 i in double,
                 date.strftime("%d.%m.%Y %H:%M"),
             )
-            _draw_interview(rng, iv, k, themes, code_by_theme)
+            _draw_interview(rng, iv, k, themes, code_by_theme, profiles)
             interviews.append(iv)
     return interviews
 
 
 def _draw_interview(
-    rng, iv: Interview, stage_index: int, themes: list[str], code_by_theme: dict
+    rng,
+    iv: Interview,
+    stage_index: int,
+    themes: list[str],
+    code_by_theme: dict,
+    profiles: dict = STAGE_PROBABILITIES,
 ) -> None:
     # Coder 1: which themes, and 1–4 answer paragraphs for each.
     answers: list[tuple[str | None, str]] = []  # (theme or None for filler, text)
     for theme in themes:
-        p = STAGE_PROBABILITIES.get(theme, DEFAULT_PROBABILITIES)[stage_index]
+        p = profiles.get(theme, DEFAULT_PROBABILITIES)[stage_index]
         if rng.random() < p:
             for _ in range(int(rng.integers(1, 5))):
                 answers.append((theme, _sentence(rng, theme)))
@@ -278,17 +299,22 @@ def _draw_interview(
 # --------------------------------------------------------------------------- truth
 
 
-def expected_kappa(study: dict, seed: int = SEED) -> dict:
+def expected_kappa(
+    study: dict, seed: int = SEED, *, design: dict | None = None, probabilities: dict | None = None
+) -> dict:
     """Expected Cohen's κ per theme on the double-coded design, by simulation (interview unit).
 
     Replicates draw the first coder's presence for each double-coded interview from its stage's
     planted probability and flip it for the second coder at the planted disagreement rate."""
     rng = np.random.default_rng(seed + 1)
     stage_ids = [s["id"] for s in study["interviews"]["stages"]]
-    n_by_stage = [STAGE_DESIGN[s]["double_coded"] for s in stage_ids]
+    stage_design = STAGE_DESIGN if design is None else design
+    profiles = STAGE_PROBABILITIES if probabilities is None else probabilities
+    n_by_stage = [stage_design[s]["double_coded"] for s in stage_ids]
     out = {}
     for theme in study["interviews"]["themes"].values():
-        probs = np.repeat(STAGE_PROBABILITIES.get(theme, DEFAULT_PROBABILITIES), n_by_stage)
+        profile = profiles.get(theme, DEFAULT_PROBABILITIES)[: len(stage_ids)]
+        probs = np.repeat(profile, n_by_stage)
         agree_rate = AGREEMENT.get(theme, DEFAULT_AGREEMENT)
         first = rng.random((KAPPA_SIMULATIONS, probs.size)) < probs
         flip = rng.random(first.shape) >= agree_rate
@@ -313,24 +339,37 @@ def expected_kappa(study: dict, seed: int = SEED) -> dict:
     return out
 
 
-def truth(study: dict, interviews: list[Interview]) -> dict:
+def truth(
+    study: dict,
+    interviews: list[Interview],
+    *,
+    design: dict | None = None,
+    probabilities: dict | None = None,
+) -> dict:
     cfg = study["interviews"]
+    stage_design = STAGE_DESIGN if design is None else design
+    profiles = STAGE_PROBABILITIES if probabilities is None else probabilities
     stage_ids = [s["id"] for s in cfg["stages"]]
     themes = list(dict.fromkeys(cfg["themes"].values()))
-    agreement = expected_kappa(study)
+    trends = {t: shape for t, shape in PLANTED_TRENDS.items() if t in themes}
+    agreement = expected_kappa(study, design=design, probabilities=probabilities)
     return {
         "seed": SEED,
         "n_interviews": len(interviews),
         "n_double_coded": sum(iv.double_coded for iv in interviews),
         "interviews_per_stage": {s: sum(iv.stage == s for iv in interviews) for s in stage_ids},
-        "double_coded_per_stage": {s: STAGE_DESIGN[s]["double_coded"] for s in stage_ids},
+        "double_coded_per_stage": {s: stage_design[s]["double_coded"] for s in stage_ids},
         "stages": stage_ids,
         "stage_probabilities": {
-            t: dict(zip(stage_ids, STAGE_PROBABILITIES.get(t, DEFAULT_PROBABILITIES), strict=True))
+            t: dict(
+                zip(
+                    stage_ids, profiles.get(t, DEFAULT_PROBABILITIES)[: len(stage_ids)], strict=True
+                )
+            )
             for t in themes
         },
-        "trend_themes": {t: shape for t, shape in PLANTED_TRENDS.items() if shape != "null"},
-        "null_themes": [t for t, shape in PLANTED_TRENDS.items() if shape == "null"],
+        "trend_themes": {t: shape for t, shape in trends.items() if shape != "null"},
+        "null_themes": [t for t, shape in trends.items() if shape == "null"],
         "agreement_unit": "interview",
         "agreement": agreement,
         "agreement_by_code": {path: agreement[theme] for path, theme in cfg["themes"].items()},
@@ -349,11 +388,32 @@ def truth(study: dict, interviews: list[Interview]) -> dict:
 # --------------------------------------------------------------------------- exports
 
 
-def _variables_frame(cfg: dict, interviews: list[Interview]) -> dict[str, list[str]]:
-    names = cfg.get("document_variables", {})
+ATTRIBUTE_KEYS = ("stage", "region", "trust", "role")
+
+
+def exported(study: dict, iv: Interview, key: str, as_labels: bool = False) -> str:
+    """The document variable `key` as the export holds it: the id, or (as_labels) its label as a
+    researcher would type it (bokmål; trusts have one label)."""
+    value = getattr(iv, key)
+    if not as_labels:
+        return value
+    entries = {
+        "stage": study["interviews"]["stages"],
+        "role": study["interviews"]["roles"],
+        "region": study["organisation"]["regions"],
+        "trust": study["organisation"]["trusts"],
+    }[key]
+    label = next(e["label"] for e in entries if e["id"] == value)
+    return label["nb"] if isinstance(label, dict) else str(label)
+
+
+def _variables_frame(
+    study: dict, interviews: list[Interview], as_labels: bool = False
+) -> dict[str, list[str]]:
+    names = study["interviews"].get("document_variables", {})
     return {
-        names.get(k, k): [getattr(iv, k) for iv in interviews]
-        for k in ("stage", "region", "trust", "role")
+        names.get(k, k): [exported(study, iv, k, as_labels) for iv in interviews]
+        for k in ATTRIBUTE_KEYS
     }
 
 
@@ -361,7 +421,9 @@ def _group(cfg: dict, stage: str) -> str:
     return next(s["label"]["nb"] for s in cfg["stages"] if s["id"] == stage)
 
 
-def write_maxqda(out: Path, study: dict, interviews: list[Interview]) -> None:
+def write_maxqda(
+    out: Path, study: dict, interviews: list[Interview], *, as_labels: bool = False
+) -> None:
     cfg = study["interviews"]
     top_colour = {}
     rows = []
@@ -410,7 +472,7 @@ def write_maxqda(out: Path, study: dict, interviews: list[Interview]) -> None:
     variables = {
         "Document group": [_group(cfg, iv.stage) for iv in interviews],
         "Document name": [unicodedata.normalize("NFD", iv.name) for iv in interviews],
-        **_variables_frame(cfg, interviews),
+        **_variables_frame(study, interviews, as_labels),
     }
     write_xlsx(pd.DataFrame(variables), out / "synthetic_maxqda-document-variables.xlsx")
 
@@ -487,7 +549,9 @@ def qualcoder_rows(study: dict, interviews: list[Interview]):
     return categories, catid, codes, cid, code_text
 
 
-def write_qualcoder(out: Path, study: dict, interviews: list[Interview]) -> None:
+def write_qualcoder(
+    out: Path, study: dict, interviews: list[Interview], *, as_labels: bool = False
+) -> None:
     cfg = study["interviews"]
     categories, catid, codes, cid, code_text = qualcoder_rows(study, interviews)
     target = out / "synthetic_qualcoder.qda" / "data.qda"
@@ -544,7 +608,14 @@ def write_qualcoder(out: Path, study: dict, interviews: list[Interview]) -> None
                 con.execute(
                     "INSERT INTO attribute (name, attr_type, value, id, date, owner) VALUES "
                     "(?,?,?,?,?,?)",
-                    (variables.get(key, key), "file", getattr(iv, key), fid, date, owner),
+                    (
+                        variables.get(key, key),
+                        "file",
+                        exported(study, iv, key, as_labels),
+                        fid,
+                        date,
+                        owner,
+                    ),
                 )
         con.commit()
         con.execute("VACUUM")
@@ -554,7 +625,9 @@ def write_qualcoder(out: Path, study: dict, interviews: list[Interview]) -> None
         Path(tmp).unlink(missing_ok=True)
 
 
-def write_qualcoder_report(out: Path, study: dict, interviews: list[Interview]) -> None:
+def write_qualcoder_report(
+    out: Path, study: dict, interviews: list[Interview], *, as_labels: bool = False
+) -> None:
     """QualCoder's XLSX coding report: rows ordered by code name, categories immediate parent
     first."""
     cfg = study["interviews"]
@@ -577,7 +650,7 @@ def write_qualcoder_report(out: Path, study: dict, interviews: list[Interview]) 
                 parts[-1],
                 "",
                 *cats,
-                *(getattr(iv, k) for k in ("stage", "region", "trust", "role")),
+                *(exported(study, iv, k, as_labels) for k in ATTRIBUTE_KEYS),
             ]
         )
     header = [
@@ -597,7 +670,9 @@ def write_qualcoder_report(out: Path, study: dict, interviews: list[Interview]) 
 REFI_NS = "urn:QDA-XML:project:1.0"
 
 
-def write_refi(out: Path, study: dict, interviews: list[Interview]) -> None:
+def write_refi(
+    out: Path, study: dict, interviews: list[Interview], *, as_labels: bool = False
+) -> None:
     import io
     import zipfile
 
@@ -653,7 +728,7 @@ def write_refi(out: Path, study: dict, interviews: list[Interview]) -> None:
         for key in keys:
             value = ET.SubElement(case, q("VariableValue"))
             ET.SubElement(value, q("VariableRef"), {"targetGUID": guid("variable", key)})
-            ET.SubElement(value, q("TextValue")).text = getattr(iv, key)
+            ET.SubElement(value, q("TextValue")).text = exported(study, iv, key, as_labels)
         ET.SubElement(case, q("SourceRef"), {"targetGUID": guid("source", iv.name)})
         source_guid = guid("source", iv.name)
         source = ET.SubElement(
@@ -699,13 +774,23 @@ def write_refi(out: Path, study: dict, interviews: list[Interview]) -> None:
     (out / "synthetic_refi.qdpx").write_bytes(normalise_zip(buf.getvalue()))
 
 
-def generate(out_dir, study: dict) -> list[Interview]:
+def generate(
+    out_dir,
+    study: dict,
+    *,
+    design: dict | None = None,
+    probabilities: dict | None = None,
+    as_labels: bool = False,
+) -> list[Interview]:
+    """Write the four exports and the truth file. The keywords are for other studies' test data
+    (the demo uses none): their own stage design and theme profiles, labels in the variables."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    interviews = simulate(study)
-    write_maxqda(out, study, interviews)
-    write_qualcoder(out, study, interviews)
-    write_qualcoder_report(out, study, interviews)
-    write_refi(out, study, interviews)
-    write_json(truth(study, interviews), out / "synthetic_truth-interviews.json")
+    interviews = simulate(study, design=design, probabilities=probabilities)
+    write_maxqda(out, study, interviews, as_labels=as_labels)
+    write_qualcoder(out, study, interviews, as_labels=as_labels)
+    write_qualcoder_report(out, study, interviews, as_labels=as_labels)
+    write_refi(out, study, interviews, as_labels=as_labels)
+    facts = truth(study, interviews, design=design, probabilities=probabilities)
+    write_json(facts, out / "synthetic_truth-interviews.json")
     return interviews

@@ -125,16 +125,31 @@ def go_live_monday(date: str) -> pd.Timestamp:
     return d - pd.Timedelta(days=d.weekday())
 
 
-def simulate(seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+def simulate(
+    seed: int = SEED,
+    *,
+    sites: dict | None = None,
+    milestones: dict | None = None,
+    start: str = START,
+    end: str = END,
+) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """Weekly aggregates, milestones (site, milestone, date) and the planted truth.
+
+    `sites` (id → baseline wait, weekly examinations, level change, slope change; None changes for
+    a comparison site) and `milestones` (id → kind → date; the kind `go_live` is the
+    interruption) default to the demo's; other studies' test data pass their own and rename
+    columns and kinds when they write the files (tests/fixtures/other_study/build.py)."""
+    sites = SITES if sites is None else sites
+    milestones = MILESTONES if milestones is None else milestones
     rng = np.random.default_rng(seed)
-    weeks = pd.date_range(START, END, freq="W-MON")
+    weeks = pd.date_range(start, end, freq="W-MON")
     t = np.arange(len(weeks), dtype=float)
     winter, july, easter_week = _season(weeks)
     rows, truth = [], {}
-    for site, (base, n_base, level, slope) in SITES.items():
+    for site, (base, n_base, level, slope) in sites.items():
         wait = base + PRE_SLOPE * t + 5.0 * winter + 6.0 * july + 4.0 * easter_week
         wait = wait + _ar1(rng, len(t), AR_PHI, WAIT_SD)
-        go = MILESTONES[site].get("go_live")
+        go = milestones[site].get("go_live")
         if go is not None:
             post = (weeks >= go_live_monday(go)).astype(float)
             since = np.where(post > 0, (weeks - go_live_monday(go)).days / 7, 0.0)
@@ -167,8 +182,8 @@ def simulate(seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
             },
         }
     aggregates = pd.concat(rows, ignore_index=True)
-    milestones = pd.DataFrame(
-        [(site, kind, date) for site, ms in MILESTONES.items() for kind, date in ms.items()],
+    milestone_table = pd.DataFrame(
+        [(site, kind, date) for site, ms in milestones.items() for kind, date in ms.items()],
         columns=["site", "milestone", "date"],
     )
     meta = {
@@ -178,13 +193,19 @@ def simulate(seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
             "public ones; other dates are invented."
         ),
         "seed": seed,
-        "weeks": {"first": START, "last": END, "n": len(weeks)},
+        "weeks": {"first": start, "last": end, "n": len(weeks)},
         "week_convention": (
             "a site's go-live week (Monday on or before the go-live date) is the first post week"
         ),
-        "no_change_site": "hallingdal",
-        "comparison_sites": ["ahus_nordbyhagen"],
-        "short_post_site": "haukeland",
+        "no_change_site": next(
+            (k for k, v in sites.items() if v[2] == 0 and v[3] == 0 and "go_live" in milestones[k]),
+            None,
+        ),
+        "comparison_sites": [k for k in sites if "go_live" not in milestones[k]],
+        "short_post_site": max(
+            (k for k in sites if "go_live" in milestones[k]),
+            key=lambda k: milestones[k]["go_live"],
+        ),
         "noise": {
             "wait_ar1_phi": AR_PHI,
             "wait_innovation_sd_minutes": WAIT_SD,
@@ -199,7 +220,7 @@ def simulate(seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
         },
         "sites": truth,
     }
-    return aggregates, milestones, meta
+    return aggregates, milestone_table, meta
 
 
 def norwegian_csv(df: pd.DataFrame) -> bytes:

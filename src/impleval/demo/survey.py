@@ -7,7 +7,9 @@ region × role cell). Item responses are y* = λ·η + √(1−λ²)·ε cut at 
 The planted effects are below (PLANT) and in `synthetic_truth-survey.json`, together with
 population quantities (large-sample simulation from the same model, separate seed) that the
 analysis is checked against. `python -m impleval.demo.survey --fixtures tests/fixtures/survey`
-writes a small subset in every importer format (CSV, XLSX, NDJSON) for the unit tests.
+writes a small subset in every importer format (CSV, XLSX, API v3 answers NDJSON with the
+submissions' JSON) for the unit tests. The exports have the shapes the service writes
+(docs/data/survey.md).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import random
 from pathlib import Path
 
 import numpy as np
@@ -107,7 +110,7 @@ def build_submissions(
     iso = local.dt.strftime("%Y-%m-%dT%H:%M:%S%z")
     df["$created"] = iso.str[:-2] + ":" + iso.str[-2:]
     df["$answer_time_ms"] = df["_ms"].astype(str)
-    df["_created_nb"] = local.dt.strftime("%d.%m.%Y %H:%M")
+    df["_created_local"] = local.dt.strftime("%Y-%m-%dT%H:%M:%S")
     counts = {"received": int(len(df)), **cases, "analysed": int(base)}
     return df, counts
 
@@ -118,93 +121,231 @@ def wide_csv(df: pd.DataFrame, instrument: Instrument) -> bytes:
     return text.encode("utf-8")
 
 
-def codebook(instrument: Instrument) -> dict:
-    """The form's codebook in the shape of Nettskjema's API `elements` (texts in bokmål)."""
+# Keys of a codebook element, in the order the service writes them (API v3 `elements`;
+# docs/data/survey.md). Every element carries all of them.
+ELEMENT_KEYS = [
+    "elementId", "questionId", "text", "description", "elementType", "dateFormat", "sequence",
+    "maxSelectedAnswerOptions", "imageUrl", "altText", "linearScaleType",
+    "nationalIdNumberType", "repeatedNationalIdRequired", "nationalIdNumberOfLetters",
+    "nationalIdNumberOfDigits", "isAutofill", "image", "isMandatory", "isHorizontal",
+    "isRangeMarksShown", "externalElementId", "minimumValue", "maximumValue",
+    "sendAdditionalRecipientEmail", "useForRedirectToForm", "minimumValueText", "midValueText",
+    "maximumValueText", "numberOfDecimals", "routingReferenceIds", "answerOptions",
+    "answerOptionsVisibilityFilter", "subElements", "validationScripts", "isAnswerHashed",
+    "maxNumberOfCharacters", "isRandomizedOrder",
+]  # fmt: skip
+FIRST_ELEMENT_ID, FIRST_OPTION_ID, FIRST_ROW_ID = 5_210_001, 61_000_001, 7_300_001
+
+
+def _element(**values) -> dict:
+    base = dict.fromkeys(ELEMENT_KEYS)
+    base.update(
+        isMandatory=False,
+        isHorizontal=False,
+        isRangeMarksShown=False,
+        sendAdditionalRecipientEmail=False,
+        useForRedirectToForm=False,
+        routingReferenceIds=[],
+        answerOptions=[],
+        answerOptionsVisibilityFilter=[],
+        subElements=[],
+        validationScripts=[],
+        isAnswerHashed=False,
+        isRandomizedOrder=False,
+    )
+    base.update(values)
+    return base
+
+
+def codebook(instrument: Instrument) -> list[dict]:
+    """The form's codebook in the shape of Nettskjema's API v3 `elements` (a bare array, every
+    element with all its keys, texts in bokmål): a heading, an introduction and a page break
+    (no external ids; `sequence` restarts on the new page), then the questions."""
     inter = instrument.config["intervention"]["nb"]
-    elements = [
-        {
-            "elementType": "HEADING",
-            "externalElementId": None,
-            "sequence": 1,
-            "text": f"Spørreundersøkelse om innføring av {inter}",
-        }
-    ]
     scales = instrument.config["response_scales"]
-    for seq, q in enumerate(instrument.questions, start=2):
-        el = {
-            "elementType": q["type"],
-            "externalElementId": q["id"],
-            "sequence": seq,
-            "isMandatory": q["use"] == "group",
-            "text": q["text"]["nb"].replace("{intervention}", inter),
-            "answerOptions": [],
-            "subElements": [],
-        }
+    element_id, option_id, row_id = FIRST_ELEMENT_ID, FIRST_OPTION_ID, FIRST_ROW_ID
+    elements = [
+        _element(
+            elementId=element_id,
+            text=f"Spørreundersøkelse om innføring av {inter}",
+            elementType="HEADING",
+            sequence=1,
+        ),
+        _element(
+            elementId=element_id + 1,
+            description="<p>Svarene brukes i evalueringen. Det tar om lag ti minutter.</p>\n",
+            elementType="TEXT",
+            sequence=2,
+        ),
+        _element(elementType="PAGE_BREAK"),
+    ]
+    element_id += 2
+    for seq, q in enumerate(instrument.questions, start=1):
+        element_id += 1
+        matrix = q["type"].startswith("MATRIX_")
         if q.get("options_from") == "organisation.trusts":
             options = [(t, t) for t in instrument.trust_region]
         elif q.get("scale") and "options" in scales[q["scale"]]:
             options = [(o["code"], o["label"]["nb"]) for o in scales[q["scale"]]["options"]]
         else:
             options = [(o["code"], o["label"]["nb"]) for o in q.get("options", [])]
-        el["answerOptions"] = [
-            {"externalAnswerOptionId": c, "text": t, "sequence": i}
-            for i, (c, t) in enumerate(options, start=1)
-        ]
-        el["subElements"] = [
-            {
-                "externalElementId": r["id"],
-                "text": r["label"]["nb"].replace("{intervention}", inter),
-                "sequence": i,
-            }
-            for i, r in enumerate(q.get("rows", []), start=1)
-        ]
+        answer_options = []
+        for i, (code, text) in enumerate(options, start=1):
+            answer_options.append(
+                {
+                    "answerOptionId": option_id,
+                    "sequence": i,
+                    "text": text,
+                    "redirectToForm": None,
+                    "isPreselected": False,
+                    "isCorrect": False,
+                    "additionalRecipientEmail": None,
+                    "externalAnswerOptionId": code,
+                    "image": None,
+                    "imageUrl": None,
+                    "altText": None,
+                    "externalElementId": None if matrix else q["id"],
+                    "textOrAltText": text,
+                }
+            )
+            option_id += 1
+        rows = []
+        for i, r in enumerate(q.get("rows", []), start=1):
+            rows.append(
+                {
+                    "subElementId": row_id,
+                    "questionId": row_id,
+                    "sequence": i,
+                    "description": None,
+                    "text": r["label"]["nb"].replace("{intervention}", inter),
+                    "isMandatory": False,
+                    "externalElementId": r.get("code") or r["id"],
+                    "sendAdditionalRecipientEmail": False,
+                }
+            )
+            row_id += 1
+        extra = {}
         if q["type"] == "LINEAR_SCALE":
             lin = scales[q["scale"]]["linear"]
-            el["minimumValue"], el["maximumValue"] = lin["min"], lin["max"]
-        elements.append(el)
-    return {"formId": FORM_ID, "elements": elements}
+            extra = {
+                "linearScaleType": "START_MID_END",
+                "isHorizontal": True,
+                "isRangeMarksShown": True,
+                "minimumValue": lin["min"],
+                "maximumValue": lin["max"],
+                "minimumValueText": scales[q["scale"]]["labels"]["min"]["nb"],
+                "maximumValueText": scales[q["scale"]]["labels"]["max"]["nb"],
+            }
+        if q["type"] in ("CHECKBOX", "MATRIX_CHECKBOX"):
+            extra["maxSelectedAnswerOptions"] = 0
+        elements.append(
+            _element(
+                elementId=element_id,
+                questionId=None if matrix else element_id + 100_000,
+                text=q["text"]["nb"].replace("{intervention}", inter),
+                elementType=q["type"],
+                sequence=seq,
+                isMandatory=q["use"] == "group",
+                externalElementId=q.get("code") or q["id"],
+                answerOptions=answer_options,
+                subElements=rows,
+                **extra,
+            )
+        )
+    return elements
 
 
-def long_ndjson(df: pd.DataFrame, instrument: Instrument) -> bytes:
-    """The same submissions as Nettskjema long answers (Norwegian dates and decimal commas)."""
-    lines = []
-    for rec in df.to_dict("records"):
-        seconds = f"{int(rec['$answer_time_ms']) / 1000:.3f}".replace(".", ",")
-        base = {
-            "submissionId": int(rec["$submission_id"]),
-            "createdDate": rec["_created_nb"],
-            "answerTimeSeconds": seconds,
-        }
-        for q in instrument.questions:
-            cols = instrument.columns_of(q["id"])
-            if q["type"] == "CHECKBOX":
-                ticked = [c.option for c in cols if rec[c.name] == "1"]
-                if ticked:
-                    lines.append(
-                        {
-                            **base,
-                            "externalElementId": q["id"],
-                            "elementType": q["type"],
-                            "externalAnswerOptionIds": ticked,
-                            "textAnswer": None,
-                        }
-                    )
-                continue
+def _answer_records(rec: dict, instrument: Instrument, elements: list[dict]) -> list[dict]:
+    """One submission as API v3 answer records (`/answers` keys and order, without `formId`,
+    `createdDate`, `modifiedDate`, which `long_ndjson` adds): one record per answered question,
+    per answered matrix row; a checkbox's ticked options in one record; no record when
+    unanswered."""
+    by_code = {e["externalElementId"]: e for e in elements if e["externalElementId"]}
+    out = []
+    for q in instrument.questions:
+        e = by_code[q.get("code") or q["id"]]
+        option_ids = {o["externalAnswerOptionId"]: o["answerOptionId"] for o in e["answerOptions"]}
+        row_ids = {s["externalElementId"]: s["subElementId"] for s in e["subElements"]}
+        cols = instrument.columns_of(q["id"])
+        answers = []  # (subElementId, textAnswer or None, [option codes])
+        if q["type"] == "CHECKBOX":
+            ticked = [c.option for c in cols if rec[c.name] == "1"]
+            if ticked:
+                answers.append((None, None, ticked))
+        else:
             for c in cols:
                 value = rec[c.name]
                 if value == "":
                     continue
-                r = {**base, "externalElementId": q["id"], "elementType": q["type"]}
-                if q["type"] == "MATRIX_RADIO":
-                    r["externalSubElementId"] = c.item
+                sub = row_ids[c.name.split(".", 1)[1]] if c.row else None
                 if c.kind == "choice":
-                    r.update(externalAnswerOptionIds=[value], textAnswer=None)
+                    answers.append((sub, None, [value]))
                 else:
-                    r.update(externalAnswerOptionIds=[], textAnswer=value)
-                lines.append(r)
-    return "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in lines).encode(
-        "utf-8"
-    )
+                    answers.append((sub, value, []))
+        for sub, text, codes in answers:
+            r = {
+                "submissionId": int(rec["$submission_id"]),
+                "answerId": 0,
+                "elementId": e["elementId"],
+                "externalElementId": e["externalElementId"],
+            }
+            if text is not None:
+                r["textAnswer"] = text
+            r["answerOptionIds"] = [option_ids[c] for c in codes]
+            r["externalAnswerOptionIds"] = codes
+            r["elementType"] = q["type"]
+            if sub is not None:
+                r["subElementId"] = sub
+            out.append(r)
+    # answerIds are unique but not in form order
+    first = 400_000_000 + (int(rec["$submission_id"]) % 100_000) * 100
+    ids = list(range(first, first + len(out)))
+    random.Random(int(rec["$submission_id"])).shuffle(ids)
+    for r, i in zip(out, ids, strict=True):
+        r["answerId"] = i
+    return out
+
+
+def _dumps(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def long_ndjson(df: pd.DataFrame, instrument: Instrument) -> bytes:
+    """The same submissions as the API v3 `/answers` NDJSON: compact records, `createdDate` in
+    local time without offset. No answer time (it is in `submissions_json`)."""
+    elements = codebook(instrument)
+    lines = []
+    for rec in df.to_dict("records"):
+        for r in _answer_records(rec, instrument, elements):
+            full = {"formId": FORM_ID, **r}
+            tail = {k: full.pop(k) for k in ("subElementId",) if k in full}
+            full.update(createdDate=rec["_created_local"], modifiedDate=rec["_created_local"])
+            full.update(tail)
+            lines.append(_dumps(full))
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def submissions_json(df: pd.DataFrame, instrument: Instrument) -> bytes:
+    """The submissions as `GET /api/v3/form/submission/<id>` gives each (collected in one JSON
+    array): `submissionMetadata` with the answer time in milliseconds, and the answers."""
+    elements = codebook(instrument)
+    docs = [
+        {
+            "submissionMetadata": {
+                "formId": FORM_ID,
+                "submissionId": int(rec["$submission_id"]),
+                "answerTime": int(rec["$answer_time_ms"]),
+                "createdDate": rec["_created_local"],
+                "modifiedDate": rec["_created_local"],
+                "anonymous": False,
+                "deliveryDestination": "DATABASE",
+                "person": {"name": None, "email": None},
+            },
+            "answers": _answer_records(rec, instrument, elements),
+        }
+        for rec in df.to_dict("records")
+    ]
+    return ("[\n" + ",\n".join(_dumps(d) for d in docs) + "\n]\n").encode("utf-8")
 
 
 def xlsx_frame(df: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
@@ -242,6 +383,7 @@ def write_fixtures(fixture_dir, study: dict, n_analysed: int = 40, *, schema) ->
     write_json(codebook(instrument), fixture_dir / "codebook.json")
     write_xlsx({"Svar": xlsx_frame(df, instrument)}, fixture_dir / "report.xlsx")
     (fixture_dir / "answers.ndjson").write_bytes(long_ndjson(df, instrument))
+    (fixture_dir / "submissions.json").write_bytes(submissions_json(df, instrument))
     write_json(counts, fixture_dir / "expected_counts.json")
 
 

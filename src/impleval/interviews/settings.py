@@ -15,6 +15,20 @@ from impleval.config import label, load_validated, load_yaml
 from impleval.errors import InputError, Problem
 
 ALL = "all"  # margin value in every breakdown column
+FIGURES = [
+    "theme_stage_heatmap",
+    "theme_trajectories",
+    "theme_cooccurrence",
+    "intercoder_agreement",
+    "stakeholder_benefits",
+]
+
+
+def figure_names(interviews: dict) -> list[str]:
+    """The interview figures of a study (its loaded interviews.yaml): every figure, but the
+    stakeholder matrix only when the study defines a `stakeholders:` block. The workflow declares
+    this list as the plot rule's outputs; the plot job draws the same."""
+    return [f for f in FIGURES if f != "stakeholder_benefits" or interviews.get("stakeholders")]
 
 
 @dataclass

@@ -20,19 +20,26 @@ def prepare_interviews(smk) -> None:
     names_file = smk.input.get("names", [])  # [] when config names no names file
     names = read_names(names_file) if isinstance(names_file, str) else []
     tables = prepare(
-        smk.params.format, paths, interviews, organisation, on_hit=smk.params.on_hit, names=names
+        smk.params.format,
+        paths,
+        interviews,
+        organisation,
+        on_hit=smk.params.on_hit,
+        names=names,
+        config_file=str(smk.input.interviews),
     )
     write_outputs(tables, smk.output)
 
 
 def analyse_interviews(smk) -> None:
-    """Prevalence, stage tests, co-occurrence, agreement, stakeholders, quotes → tables + values."""
+    """Informants, prevalence, stage tests, co-occurrence, agreement, stakeholders, quotes →
+    tables + language-neutral values."""
     import pandas as pd
     import yaml
 
     from impleval.config import load_yaml
     from impleval.interviews.settings import analysis_settings, study_defs
-    from impleval.interviews.stats.analyse import analyse
+    from impleval.interviews.stats.analyse import analyse, double_coded_units
     from impleval.interviews.values import interview_values
     from impleval.outputs import write_csv, write_text
     from impleval.privacy.deid import read_names
@@ -53,13 +60,11 @@ def analyse_interviews(smk) -> None:
         on_hit=p.on_hit,
         names=names,
         quotes_file=smk.output.quotes,
-        language=p.language,
     )
     for name, df in tables.items():
         write_csv(df, smk.output[name])
-    values = interview_values(
-        tables, documents, defs, settings, language=p.language, min_cell=p.min_cell
-    )
+    double = double_coded_units(segments, documents, settings)
+    values = interview_values(tables, segments, documents, defs, double, min_cell=p.min_cell)
     write_text(
         yaml.safe_dump({"interviews": values}, allow_unicode=True, sort_keys=False),
         smk.output.values,
@@ -79,7 +84,7 @@ def plot_interviews(smk) -> None:
     defs = study_defs(load_yaml(smk.input.interviews), load_yaml(smk.input.organisation))
     tables = {Path(p).stem: read_table(p) for p in smk.input.tables}
     figures = interview_figures(
-        tables, defs, settings, language=smk.params.language, min_cell=smk.params.min_cell
+        tables, defs, settings, language=smk.wildcards.lang, min_cell=smk.params.min_cell
     )
     for name, (fig, caption, alt) in figures.items():
         save_named(fig, smk.output, name, caption=caption, alt=alt)

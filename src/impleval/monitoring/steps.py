@@ -15,8 +15,14 @@ def prepare_monitoring(smk) -> None:
     from impleval.privacy.deid import empty_summary
 
     definition = load_definition(smk.input.monitoring, smk.input.schema)
-    sites = [s["id"] for s in load_yaml(smk.input.organisation)["sites"]]
-    series, milestones = prepare(smk.input.aggregates, smk.input.milestones, definition, sites)
+    organisation = load_yaml(smk.input.organisation)
+    series, milestones = prepare(
+        smk.input.aggregates,
+        smk.input.milestones,
+        definition,
+        organisation,
+        config_file=str(smk.input.monitoring),
+    )
     for frame, path in ((series, smk.output.series), (milestones, smk.output.milestones)):
         with atomic_path(path) as tmp:
             frame.to_parquet(tmp, index=False)
@@ -26,7 +32,8 @@ def prepare_monitoring(smk) -> None:
 
 
 def analyse_monitoring(smk) -> None:
-    """Interrupted time series per site, pooled model, diagnostics, precision → tables + values."""
+    """Interrupted time series per site, pooled model, diagnostics, precision → tables +
+    language-neutral values."""
     import pandas as pd
     import yaml
 
@@ -40,17 +47,10 @@ def analyse_monitoring(smk) -> None:
     organisation = load_yaml(smk.input.organisation)
     series = pd.read_parquet(smk.input.series)
     milestones = pd.read_parquet(smk.input.milestones)
-    tables = analyse(
-        series,
-        milestones,
-        definition,
-        organisation,
-        min_cell=smk.params.min_cell,
-        language=smk.params.language,
-    )
+    tables = analyse(series, milestones, definition, organisation, min_cell=smk.params.min_cell)
     for name, frame in tables.items():
         write_csv(frame, smk.output[name])
-    values = build_values(tables, definition, organisation, smk.params.language)
+    values = build_values(tables, definition)
     write_text(
         yaml.safe_dump({"monitoring": values}, allow_unicode=True, sort_keys=False),
         smk.output.values,
@@ -77,7 +77,7 @@ def plot_monitoring(smk) -> None:
         milestones,
         definition,
         organisation,
-        language=smk.params.language,
+        language=smk.wildcards.lang,
         min_cell=smk.params.min_cell,
     )
     for name, (fig, caption, alt) in figures.items():

@@ -1,168 +1,106 @@
-"""Numbers the monitoring chapter quotes, formatted for the report language (results/values)."""
+"""Language-neutral facts of the monitoring analysis (results/values/monitoring.yml).
+
+Ints, floats, ids, ISO dates and lists of ids: no formatting, no labels and no sentences (the
+report words and formats them in its language). Everything comes from the result tables and the
+study definition, so a fact quoted in the text cannot disagree with a table:
+
+- `n_sites`, `n_intervention`, `n_comparison`: sites with data, with and without a go-live;
+- `intervention_sites`, `comparison_sites`, `warn_sites`, `refused_sites`, `no_data_sites`: ids
+  (warn/refused: a baseline shorter than `analysis.baseline` on either side of go-live);
+- `first_period`, `last_period` (ISO dates) and `frequency` (`weekly`, `monthly` or `mixed`);
+- `go_live_milestone` (the configured kind), `primary_outcome` (id or null), `outcomes` (ids);
+- `crosscheck_tolerance_se`: how many standard errors the GLSAR cross-check may differ by;
+- `pooled`: per outcome, the pooled model's `sites` (ids), `n_intervention`, `n_comparison`,
+  `se_method` and `hac_bandwidth` (null when the outcome has no pooled model).
+"""
 
 from __future__ import annotations
 
-import numpy as np
+import math
+
 import pandas as pd
 
-from impleval import fmt
-from impleval.monitoring.settings import site_labels
+from impleval.monitoring.settings import go_live_kind, primary_outcome
+from impleval.monitoring.stats.models import CROSSCHECK_TOLERANCE_SE, maxlags
 
-NONE = {"nb": "ingen", "en": "none"}
-AND = {"nb": " og ", "en": " and "}
-
-
-def _join(items: list[str], language: str) -> str:
-    if not items:
-        return NONE[language]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + AND[language] + items[-1]
+POOLED_SE_DEFAULT = "hac_panel"  # Newey–West within site (models.pooled) unless the table says
 
 
-def _date(value, language: str) -> str:
-    ts = pd.Timestamp(value)
-    return ts.strftime("%d.%m.%Y") if language == "nb" else ts.strftime("%Y-%m-%d")
+def build_values(tables: dict[str, pd.DataFrame], definition: dict) -> dict:
+    """The facts listed in the module docstring, as plain Python values."""
+    sites = tables["monitoring_sites"]
+    with_data = sites[sites["role"] != "no_data"]
 
+    def ids(mask) -> list[str]:
+        return [str(s) for s in sites.loc[mask, "site"]]
 
-def _effect(rows: pd.DataFrame, parameter: str, language: str, digits: int, horizon=None) -> dict:
-    sel = rows[rows["parameter"] == parameter]
-    if horizon is not None:
-        sel = sel[sel["horizon_weeks"] == horizon]
-    if sel.empty:
-        return {}
-    r = sel.iloc[0]
-    if parameter == "relative_effect":
-        low = fmt.percent(r["ci_low"], 1, language)
-        high = fmt.percent(r["ci_high"], 1, language)
-        return {
-            "estimate": fmt.percent(r["estimate"], 1, language),
-            "ci": f"[{low}; {high}]" if language == "nb" else f"[{low}, {high}]",
-        }
+    intervention = sites["role"] == "intervention"
+    frequencies = sorted(set(with_data["frequency"].dropna()))
+    diag = tables["its_diagnostics"]
+    present = sorted(set(diag["outcome"])) if len(diag) else []
     return {
-        "estimate": fmt.number(r["estimate"], digits, language),
-        "ci": fmt.interval(r["ci_low"], r["ci_high"], digits, language),
-        "p": fmt.pvalue(r["p_value"], language),
+        "n_sites": len(with_data),
+        "n_intervention": int(intervention.sum()),
+        "n_comparison": int((sites["role"] == "comparison").sum()),
+        "intervention_sites": ids(intervention),
+        "comparison_sites": ids(sites["role"] == "comparison"),
+        "warn_sites": ids(intervention & (sites["baseline"] == "warn")),
+        "refused_sites": ids(intervention & (sites["baseline"] == "refused")),
+        "no_data_sites": ids(sites["role"] == "no_data"),
+        "first_period": _first(with_data["first_period"], min),
+        "last_period": _first(with_data["last_period"], max),
+        "frequency": frequencies[0] if len(frequencies) == 1 else "mixed" if frequencies else None,
+        "go_live_milestone": go_live_kind(definition),
+        "primary_outcome": primary_outcome(definition, present=present or None),
+        "outcomes": [o for o in definition["outcomes"] if o in present],
+        "crosscheck_tolerance_se": float(CROSSCHECK_TOLERANCE_SE),
+        "pooled": {
+            o: _pooled(tables, definition, o) for o in definition["outcomes"] if o in present
+        },
     }
 
 
-def build_values(
-    tables: dict[str, pd.DataFrame], definition: dict, organisation: dict, language: str
-) -> dict:
-    labels = site_labels(organisation)
-    primary = definition["primary_outcome"]
-    analysis = definition["analysis"]
-    horizons = analysis["horizons_weeks"]
-    sites, est = tables["monitoring_sites"], tables["its_estimates"]
-    needed, diag = tables["monitoring_weeks_needed"], tables["its_diagnostics"]
-    est_p = est[est["outcome"] == primary]
-    intervention = sites[sites["role"] == "intervention"]
-    values: dict = {
-        "first_week": _date(sites["first_period"].dropna().min(), language),
-        "last_week": _date(sites["last_period"].dropna().max(), language),
-        "n_sites": fmt.integer(len(sites[sites["role"] != "no_data"]), language),
-        "n_intervention": fmt.integer(len(intervention), language),
-        "comparison_sites": _join(
-            [labels[s] for s in sites.loc[sites["role"] == "comparison", "site"]], language
-        ),
-        "warn_sites": _join(
-            [labels[s] for s in intervention.loc[intervention["baseline"] == "warn", "site"]],
-            language,
-        ),
-        "n_warn": fmt.integer((intervention["baseline"] == "warn").sum(), language),
-        "refused_sites": _join(
-            [labels[s] for s in intervention.loc[intervention["baseline"] == "refused", "site"]],
-            language,
-        ),
-        "warn_below": fmt.integer(analysis["baseline"]["warn_below"], language),
-        "refuse_below": fmt.integer(analysis["baseline"]["refuse_below"], language),
-        "horizons": _join([fmt.integer(h, language) for h in horizons], language),
-        "phase_in_weeks": fmt.integer(analysis.get("phase_in_weeks", 0), language),
-        "target_slope": fmt.number(
-            definition["outcomes"][primary]["target_slope_change"], 2, language
-        ),
-        "power": fmt.percent(analysis["precision"]["power"], 0, language),
-        "max_post_weeks": fmt.integer(analysis["precision"]["max_post_weeks"], language),
-        "ci_level": fmt.percent(1 - analysis["alpha"], 0, language),
-        "alpha": fmt.number(analysis["alpha"], 2, language),
-        "hac_maxlags": fmt.integer(analysis["hac_maxlags"], language),
-    }
-    pooled = est_p[est_p["site"] == "pooled"]
-    values["pooled"] = {
-        "level_change": _effect(pooled, "level_change", language, 1),
-        "slope_change": _effect(pooled, "slope_change", language, 3),
-        **{f"effect_{h}": _effect(pooled, "effect_at_horizon", language, 1, h) for h in horizons},
-    }
-    per_site = {}
-    for site in intervention["site"]:
-        rows = est_p[est_p["site"] == site]
-        need = (
-            needed[(needed["site"] == site) & (needed["outcome"] == primary)]
-            if len(needed)
-            else needed
-        )
-        entry = {
-            "label": labels[site],
-            "level_change": _effect(rows, "level_change", language, 1),
-            "slope_change": _effect(rows, "slope_change", language, 3),
-            **{f"effect_{h}": _effect(rows, "effect_at_horizon", language, 1, h) for h in horizons},
-            **{f"relative_{h}": _effect(rows, "relative_effect", language, 1, h) for h in horizons},
-        }
-        if len(need):
-            n = need.iloc[0]
-            entry["post_weeks"] = fmt.integer(n["post_weeks_now"], language)
-            entry["weeks_to_target"] = fmt.integer(n["weeks_to_target"], language)
-            entry["extra_weeks_to_target"] = fmt.integer(n["extra_weeks_to_target"], language)
-        per_site[site] = entry
-    values["sites"] = per_site
-    values["precision"] = _precision_summary(needed, primary, labels, language, analysis)
-    checked = (
-        diag.dropna(subset=["crosscheck_agrees"]) if "crosscheck_agrees" in diag else diag.iloc[0:0]
-    )
-    values["crosscheck"] = {
-        "n_agree": fmt.integer(int(checked["crosscheck_agrees"].astype(bool).sum()), language),
-        "n_total": fmt.integer(len(checked), language),
-    }
-    counts = est[
-        (est["outcome"] != primary)
-        & (est["site"] != "pooled")
-        & est["parameter"].isin(["level_change", "slope_change"])
+def _first(dates: pd.Series, pick) -> str | None:
+    known = [str(d) for d in dates.dropna() if str(d)]
+    return pick(known) if known else None
+
+
+def _pooled(tables: dict[str, pd.DataFrame], definition: dict, outcome: str) -> dict | None:
+    """Who is in the pooled model of `outcome` and how its standard errors were computed.
+
+    Its sites are those fitted for the outcome and not refused (models.pooled): intervention
+    sites with an adequate baseline, and comparison sites (no go-live)."""
+    est = tables["its_estimates"]
+    rows = est[(est["outcome"] == outcome) & est["pooled"].astype(bool)] if len(est) else est
+    if rows.empty:
+        return None
+    diag = tables["its_diagnostics"]
+    fitted = diag[
+        (diag["outcome"] == outcome) & diag["hac_maxlags"].notna() & (diag["baseline"] != "refused")
     ]
-    flagged = sorted(set(counts.loc[counts["p_value"] < analysis["alpha"], "site"]))
-    values["counts"] = {
-        "flagged_sites": _join([labels[s] for s in flagged], language),
-        "n_flagged": fmt.integer(len(flagged), language),
-    }
-    return values
-
-
-def _precision_summary(
-    needed: pd.DataFrame, primary: str, labels: dict, language: str, analysis: dict
-) -> dict:
-    if needed.empty:
-        return {}
-    n = needed[needed["outcome"] == primary]
-    settled = n[n["extra_weeks_to_target"] == 0]
-    more = n[n["extra_weeks_to_target"] > 0]
-    never = n[n["weeks_to_target"].isna()]
+    comparison = fitted["baseline"] == "not_applicable"
+    first = rows.iloc[0]
+    method = first.get("se_method") if "se_method" in rows else None
+    bandwidth = first.get("hac_bandwidth") if "hac_bandwidth" in rows else None
+    if _missing(method):
+        method = POOLED_SE_DEFAULT
+    if _missing(bandwidth):
+        frequency = fitted["frequency"].iloc[0] if len(fitted) else "weekly"
+        bandwidth = maxlags(definition["analysis"], frequency)
     return {
-        "settled_sites": _join([labels[s] for s in settled["site"]], language),
-        "n_settled": fmt.integer(len(settled), language),
-        "more_sites": _join(
-            [
-                f"{labels[s]} ({fmt.integer(w, language)})"
-                for s, w in zip(more["site"], more["extra_weeks_to_target"], strict=True)
-            ],
-            language,
-        ),
-        "n_more": fmt.integer(len(more), language),
-        "beyond_sites": _join([labels[s] for s in never["site"]], language),
-        # The median is over the hospitals that reach the target within max_post_weeks only (the
-        # others are censored); the chapter says so and quotes n_reaching of n_total.
-        "n_reaching": fmt.integer(int(n["weeks_to_target"].notna().sum()), language),
-        "n_total": fmt.integer(len(n), language),
-        "median_weeks_to_target": fmt.integer(
-            float(np.nanmedian(n["weeks_to_target"]))
-            if n["weeks_to_target"].notna().any()
-            else np.nan,
-            language,
-        ),
+        "sites": [str(s) for s in fitted["site"]],
+        "n_intervention": int((~comparison).sum()),
+        "n_comparison": int(comparison.sum()),
+        "se_method": str(method),
+        "hac_bandwidth": _number(bandwidth),
     }
+
+
+def _number(x) -> int | float | None:
+    if _missing(x):
+        return None
+    return int(x) if float(x).is_integer() else float(x)
+
+
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import html
 import os
+import re
 import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -22,6 +23,7 @@ from pathlib import Path
 from impleval.outputs import write_text
 from impleval.report.variables import dump
 
+CODE_CELL = re.compile(r"^```\{python", re.M)
 KEEP = {".jupyter_cache", "_freeze", ".quarto"}  # caches survive a rebuild of the folder
 SKIP_SOURCE = {"_build", ".jupyter_cache", "_freeze", ".quarto", "_output", "__pycache__"}
 BANNER = {
@@ -96,9 +98,8 @@ def hash_cell(hashes: Mapping[str, str]) -> str:
     return (
         "```{python}\n"
         "#| include: false\n"
-        "# Cache key: the SHA-256 of every file the cells read. A changed results file changes "
-        "this\n"
-        "# cell, so the executed cells can never come from a stale cache entry.\n"
+        "# Cache key: the SHA-256 of every file the cells read. A changed results file\n"
+        "# changes this cell, so executed cells never come from a stale cache entry.\n"
         f"REPORT_INPUT_SHA256 = {{\n{lines}\n}}\n"
         "```\n"
     )
@@ -115,6 +116,14 @@ def inject_after_header(text: str, block: str) -> str:
     return block + "\n" + text
 
 
+def has_code_cells(text: str, base: Path) -> bool:
+    """Whether the document, with its includes, holds any code cell (the generated report has
+    none: no kernel starts and Quarto needs no Jupyter)."""
+    from impleval.report.fallback import expand_includes
+
+    return bool(CODE_CELL.search(expand_includes(text, base)))
+
+
 def prepare(
     source: str | os.PathLike,
     build: str | os.PathLike,
@@ -124,11 +133,17 @@ def prepare(
     results: str | os.PathLike = "results",
     synthetic: bool = False,
     renderer_label: str = "",
+    document: str | None = None,
+    figures: str | os.PathLike | None = None,
 ) -> Path:
-    """Fill the build folder; return the path of its `index.qmd`."""
+    """Fill the build folder; return the path of its `index.qmd`.
+
+    `document`: the generated report text (index.qmd); without it the language's frame
+    `index-<lang>.qmd` of `source` is used. `figures`: the folder of the report language's
+    figures (default `results/figures`)."""
     source, build, results = Path(source), Path(build), Path(results)
     frame = source / f"index-{language}.qmd"
-    if not frame.exists():
+    if document is None and not frame.exists():
         raise FileNotFoundError(f"no report frame for language {language!r}: {frame}")
     _clear(build)
     build.mkdir(parents=True, exist_ok=True)
@@ -142,7 +157,7 @@ def prepare(
         else:
             shutil.copy2(entry, build / entry.name)
     _link(results / "tables", build / "tables")
-    _link(results / "figures", build / "figures")
+    _link(Path(figures) if figures else results / "figures", build / "figures")
     _link(results / "provenance.json", build / "provenance.json")
     write_text(dump(variables), build / "_variables.yml")
     generated = build / "_generated"
@@ -152,7 +167,9 @@ def prepare(
         f'<meta name="impleval-renderer" content="{html.escape(renderer_label)}">\n',
         generated / "generator.html",
     )
-    text = frame.read_text(encoding="utf-8")
+    text = frame.read_text(encoding="utf-8") if document is None else document
     index = build / "index.qmd"
-    write_text(inject_after_header(text, hash_cell(cell_input_hashes(build))), index)
+    if has_code_cells(text, build):  # the cache key matters only where cells run
+        text = inject_after_header(text, hash_cell(cell_input_hashes(build)))
+    write_text(text, index)
     return index

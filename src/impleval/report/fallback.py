@@ -153,6 +153,17 @@ def assemble(nb, variables: Mapping, warnings: list[str]) -> str:
     return "\n\n".join(b.strip("\n") for b in blocks if b.strip()) + "\n"
 
 
+def front_matter(text: str) -> dict:
+    """The YAML header of a Quarto document as a dict ({} when there is none)."""
+    if not text.startswith("---"):
+        return {}
+    end = text.find("\n---", 3)
+    if end == -1:
+        return {}
+    data = yaml.safe_load(text[3:end])
+    return data if isinstance(data, dict) else {}
+
+
 def pandoc_version() -> str:
     import pypandoc
 
@@ -199,17 +210,26 @@ def render(
     markdown = assemble(nb, variables, warnings)
     for w in warnings:
         log.warning("%s", w)
-    filters = [build / "_filters" / "crossref.lua", build / "_filters" / "one-h1.lua"]
+    header = front_matter(text)
+    crossref, one_h1 = build / "_filters" / "crossref.lua", build / "_filters" / "one-h1.lua"
     args = [
         "--standalone",
         "--embed-resources",
         "--toc",
-        "--toc-depth=2",
+        f"--toc-depth={int(header.get('toc-depth', 2))}",
         "--wrap=none",
         f"--resource-path={build}",
         f"--metadata=toc-title:{TOC_TITLE.get(language, 'Contents')}",
-        *(f"--lua-filter={f}" for f in filters if f.exists()),
     ]
+    if header.get("number-sections"):
+        args.append("--number-sections")
+    # Cross-references first: @fig-/@tbl- become links before citeproc sees citations.
+    if crossref.exists():
+        args.append(f"--lua-filter={crossref}")
+    if header.get("bibliography"):
+        args.append("--citeproc")
+    if one_h1.exists():
+        args.append(f"--lua-filter={one_h1}")
     if (build / "styles.css").exists():
         args.append(f"--css={build / 'styles.css'}")
     if (build / "_generated" / "generator.html").exists():

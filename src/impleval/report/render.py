@@ -57,7 +57,12 @@ def render_report(
     synthetic: bool = False,
     renderer: str = "auto",
     cache: bool = True,
+    document=None,
+    figures=None,
 ) -> RenderInfo:
+    """Render the report to `output`. `document`: a callable(renderer label) → the generated
+    index.qmd text (the label is known only once the renderer is chosen); without it, the
+    language's frame in `source` is rendered."""
     start = time.perf_counter()
     kind, label, exe = choose(renderer)
     log.info("renderer: %s", label)
@@ -70,6 +75,8 @@ def render_report(
         results=results,
         synthetic=synthetic,
         renderer_label=label,
+        document=document(label) if document else None,
+        figures=figures,
     )
     executed = None
     # Render beside the target and check before renaming into place: a report that fails its

@@ -6,28 +6,6 @@ declares as its code inputs, workflow/rules/common.smk) only the modules of its 
 from __future__ import annotations
 
 
-def collect_report_values(smk) -> None:
-    """Merge results/values/*.yml with the study and methods values → variables.yml."""
-    from impleval.config import load_yaml
-    from impleval.outputs import write_text
-    from impleval.report.values import report_values
-    from impleval.report.variables import dump, merge_values
-
-    p = smk.params
-    extra = report_values(
-        study_name=p.study_name,
-        synthetic=p.synthetic,
-        min_cell=p.min_cell,
-        seed=p.seed,
-        language=p.language,
-        survey_analysis=load_yaml(smk.input.survey_analysis),
-        interviews_analysis=load_yaml(smk.input.interviews_analysis),
-        monitoring=load_yaml(smk.input.monitoring),
-        interview_format=p.interview_format,
-    )
-    write_text(dump(merge_values(smk.input.values, extra)), smk.output[0])
-
-
 def write_provenance(smk) -> None:
     """SHA-256 of inputs, configuration and code; commit; versions; renderer."""
     from impleval.outputs import write_json
@@ -47,22 +25,36 @@ def write_provenance(smk) -> None:
 
 
 def render_report(smk) -> None:
-    """The build folder, then Quarto or the labelled fallback → one HTML file."""
+    """Generate the report of one language (`{lang}`) from the study and its results, render it
+    (Quarto or the labelled fallback) and check the HTML → one self-contained file."""
     from pathlib import Path
 
-    import yaml
-
+    from impleval.report.compose import STUDY_FILES, build_context, generate, variables
     from impleval.report.render import render_report as render
 
-    p = smk.params
-    variables = yaml.safe_load(Path(smk.input.variables).read_text(encoding="utf-8"))
+    p, i = smk.params, smk.input
+    language = smk.wildcards.lang
+    study_paths = {name: i.get(f"study_{name}") for name in STUDY_FILES}
+    ctx = build_context(
+        language=language,
+        study_paths=study_paths,
+        settings=p.settings,
+        tables=Path(p.results) / "tables",
+        values_files=i.values,
+        figures=Path(p.results) / "figures" / language,
+        phrases=Path(p.source) / "phrases",
+        provenance=i.provenance,
+        checklists=Path(p.source) / "checklists.yaml",
+    )
     render(
         p.source,
         p.build,
         smk.output.html,
-        variables=variables,
-        language=p.language,
+        variables=variables(ctx),
+        language=language,
         results=p.results,
-        synthetic=p.synthetic,
+        synthetic=bool(p.settings["synthetic"]),
         renderer=p.renderer,
+        document=lambda label: generate(ctx, label),
+        figures=Path(p.results) / "figures" / language,
     )

@@ -1,8 +1,9 @@
 """Values quoted in the report's prose: merge `results/values/*.yml`, look keys up, substitute.
 
-Chapters write `{{< var survey.n_respondents >}}`; Quarto reads `_variables.yml` natively and the
-fallback substitutes the shortcodes itself. Quarto prints `?var:key` for a missing key and goes on,
-so both renderers check every key first: a missing value fails the render, never prints empty.
+The study team's prose may write `{{< var survey.n_respondents >}}`; Quarto reads
+`_variables.yml` natively and the fallback substitutes the shortcodes itself. Quarto prints
+`?var:key` for a missing key and goes on, so both renderers check every key first: a missing value
+fails the render, never prints empty.
 """
 
 from __future__ import annotations

@@ -19,40 +19,42 @@ def prepare_survey(smk) -> None:
             "organisation": smk.input.organisation,
             "schema": smk.input.schema,
         },
-        {
-            "on_hit": smk.params.on_hit,
-            "names_file": names if isinstance(names, str) else None,
-            "language": smk.params.language,
-        },
+        {"on_hit": smk.params.on_hit, "names_file": names if isinstance(names, str) else None},
         dict(smk.output),
     )
 
 
 def plot_participant_flow(smk) -> None:
-    """participant_flow.csv → the participant-flow figure."""
+    """participant_flow.csv → the participant-flow figure in the report language (`{lang}`)."""
     import pandas as pd
 
     from impleval.figures import save_named, use_report_style
     from impleval.survey.plots.flow import plot_flow
+    from impleval.survey.settings import load_study
 
     use_report_style()
-    flow = pd.read_csv(
-        smk.input.flow, dtype={"step": str, "description": str}, keep_default_na=False
-    )
-    fig, caption, alt = plot_flow(flow, smk.params.language)
+    flow = pd.read_csv(smk.input.flow, dtype={"step": str}, keep_default_na=False)
+    instrument = load_study(smk.input.survey, smk.input.organisation, smk.input.schema)
+    fig, caption, alt = plot_flow(flow, instrument.config, smk.input.phrases, smk.wildcards.lang)
     save_named(fig, smk.output, "participant_flow", caption=caption, alt=alt)
 
 
 def analyse_survey(smk) -> None:
-    """Scale scores, reliability, group comparisons, adjusted models → tables + values."""
+    """Scale scores, reliability, group comparisons, adjusted models, respondent
+    characteristics → language-neutral tables (ids and numbers) + facts."""
     import pandas as pd
     import yaml
 
-    from impleval.config import label, load_yaml
+    from impleval.config import load_yaml
     from impleval.outputs import atomic_path, write_csv, write_text
-    from impleval.survey.settings import add_outcome_labels, check_items_present, load_settings
+    from impleval.survey.settings import add_constructs, check_items_present, load_settings
     from impleval.survey.stats.analyse import analyse_survey as analyse
-    from impleval.survey.values import survey_values
+    from impleval.survey.stats.characteristics import (
+        RESPONSE_RATE_COLUMNS,
+        respondent_characteristics,
+        response_rates,
+    )
+    from impleval.survey.values import survey_facts
 
     settings = load_settings(smk.input.analysis, smk.input.schema)
     respondents = pd.read_parquet(smk.input.respondents)
@@ -63,44 +65,42 @@ def analyse_survey(smk) -> None:
     )
     write_csv(res.group_summary, smk.output.group_summary)
     write_csv(res.reliability, smk.output.reliability)
-    lang = smk.params.language
-    organisation = load_yaml(smk.input.organisation)
-    roles = next(
-        (
-            q.get("options", [])
-            for q in load_yaml(smk.input.survey)["questions"]
-            if q.get("id") == "role"
-        ),
-        [],
-    )
-    level_labels = {
-        entry["id" if "id" in entry else "code"]: label({"x": entry["label"]}, "x", lang)
-        for entry in [*organisation["regions"], *roles]
-    }
-    write_csv(add_outcome_labels(res.omnibus, settings, lang), smk.output.omnibus)
-    write_csv(add_outcome_labels(res.pairwise, settings, lang), smk.output.pairwise)
-    ordinal = add_outcome_labels(res.ordinal, settings, lang)
-    ordinal.insert(
-        ordinal.columns.get_loc("level") + 1,
-        "level_label",
-        [level_labels.get(v, v) for v in ordinal["level"]],
-    )
-    write_csv(ordinal, smk.output.ordinal)
-    with atomic_path(smk.output.scores) as tmp:  # respondent-level scores for the plot job
-        res.scores.to_parquet(tmp, index=False)
-    regions = {r["id"]: r["label"] for r in organisation["regions"]}
-    values = survey_values(
-        res,
+    write_csv(add_constructs(res.omnibus, settings), smk.output.omnibus)
+    write_csv(add_constructs(res.pairwise, settings), smk.output.pairwise)
+    write_csv(add_constructs(res.ordinal, settings), smk.output.ordinal)
+    characteristics = respondent_characteristics(
+        respondents,
         settings,
-        region_labels=regions,
-        language=smk.params.language,
+        load_yaml(smk.input.survey),
+        load_yaml(smk.input.organisation),
         min_cell=smk.params.min_cell,
     )
-    write_text(yaml.safe_dump(values, allow_unicode=True, sort_keys=True), smk.output.values)
+    write_csv(characteristics, smk.output.respondent_table)
+    # Response rates where the study declares who was invited; otherwise an empty table (the
+    # report then says that the denominator is unknown).
+    invited = load_yaml(smk.input.survey).get("invited")
+    rates = (
+        response_rates(
+            pd.read_parquet(smk.input.submissions),
+            invited,
+            load_yaml(smk.input.organisation),
+            min_cell=smk.params.min_cell,
+        )
+        if invited
+        else pd.DataFrame(columns=RESPONSE_RATE_COLUMNS)
+    )
+    write_csv(rates, smk.output.response_rates)
+    with atomic_path(smk.output.scores) as tmp:  # respondent-level scores for the plot job
+        res.scores.to_parquet(tmp, index=False)
+    write_text(
+        yaml.safe_dump(survey_facts(res, settings), allow_unicode=True, sort_keys=True),
+        smk.output.values,
+    )
 
 
 def plot_survey(smk) -> None:
-    """The four survey comparison figures with captions and alt text (report language)."""
+    """The four survey comparison figures with captions and alt text, in the report language
+    of the job (`{lang}`)."""
     import pandas as pd
 
     from impleval.config import load_yaml
@@ -120,7 +120,7 @@ def plot_survey(smk) -> None:
         settings,
         regions,
         min_cell=smk.params.min_cell,
-        language=smk.params.language,
+        language=smk.wildcards.lang,
         file=inp.analysis,
     )
     for name, fig, caption, alt in figures:

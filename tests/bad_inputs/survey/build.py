@@ -77,7 +77,7 @@ def main() -> None:
     # Question texts as headers (report downloaded without the codebook)
     codebook = json.loads((FIX / "codebook.json").read_text(encoding="utf-8"))
     texts = {}
-    for e in codebook["elements"]:
+    for e in codebook:
         if e.get("externalElementId") is None:
             continue
         for s in e.get("subElements") or []:
@@ -132,6 +132,15 @@ def main() -> None:
     xlsx(bad, "title_rows_bad_code.xlsx", title_rows=["Nettskjema 345678", "Eksportert 2025-04-15"])
     full = (HERE / "title_rows.xlsx").read_bytes()
     write("truncated.xlsx", full[: len(full) // 2])
+    # Damaged files (issue 16): UTF-16 text with and without BOM, merged cells, inf/nan spelt out
+    write("utf16_bom.csv", text.encode("utf-16"))
+    write("utf16_no_bom.csv", text.encode("utf-16-le"))
+    merged_xlsx(as_xlsx, "merged_cells.xlsx")
+    bad = good.copy()
+    bad.loc[2, "$answer_time_ms"] = "inf"  # Excel row 4
+    bad.loc[5, "G2"] = "NaN"  # Excel row 7
+    bad.loc[8, "G3"] = "-Infinity"  # Excel row 10
+    write("inf_in_numbers.csv", to_csv(bad))
     # Codebook problems
     write(
         "codebook_missing_row.json", json.dumps(_drop_row(codebook), ensure_ascii=False, indent=2)
@@ -141,21 +150,40 @@ def main() -> None:
     answers = (FIX / "answers.ndjson").read_text(encoding="utf-8").splitlines(keepends=True)
     broken = answers[:3] + ['{"submissionId": 1, "externalElementId": \n'] + answers[3:]
     rec = json.loads(answers[5])
-    rec["externalElementId"] = "Q99"
+    rec.update(elementId=9_999_999, externalElementId="Q99")
     broken = broken[:10] + [json.dumps(rec, ensure_ascii=False) + "\n"] + broken[10:]
     write("answers_broken.ndjson", "".join(broken))
     shutil.copyfile(FIX / "codebook.json", HERE / "codebook.json")
 
 
-def _drop_row(codebook: dict) -> dict:
+def merged_xlsx(df: pd.DataFrame, name: str) -> None:
+    """The report as XLSX with the trust cells of four rows merged (as after a manual edit in
+    Excel): only the first cell of the range keeps its value."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from impleval.demo.files import normalise_zip
+
+    buf = io.BytesIO()
+    df.to_excel(buf, index=False, sheet_name="Svar")
+    book = load_workbook(io.BytesIO(buf.getvalue()))
+    sheet = book["Svar"]
+    col = list(df.columns).index("trust") + 1
+    sheet.merge_cells(start_row=5, end_row=8, start_column=col, end_column=col)
+    out = io.BytesIO()
+    book.save(out)
+    write(name, normalise_zip(out.getvalue()))
+
+
+def _drop_row(codebook: list) -> list:
     out = json.loads(json.dumps(codebook))
-    for e in out["elements"]:
+    for e in out:
         if e.get("externalElementId") == "CO":
             e["subElements"] = e["subElements"][:-1]
         if e.get("externalElementId") == "TRUST":
-            e["answerOptions"].append(
-                {"externalAnswerOptionId": "06", "text": "Ekstra", "sequence": 9}
-            )
+            extra = dict(e["answerOptions"][-1], answerOptionId=61_999_999, sequence=9)
+            e["answerOptions"].append(dict(extra, externalAnswerOptionId="06", text="Ekstra"))
     return out
 
 

@@ -4,6 +4,12 @@ Each importer (io_maxqda, io_qualcoder, io_refi) returns a `Coding`: raw segment
 variables, still with the tool's document and user names and a locator for error messages. Here
 they are validated against the study definition and turned into pseudonymous tables:
 
+- document variables (stage, region, trust, role) become ids through the value maps
+  (`impleval.valuemap`): the study's `value_maps:`, the ids themselves and, unless
+  `match_labels: false`, the labels in interviews.yaml and organisation.yaml, compared ignoring
+  case, spacing and Unicode form. An unknown or ambiguous value stops the import (file, row,
+  column, value, what was expected);
+
 - `interview_id` "I001"…: documents sorted by stage (config order), then NFC document name,
   then document group. Document names never leave this module.
 - `coder` "coder_1"…: coders sorted by the number of documents they coded (most first), then name.
@@ -20,7 +26,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from impleval.errors import ProblemCollector
+from impleval.errors import InputError, ProblemCollector
+from impleval.valuemap import ValueMap, label_texts
 
 log = logging.getLogger(__name__)
 
@@ -81,11 +88,12 @@ def _row(value):
 
 
 def build_canonical(
-    coding: Coding, interviews_cfg: dict, organisation: dict
+    coding: Coding, interviews_cfg: dict, organisation: dict, maps: dict | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Validate a `Coding` against the study definition; return (segments, documents).
 
-    Every problem in the export is collected and raised together as an InputError."""
+    Document variables are mapped to ids through `maps` (`value_maps`; built from the definitions
+    when None). Every problem in the export is collected and raised together as an InputError."""
     problems = ProblemCollector()
     segments = coding.segments.copy()
     documents = coding.documents.copy()
@@ -95,7 +103,7 @@ def build_canonical(
     segments["coder"] = segments["coder"].map(nfc)
     segments["code_path"] = segments["code_path"].map(normalise_code_path)
 
-    documents = _validate_documents(documents, interviews_cfg, organisation, problems)
+    documents = _validate_documents(documents, interviews_cfg, organisation, problems, maps)
     themes = {normalise_code_path(k): v for k, v in interviews_cfg["themes"].items()}
     segments["theme"] = segments["code_path"].map(themes)
 
@@ -148,38 +156,63 @@ def build_canonical(
     return _pseudonymise(segments, documents, interviews_cfg)
 
 
-def _validate_documents(
-    documents: pd.DataFrame, cfg: dict, organisation: dict, problems: ProblemCollector
-) -> pd.DataFrame:
-    allowed = {
-        "stage": [s["id"] for s in cfg["stages"]],
-        "role": [r["id"] for r in cfg["roles"]],
-        "region": [r["id"] for r in organisation["regions"]],
-        "trust": [t["id"] for t in organisation["trusts"]],
+def value_maps(cfg: dict, organisation: dict, config_file: str = "interviews.yaml") -> dict:
+    """Attribute → `ValueMap` (exported value → id) for the four document variables.
+
+    Ids and labels come from interviews.yaml (stages, roles) and organisation.yaml (regions,
+    trusts); `value_maps.<attribute>` adds the study's own spellings, `match_labels: false` turns
+    label matching off. A map entry naming an unknown id is refused (InputError naming the key)."""
+    entries = {
+        "stage": {s["id"]: label_texts(s.get("label")) for s in cfg["stages"]},
+        "region": {r["id"]: label_texts(r.get("label")) for r in organisation["regions"]},
+        "trust": {t["id"]: label_texts(t.get("label")) for t in organisation["trusts"]},
+        "role": {r["id"]: label_texts(r.get("label")) for r in cfg["roles"]},
     }
+    explicit = cfg.get("value_maps") or {}
+    problems: list = []
+    maps = {}
+    for attr in ATTRIBUTES:
+        try:
+            maps[attr] = ValueMap.build(
+                attr,
+                entries[attr],
+                explicit.get(attr),
+                match_labels=cfg.get("match_labels", True),
+                config_file=config_file,
+                config_key=f"value_maps/{attr}",
+            )
+        except InputError as err:
+            problems += err.problems
+    if problems:
+        raise InputError(problems)
+    return maps
+
+
+def _validate_documents(
+    documents: pd.DataFrame,
+    cfg: dict,
+    organisation: dict,
+    problems: ProblemCollector,
+    maps: dict | None = None,
+) -> pd.DataFrame:
+    maps = maps or value_maps(cfg, organisation)
     region_of = {t["id"]: t["region"] for t in organisation["trusts"]}
     names = cfg.get("document_variables", {})
     for i in documents.index:
         doc = documents.loc[i]
         for attr in ATTRIBUTES:
             value = nfc(doc[attr]) if not pd.isna(doc[attr]) else ""
-            documents.loc[i, attr] = value
-            if value not in allowed[attr]:
-                problems.add(
-                    doc["file"],
-                    f"a {attr} id, one of: {', '.join(allowed[attr])}",
-                    _row(doc["row"]),
-                    f"{doc['where']}{names.get(attr, attr)}",
-                    value,
-                )
+            column = f"{doc['where']}{names.get(attr, attr)}"
+            found = maps[attr].check(value, problems, doc["file"], _row(doc["row"]), column)
+            documents.loc[i, attr] = found if found is not None else value
         trust, region = documents.loc[i, "trust"], documents.loc[i, "region"]
-        if trust in region_of and region in allowed["region"] and region_of[trust] != region:
+        if trust in region_of and region in maps["region"].ids and region_of[trust] != region:
             problems.add(
                 doc["file"],
                 f"the region of trust '{trust}' ('{region_of[trust]}' in organisation.yaml)",
                 _row(doc["row"]),
                 f"{doc['where']}{names.get('region', 'region')}",
-                region,
+                nfc(doc["region"]),
             )
     duplicated = documents.duplicated(["group", "document"], keep="first")
     for i in documents.index[duplicated]:

@@ -7,6 +7,8 @@ for text documents, which is the canonical position.
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from impleval.errors import ProblemCollector
@@ -32,7 +34,8 @@ def _integers(values: pd.Series, table, column: str, problems: ProblemCollector)
         s = raw.strip()
         try:
             number = float(s.replace(",", "."))
-            if number != int(number) or number < 0:
+            # float() also reads 'inf' and 'nan': neither is a paragraph.
+            if not math.isfinite(number) or number != int(number) or number < 0:
                 raise ValueError
             out.append(int(number))
         except ValueError:

@@ -66,9 +66,16 @@ def prepare_interviews(
     *,
     on_hit: str = "fail",
     names=(),
+    config_file: str = "interviews.yaml",
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Read the export, gate its text, map and validate it; (segments, documents, gate summary).
+
+    `config_file` names the interview study definition in messages about its value maps."""
+    from impleval.interviews.io.canonical import value_maps
     from impleval.privacy.deid import gate_frame
 
+    # The study's own value maps are checked before any export is read.
+    maps = value_maps(interviews_cfg, organisation, config_file)
     coding = read_coding(fmt, paths, interviews_cfg)
     # Gate the text before anything else, where each segment still has its place in the export:
     # spreadsheet rows for XLSX, the coding's ordinal for database and XML sources.
@@ -86,7 +93,7 @@ def prepare_interviews(
         names=names,
         rows=rows,
     )
-    segments, documents = build_canonical(coding, interviews_cfg, organisation)
+    segments, documents = build_canonical(coding, interviews_cfg, organisation, maps)
     log.info(
         "interviews: %d documents (%d double-coded), %d segments, %d codes, coders %s",
         len(documents),

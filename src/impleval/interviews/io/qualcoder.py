@@ -18,6 +18,7 @@ from impleval.errors import InputError, Problem, ProblemCollector
 from impleval.interviews.io.canonical import ATTRIBUTES, Coding, paragraph_span
 from impleval.privacy.deid import check_allowed_columns
 from impleval.tabular import read_table
+from impleval.valuemap import normal_form
 
 REQUIRED_TABLES = {
     "source": ["id", "name", "fulltext"],
@@ -93,6 +94,18 @@ def _code_paths(con, path) -> dict[int, str]:
     return paths
 
 
+def _selection(pos0, pos1, length: int) -> tuple[int, int] | None:
+    """(pos0, pos1) as integers when they select characters of a text of `length` (end exclusive),
+    else None: a position beyond the text means the coding does not belong to this text."""
+    try:
+        start, end = int(pos0), int(pos1)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if isinstance(pos0, float) and pos0 != start or isinstance(pos1, float) and pos1 != end:
+        return None
+    return (start, end) if 0 <= start <= end <= length else None
+
+
 def read_qualcoder(db_path, variables: dict, allowed_extra=()) -> Coding:
     path = str(db_path)
     con = _connect(path)
@@ -128,8 +141,18 @@ def read_qualcoder(db_path, variables: dict, allowed_extra=()) -> Coding:
             )
             continue
         name, fulltext = sources[fid]
-        start, end = paragraph_span(fulltext, pos0, pos1) if fulltext else (None, None)
-        text = seltext if seltext else fulltext[int(pos0) : int(pos1)]
+        span = _selection(pos0, pos1, len(fulltext))
+        if span is None:
+            problems.add(
+                path,
+                f"a selection inside the source text: whole numbers 0 <= pos0 <= pos1 <= "
+                f"{len(fulltext)} (the length of the text of source id {fid})",
+                column=where,
+                value=f"{pos0}..{pos1}",
+            )
+            continue
+        start, end = paragraph_span(fulltext, *span) if fulltext else (None, None)
+        text = seltext if seltext else fulltext[span[0] : span[1]]
         records.append(
             dict(
                 document=name,
@@ -243,8 +266,13 @@ def read_qualcoder_report(path, variables: dict, allowed_extra=()) -> Coding:
             "row": rows,
         }
     )
-    # One attribute set per file; conflicting values across a file's rows are an error.
-    conflicts = docs.groupby("document")[list(ATTRIBUTES)].nunique()
+    # One attribute set per file; conflicting values across a file's rows are an error (values
+    # compared as the value maps compare them: case, spacing and Unicode form do not count).
+    conflicts = (
+        docs.assign(**{a: docs[a].map(normal_form) for a in ATTRIBUTES})
+        .groupby("document")[list(ATTRIBUTES)]
+        .nunique()
+    )
     for document, counts in conflicts.iterrows():
         for attr in ATTRIBUTES:
             if counts[attr] > 1:

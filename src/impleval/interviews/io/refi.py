@@ -11,17 +11,24 @@ refers to it (`SourceRef`). Plain text is `PlainTextContent` or the `plainTextPa
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
 import defusedxml.ElementTree as DET
 import pandas as pd
+from defusedxml import DefusedXmlException
 
 from impleval.errors import InputError, Problem, ProblemCollector
 from impleval.interviews.io.canonical import ATTRIBUTES, Coding, paragraph_span
 from impleval.privacy.deid import check_allowed_columns
 
 NS = "urn:QDA-XML:project:1.0"
+# A member of the archive is read only below these caps (a small .qdpx can hold a huge member:
+# a "zip bomb"). The size is checked while reading, not taken from the zip's own header.
+MAX_MEMBER_BYTES = 200 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100
+RATIO_CHECKED_ABOVE = 1024 * 1024  # small members may compress well (blank padding) and harm none
 
 
 def _q(tag: str) -> str:
@@ -48,21 +55,71 @@ def _open(path) -> tuple[zipfile.ZipFile, object]:
             Problem(path, "a REFI-QDA .qdpx archive containing project.qde (not found in the zip)")
         )
     try:
-        root = DET.fromstring(zf.read(qde))
+        # defusedxml refuses entity declarations and external references (billion laughs, XXE);
+        # DefusedXmlException is the base of its DTDForbidden, EntitiesForbidden and
+        # ExternalReferenceForbidden.
+        root = DET.fromstring(read_member(zf, qde, path))
     except (ParseError, zipfile.BadZipFile, EOFError) as err:
         zf.close()
         raise InputError(Problem(path, f"a well-formed project.qde XML document ({err})")) from None
-    except DET.DefusedXmlException as err:
+    except DefusedXmlException as err:
         zf.close()
         raise InputError(
-            Problem(path, f"project.qde without entity/DTD tricks ({type(err).__name__})")
+            Problem(
+                path,
+                "a project.qde without entity declarations or external references (it declares "
+                f"XML entities, which a REFI-QDA export never needs: {type(err).__name__})",
+                column="project.qde",
+            )
         ) from None
+    except InputError:
+        zf.close()
+        raise
     if root.tag != _q("Project"):
         zf.close()
         raise InputError(
             Problem(path, f"a REFI-QDA <Project> root element in namespace {NS}", value=root.tag)
         )
     return zf, root
+
+
+def read_member(zf: zipfile.ZipFile, member: str, path: str) -> bytes:
+    """One archive member's bytes, refused (InputError) above MAX_MEMBER_BYTES or when it expands
+    more than MAX_COMPRESSION_RATIO times; the cap holds whatever the zip header claims."""
+    info = zf.getinfo(member)
+
+    def too_big(size: int) -> bool:
+        ratio = size / max(info.compress_size, 1)
+        return size > MAX_MEMBER_BYTES or (
+            size > RATIO_CHECKED_ABOVE and ratio > MAX_COMPRESSION_RATIO
+        )
+
+    if too_big(info.file_size):
+        raise InputError(_too_big(path, member, info.file_size, info.compress_size))
+    chunks, size = [], 0
+    try:
+        with zf.open(info) as fh:
+            # In chunks, so that a member whose header understates its size stops at the cap.
+            while chunk := fh.read(1024 * 1024):
+                chunks.append(chunk)
+                size += len(chunk)
+                if too_big(size):
+                    raise InputError(_too_big(path, member, size, info.compress_size))
+    except (zipfile.BadZipFile, EOFError, zlib.error) as err:
+        raise InputError(
+            Problem(path, f"an undamaged zip archive ({type(err).__name__}: {err})", column=member)
+        ) from None
+    return b"".join(chunks)
+
+
+def _too_big(path: str, member: str, size: int, packed: int) -> Problem:
+    return Problem(
+        path,
+        f"archive members of at most {MAX_MEMBER_BYTES // 2**20} MB that expand at most "
+        f"{MAX_COMPRESSION_RATIO} times (this one: {size} bytes from {packed} compressed; "
+        "the archive may be damaged or crafted)",
+        column=member,
+    )
 
 
 def _codes(root) -> dict[str, str]:
@@ -99,7 +156,17 @@ def _plain_text(zf: zipfile.ZipFile, source) -> str | None:
     if ref.startswith("internal://"):
         member = f"sources/{ref[len('internal://') :]}"
         if member in zf.namelist():
-            return zf.read(member).decode("utf-8-sig")
+            data = read_member(zf, member, zf.filename or "")
+            try:
+                return data.decode("utf-8-sig")
+            except UnicodeDecodeError as err:
+                raise InputError(
+                    Problem(
+                        zf.filename or "",
+                        f"UTF-8 plain text in every source file ({err.reason} at byte {err.start})",
+                        column=member,
+                    )
+                ) from None
     return None
 
 

@@ -1,4 +1,7 @@
-"""All five interview figures from the result tables: name → (figure, caption, alt text)."""
+"""The interview figures from the result tables: name → (figure, caption, alt text).
+
+The stakeholder matrix is drawn only for a study whose interviews.yaml has a `stakeholders:`
+block (`impleval.interviews.settings.figure_names`, which the workflow declares)."""
 
 from __future__ import annotations
 
@@ -39,7 +42,7 @@ def interview_figures(
 
     use_report_style()
     kw = dict(language=language, min_cell=min_cell)
-    return {
+    figures = {
         "theme_stage_heatmap": plot_theme_heatmap(tables["code_prevalence"], defs, settings, **kw),
         "theme_trajectories": plot_theme_trajectories(
             tables["code_prevalence"], defs, settings, **kw
@@ -48,7 +51,9 @@ def interview_figures(
         "intercoder_agreement": plot_agreement(
             tables["intercoder_agreement"], defs, settings, **kw
         ),
-        "stakeholder_benefits": plot_stakeholders(
-            tables["stakeholder_benefits"], defs, settings, **kw
-        ),
     }
+    if defs.stakeholders:
+        figures["stakeholder_benefits"] = plot_stakeholders(
+            tables["stakeholder_benefits"], defs, settings, **kw
+        )
+    return figures

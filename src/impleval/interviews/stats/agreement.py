@@ -37,6 +37,20 @@ AGREEMENT_COLUMNS = [
 ]
 
 
+def double_coded_ids(
+    segments: pd.DataFrame, documents: pd.DataFrame, coders: tuple[str, str]
+) -> pd.Series:
+    """Interview ids (documents order) in which each of the two coders applied at least one code:
+    the agreement units, and what every count of double-coded interviews counts."""
+    by_both = set.intersection(
+        *(set(segments.loc[segments["coder"] == c, "interview_id"]) for c in coders)
+    )
+    return documents.loc[
+        documents["double_coded"].astype(bool) & documents["interview_id"].isin(by_both),
+        "interview_id",
+    ]
+
+
 def double_coded_presence(
     segments: pd.DataFrame, documents: pd.DataFrame, codes: list[str], coders: tuple[str, str]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -61,13 +75,7 @@ def double_coded_presence(
     (pandas.DataFrame, pandas.DataFrame)
         Presence tables of the first and the second coder, same index and columns.
     """
-    by_both = set.intersection(
-        *(set(segments.loc[segments["coder"] == c, "interview_id"]) for c in coders)
-    )
-    ids = documents.loc[
-        documents["double_coded"].astype(bool) & documents["interview_id"].isin(by_both),
-        "interview_id",
-    ]
+    ids = double_coded_ids(segments, documents, coders)
     out = []
     for coder in coders:
         s = segments[(segments["coder"] == coder) & segments["interview_id"].isin(ids)]

@@ -1,4 +1,7 @@
-"""The interview analysis job: canonical tables in, the six result tables (+ deid summary) out."""
+"""The interview analysis job: canonical tables in, the result tables (+ deid summary) out.
+
+Every table holds ids and numbers only (no labels, no sentences): the report and the figures add
+labels in their language from the study definitions."""
 
 from __future__ import annotations
 
@@ -6,13 +9,15 @@ import logging
 
 import pandas as pd
 
-from impleval.interviews.settings import ALL, StudyDefs, text_label
+from impleval.interviews.settings import ALL, StudyDefs
 from impleval.interviews.stats.agreement import (
     AGREEMENT_COLUMNS,
+    double_coded_ids,
     double_coded_presence,
     intercoder_agreement,
 )
 from impleval.interviews.stats.cooccurrence import suppress_cooccurrence, theme_cooccurrence
+from impleval.interviews.stats.informants import interview_informants
 from impleval.interviews.stats.prevalence import (
     code_prevalence,
     hidden_groups,
@@ -62,12 +67,9 @@ def analyse(
     on_hit: str = "fail",
     names=(),
     quotes_file: str = "quotes.csv",
-    language: str = "nb",
 ) -> dict[str, pd.DataFrame]:
-    """All interview result tables, suppressed and gated, keyed by table name.
-
-    Label columns (``theme_label``, ...) in the report language sit beside the ids so that the
-    report only formats tables and never reads the study definitions.
+    """All interview result tables, suppressed and gated, keyed by table name (ids and numbers
+    only: labels are added by the report and the figures, in their language).
 
     Parameters
     ----------
@@ -87,14 +89,14 @@ def analyse(
         Listed names the gate looks for.
     quotes_file : str
         File name the gate's messages point at.
-    language : str
-        Report language of the label columns.
 
     Returns
     -------
     dict of pandas.DataFrame
-        code_prevalence, theme_stage_tests, theme_cooccurrence, intercoder_agreement,
-        stakeholder_benefits, quotes and deid_quotes (the gate's summary).
+        interview_informants, code_prevalence, theme_stage_tests, theme_cooccurrence,
+        intercoder_agreement, stakeholder_benefits, quotes and deid_quotes (the gate's summary).
+        A study without a `stakeholders:` block gets an empty stakeholder_benefits table (its
+        columns only).
     """
     from impleval.privacy.deid import gate_frame
 
@@ -175,49 +177,32 @@ def analyse(
     tests["theme_group"] = ["process" if t in process else "stakeholder" for t in tests["theme"]]
     q = settings["quotes"]
     rank = quotes.groupby("theme").cumcount()
-    quotes["in_report"] = quotes["theme"].isin(q["report_themes"]) & (rank < q["report_per_theme"])
-    for column in ("test", "direction"):
-        tests[f"{column}_label"] = [text_label(settings, v, language) for v in tests[column]]
+    shown = quotes["theme"].isin(q["report_themes"]) if q["report_themes"] else True
+    quotes["in_report"] = shown & (rank < q["report_per_theme"])
+    informants = interview_informants(
+        documents, defs, set(double_coded_units(segments, documents, settings)), min_cell=min_cell
+    )
     prevalence = suppress_prevalence(prevalence, min_cell)
+    # The stakeholder table prints the same stage denominators: it hides what prevalence hides.
     hidden_stages = {s for s, r, o in hidden_groups(prevalence) if r == ALL and o == ALL}
-    stakeholders = suppress_stakeholders(stakeholders, min_cell, hidden_stages)
-    stakeholders["kind_label"] = [text_label(settings, v, language) for v in stakeholders["kind"]]
-    lab = _labeller(defs, settings, language)
     return {
-        "code_prevalence": lab(prevalence, theme="theme"),
-        "theme_stage_tests": lab(tests, theme="theme"),
-        "theme_cooccurrence": lab(
-            suppress_cooccurrence(cooc, min_cell), theme_a="theme", theme_b="theme"
-        ),
-        "intercoder_agreement": lab(agreement, theme="theme"),
-        "stakeholder_benefits": lab(stakeholders, stakeholder="stakeholder", theme="theme"),
-        "quotes": lab(
-            quotes.assign(attribution=_attribution(quotes, defs, language)), theme="theme"
-        ),
+        "interview_informants": informants,
+        "code_prevalence": prevalence,
+        "theme_stage_tests": tests,
+        "theme_cooccurrence": suppress_cooccurrence(cooc, min_cell),
+        "intercoder_agreement": agreement,
+        "stakeholder_benefits": suppress_stakeholders(stakeholders, min_cell, hidden_stages),
+        "quotes": quotes,
         "deid_quotes": deid,
     }
 
 
-def _labeller(defs: StudyDefs, settings: dict, language: str):
-    def lab(df: pd.DataFrame, **columns) -> pd.DataFrame:
-        out = df.copy()
-        for column, kind in columns.items():
-            out[f"{column}_label"] = [
-                text_label(settings, "all", language) if v == ALL else defs.lab(kind, v, language)
-                for v in out[column]
-            ]
-        return out
-
-    return lab
-
-
-def _attribution(quotes: pd.DataFrame, defs: StudyDefs, language: str) -> list[str]:
-    """'Role, region' with the parts that coarsening withheld left out."""
-    out = []
-    for role, region in zip(quotes["role"], quotes["region"], strict=True):
-        parts = [
-            defs.lab("role", role, language) if role != ALL else "",
-            defs.lab("region", region, language) if region != ALL else "",
-        ]
-        out.append(", ".join(p for p in parts if p))
-    return out
+def double_coded_units(
+    segments: pd.DataFrame, documents: pd.DataFrame, settings: dict
+) -> pd.Series:
+    """The double-coded interviews every count uses: coded by both configured coders when
+    agreement is computed (its units), else every interview the import marked double-coded."""
+    a = settings["agreement"]
+    if a["enabled"]:
+        return double_coded_ids(segments, documents, (settings["primary_coder"], a["second_coder"]))
+    return documents.loc[documents["double_coded"].astype(bool), "interview_id"]

@@ -1,8 +1,10 @@
-"""Import monitoring aggregates (CSV or XLSX, `;`/`,`, decimal comma or point, ISO, dd.mm.yyyy or
-Excel-serial dates) into the canonical series, reporting every problem at once.
+"""Import monitoring aggregates (CSV or XLSX, `;`/`,`/tab, decimal comma or point, ISO, dd.mm.yyyy,
+Excel-serial or configured date formats) into the canonical series, reporting every problem at
+once.
 
-Canonical series: site, period_start (datetime64), frequency (weekly|monthly), one float column
-per configured outcome. See docs/data/monitoring.md.
+Canonical series: site (id), period_start (datetime64), frequency (weekly|monthly), one float
+column per configured outcome present, named by the outcome id. Sites may be written as ids or
+labels (`impleval.valuemap`). See docs/data/monitoring.md.
 """
 
 from __future__ import annotations
@@ -13,8 +15,13 @@ import numpy as np
 import pandas as pd
 
 from impleval.errors import ProblemCollector
+from impleval.monitoring.io.cells import check_separator, dates, numbers
+from impleval.monitoring.settings import outcome_column
 from impleval.privacy.deid import check_allowed_columns
-from impleval.tabular import Table, parse_date, parse_decimal, read_table
+from impleval.tabular import Table, read_table
+from impleval.valuemap import ValueMap
+
+WEEKLY_MAX_DAYS, MONTHLY_MIN_DAYS = 10, 27  # median spacing of a site's periods
 
 
 def _period_column(table: Table, definition: dict, problems: ProblemCollector) -> str | None:
@@ -30,56 +37,78 @@ def _period_column(table: Table, definition: dict, problems: ProblemCollector) -
     return present[0]
 
 
-def _frequency(column: str, definition: dict) -> str:
+def _frequency(out: pd.DataFrame, column: str, definition: dict, table: Table, problems) -> str:
+    """`frequency:` when set; with `auto`, from the median spacing of each site's periods (the
+    column name decides only when no site has two periods)."""
     configured = definition.get("frequency", "auto")
     if configured != "auto":
         return configured
-    return "monthly" if column.startswith("month") else "weekly"
+    gaps = []
+    for _, group in out.dropna(subset=["period_start"]).groupby("site"):
+        days = group["period_start"].sort_values().diff().dt.days.dropna()
+        gaps += [d for d in days if d > 0]
+    if not gaps:
+        return "monthly" if column.lower().startswith("month") else "weekly"
+    median = float(np.median(gaps))
+    if median <= WEEKLY_MAX_DAYS:
+        return "weekly"
+    if median >= MONTHLY_MIN_DAYS:
+        return "monthly"
+    problems.add(
+        table.path,
+        f"weekly or monthly periods (the periods are {median:g} days apart; set `frequency:` in "
+        "the monitoring definition)",
+        row=table.header_row,
+        column=column,
+    )
+    return "weekly"
 
 
-def read_aggregates(path: str | os.PathLike, definition: dict, sites: list[str]) -> pd.DataFrame:
-    """Weekly or monthly aggregates per site → canonical series (sorted by site, period)."""
+def read_aggregates(path: str | os.PathLike, definition: dict, sites: ValueMap) -> pd.DataFrame:
+    """Weekly or monthly aggregates per site → canonical series (sorted by site, period).
+
+    `sites` maps the exported site values to organisation site ids
+    (`impleval.monitoring.io.cells.value_maps`)."""
+    fmt = definition.get("formats", {}).get("aggregates", {})
     site_col = definition["columns"]["site"]
     table = read_table(path, required=[site_col])
     check_allowed_columns(
         list(table.data.columns), definition["columns"]["allowed"], file=str(path)
     )
     problems = ProblemCollector()
+    check_separator(table, fmt, problems)
     period_col = _period_column(table, definition, problems)
-    outcomes = [o for o in definition["outcomes"] if o in table.data.columns]
+    columns = {o: outcome_column(definition, o) for o in definition["outcomes"]}
+    outcomes = [o for o, c in columns.items() if c in table.data.columns]
     if not outcomes:
         problems.add(
             table.path,
-            f"at least one outcome column of {list(definition['outcomes'])}",
+            f"at least one outcome column of {list(columns.values())}",
             row=table.header_row,
         )
     problems.raise_if_any()
 
     data = table.data
-    known = set(sites)
-    for i, value in enumerate(data[site_col]):
-        if value.strip() not in known:
-            problems.add(
-                table.path,
-                f"a site id from organisation.yaml ({', '.join(sorted(known))})",
-                table.row_number(i),
-                site_col,
-                value,
-            )
-    out = pd.DataFrame({"site": data[site_col].str.strip()})
-    frequency = _frequency(period_col, definition)
-    dates = parse_date(data[period_col], table, period_col, problems)
+    ids = [
+        sites.check(v, problems, table.path, table.row_number(i), site_col)
+        for i, v in enumerate(data[site_col])
+    ]
+    out = pd.DataFrame({"site": [i if i is not None else "" for i in ids]}, index=data.index)
+    out["period_start"] = dates(
+        data[period_col], table, period_col, problems, fmt.get("date", "auto")
+    )
+    frequency = _frequency(out, period_col, definition, table, problems)
     if frequency == "monthly":
-        dates = dates.dt.to_period("M").dt.start_time
-    out["period_start"] = dates
+        out["period_start"] = out["period_start"].dt.to_period("M").dt.start_time
     out["frequency"] = frequency
     count_columns = {spec.get("small_cell_count") for spec in definition["outcomes"].values()}
     count_columns |= {
         o for o, spec in definition["outcomes"].items() if spec["model"] == "quasi_poisson"
     }
-    for column in outcomes:
-        values = parse_decimal(data[column], table, column, problems)
-        is_count = column in count_columns
+    for outcome in outcomes:
+        column = columns[outcome]
+        values = numbers(data[column], table, column, problems, fmt.get("decimal", "auto"))
+        is_count = outcome in count_columns
         for i, v in enumerate(values):
             if np.isnan(v):
                 continue
@@ -99,7 +128,7 @@ def read_aggregates(path: str | os.PathLike, definition: dict, sites: list[str])
                     column,
                     data[column].iloc[i],
                 )
-        out[column] = values
+        out[outcome] = values
     _check_duplicates(out, table, period_col, problems)
     if frequency == "weekly":
         _check_weekly_spacing(out, table, period_col, problems)

@@ -13,7 +13,7 @@ from impleval.monitoring.plots.forest import forest_figure
 from impleval.monitoring.plots.precision import precision_figure
 from impleval.monitoring.plots.series import series_figure
 from impleval.monitoring.plots.timeline import timeline_figure
-from impleval.monitoring.settings import site_labels
+from impleval.monitoring.settings import go_live_kind, site_labels
 from impleval.monitoring.stats.timeline import timeline_frame
 
 
@@ -39,7 +39,9 @@ def monitoring_figures(
         "its_series": series_figure(fitted, tables["monitoring_sites"], definition, labels, lang),
         "its_forest": forest_figure(tables["its_estimates"], definition, labels, lang),
         "implementation_timeline": timeline_figure(
-            timeline_frame(milestones, organisation, lang), definition, lang
+            timeline_frame(milestones, organisation, lang, go_live_kind(definition)),
+            definition,
+            lang,
         ),
         "monitoring_precision": precision_figure(
             tables["monitoring_precision"], definition, labels, lang

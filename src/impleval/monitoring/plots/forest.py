@@ -6,7 +6,7 @@ import pandas as pd
 
 from impleval.config import label
 from impleval.figures import NOT_RELEVANT_GREY, OKABE_ITO
-from impleval.monitoring.plots.common import pyplot
+from impleval.monitoring.plots.common import empty_figure, pyplot
 
 
 def forest_figure(estimates: pd.DataFrame, definition: dict, site_labels: dict, language: str):
@@ -14,6 +14,8 @@ def forest_figure(estimates: pd.DataFrame, definition: dict, site_labels: dict, 
     plt = pyplot()
     lab = definition["labels"]
     outcomes = [o for o in definition["outcomes"] if o in set(estimates["outcome"])]
+    if not outcomes:
+        return empty_figure(language)
     params = ["level_change", "slope_change"]
     sites = [s for s in dict.fromkeys(estimates["site"]) if s != "pooled"] + ["pooled"]
     fig, axes = plt.subplots(

@@ -6,7 +6,7 @@ import pandas as pd
 
 from impleval.config import label
 from impleval.figures import OKABE_ITO
-from impleval.monitoring.plots.common import pyplot
+from impleval.monitoring.plots.common import empty_figure, pyplot
 
 
 def precision_figure(precision: pd.DataFrame, definition: dict, site_labels: dict, language: str):
@@ -14,6 +14,8 @@ def precision_figure(precision: pd.DataFrame, definition: dict, site_labels: dic
     plt = pyplot()
     lab = definition["labels"]
     outcomes = [o for o in definition["outcomes"] if o in set(precision["outcome"])]
+    if not outcomes:
+        return empty_figure(language)
     fig, axes = plt.subplots(1, len(outcomes), figsize=(5.2 * len(outcomes), 4.2), squeeze=False)
     sites = list(dict.fromkeys(precision["site"]))
     for j, outcome in enumerate(outcomes):

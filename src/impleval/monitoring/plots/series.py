@@ -10,6 +10,7 @@ import pandas as pd
 from impleval.config import label
 from impleval.figures import NOT_RELEVANT_GREY, OKABE_ITO
 from impleval.monitoring.plots.common import pyplot
+from impleval.monitoring.settings import go_live_kind
 
 
 def series_figure(
@@ -18,6 +19,8 @@ def series_figure(
     """Rows: sites (intervention by go-live, then comparison); columns: outcomes."""
     plt = pyplot()
     lab = definition["labels"]
+    kind = go_live_kind(definition)
+    go_live_label = label(definition["milestones"].get("labels", {}), kind, language)
     outcomes = [o for o in definition["outcomes"] if o in set(fitted["outcome"])]
     order = sites[sites["role"] != "no_data"].sort_values(
         ["role", "go_live", "site"], ascending=[False, True, True]
@@ -61,7 +64,7 @@ def series_figure(
                     color="black",
                     ls=":",
                     lw=1,
-                    label=label(lab, "go_live", language),
+                    label=go_live_label,
                 )
             title = site_labels[row.site]
             if row.role == "comparison":
@@ -82,20 +85,23 @@ def series_figure(
     fig.legend(handles, names, loc="upper center", ncol=4, frameon=False, bbox_to_anchor=(0.5, 1.0))
     fig.tight_layout(rect=(0, 0, 1, 1 - 0.5 / (1.9 * n + 0.6)))
     intervention = order[order["role"] == "intervention"]
+    monthly = set(order["frequency"].dropna()) == {"monthly"}
+    every = {
+        "nb": "månedlige" if monthly else "ukentlige",
+        "en": "monthly" if monthly else "weekly",
+    }
     alt = {
         "nb": (
-            f"{n} små diagrammer, ett per sykehus og utfall, med ukentlige verdier fra "
+            f"{n} små diagrammer, ett per sted og utfall, med {every['nb']} verdier fra "
             f"{fitted['week_start'].min():%Y} til {fitted['week_start'].max():%Y}. "
-            f"{len(intervention)} sykehus har en oppstartsdato markert med loddrett linje; etter "
-            "den viser "
-            "en stiplet linje hva modellen forventer uten KI."
+            f"{len(intervention)} steder har en oppstartsdato markert med loddrett linje; etter "
+            "den viser en stiplet linje hva modellen forventer uten tiltaket."
         ),
         "en": (
-            f"{n} small charts, one per hospital and outcome, with weekly values from "
+            f"{n} small charts, one per site and outcome, with {every['en']} values from "
             f"{fitted['week_start'].min():%Y} to {fitted['week_start'].max():%Y}. "
-            f"{len(intervention)} hospitals have a go-live date marked by a vertical line; after "
-            "it a dashed "
-            "line shows what the model expects without AI."
+            f"{len(intervention)} sites have a go-live date marked by a vertical line; after "
+            "it a dashed line shows what the model expects without the intervention."
         ),
     }[language]
     return fig, alt

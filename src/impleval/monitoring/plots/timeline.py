@@ -7,6 +7,7 @@ import pandas as pd
 from impleval.config import label
 from impleval.figures import NOT_RELEVANT_GREY, OKABE_ITO
 from impleval.monitoring.plots.common import MARKERS, pyplot
+from impleval.monitoring.settings import go_live_kind
 
 
 def timeline_figure(timeline: pd.DataFrame, definition: dict, language: str):
@@ -46,21 +47,22 @@ def timeline_figure(timeline: pd.DataFrame, definition: dict, language: str):
         loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=len(kinds), frameon=False, fontsize=8
     )
     fig.tight_layout()
-    n_go = int(timeline.loc[timeline["milestone"] == "go_live", "site"].nunique())
+    n_go = int(timeline.loc[timeline["milestone"] == go_live_kind(definition), "site"].nunique())
     first, last = timeline["date"].min(), timeline["date"].max()
+    names = [label(kind_labels, kind, language) for kind in kinds]
+    shown = ", ".join(names[:-1]) + (f" {AND[language]} " if len(names) > 1 else "") + names[-1]
     alt = {
         "nb": (
-            f"Tidslinje med én rad per sykehus ({len(sites)} sykehus, gruppert etter helseregion) "
-            "fra "
-            f"{first:%Y} til {last:%Y}. Symbolene viser anskaffelse, validering, oppstart og "
-            f"etterimplementering. {n_go} sykehus har tatt løsningen i bruk."
+            f"Tidslinje med én rad per sted ({len(sites)} steder, gruppert etter region) fra "
+            f"{first:%Y} til {last:%Y}. Symbolene viser {shown.lower()}. {n_go} steder har "
+            "tatt løsningen i bruk."
         ),
         "en": (
-            f"Timeline with one row per hospital ({len(sites)} hospitals, grouped by health "
-            "region) from "
-            f"{first:%Y} to {last:%Y}. Symbols mark procurement, validation, go-live and "
-            "post-implementation. "
-            f"{n_go} hospitals have gone live."
+            f"Timeline with one row per site ({len(sites)} sites, grouped by region) from "
+            f"{first:%Y} to {last:%Y}. Symbols mark {shown.lower()}. {n_go} sites have gone live."
         ),
     }[language]
     return fig, alt
+
+
+AND = {"nb": "og", "en": "and"}

@@ -181,7 +181,8 @@ def site_frame(
     return frame, X, post_start
 
 
-def go_live_dates(milestones: pd.DataFrame) -> dict[str, pd.Timestamp]:
-    """Site → go-live date from the canonical milestones table."""
-    rows = milestones[milestones["milestone"] == "go_live"]
+def go_live_dates(milestones: pd.DataFrame, kind: str) -> dict[str, pd.Timestamp]:
+    """Site → go-live date from the canonical milestones table; `kind` is the study's go-live
+    milestone (monitoring.yaml → milestones.go_live)."""
+    rows = milestones[milestones["milestone"] == kind]
     return dict(zip(rows["site"], rows["date"], strict=True))

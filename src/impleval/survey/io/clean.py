@@ -1,6 +1,10 @@
 """Cleaning steps from received submissions to analysed respondents, in the order and with the
 thresholds of survey.yaml → cleaning. Each step returns a mask of submissions to remove; `clean`
-applies them in order and records the counts for the participant-flow table."""
+applies them in order, records the counts for the participant-flow table and, per submission,
+the step that removed it.
+
+The trust and role are read from the questions that survey.yaml → groups names (`Instrument.
+trust_column`, `role_column`), never from a fixed column name."""
 
 from __future__ import annotations
 
@@ -18,21 +22,24 @@ def _test_submissions(sub: pd.DataFrame, instrument: Instrument) -> pd.Series:
 
 
 def _duplicates(sub: pd.DataFrame, instrument: Instrument) -> pd.Series:
-    """Identical answers to every question: keep the earliest submission (ties: lowest id)."""
+    """Identical answers to every question: keep the earliest submission (ties: lowest id). An
+    unticked checkbox option counts the same whether exported as '0' or ''."""
     answers = [c.name for c in instrument.columns]
+    boxes = [c.name for c in instrument.columns if c.kind == "checkbox"]
     order = sub.assign(_sid=sub["submission_id"].str.zfill(20)).sort_values(
         ["created", "_sid"], kind="stable"
     )
-    dup = order.duplicated(subset=answers, keep="first")
+    compared = order[answers].copy()
+    compared[boxes] = compared[boxes].replace("", "0")
+    dup = compared.duplicated(keep="first")
     return dup.reindex(sub.index)
 
 
 def _out_of_scope_role(sub: pd.DataFrame, instrument: Instrument) -> pd.Series:
     """Roles outside the study (e.g. 'other'), no role given, or no trust given (no region)."""
-    roles = instrument.cleaning.get("in_scope_roles") or [
-        c for c in instrument.by_name["role"].codes
-    ]
-    return ~sub["role"].isin(roles) | (sub["trust"] == "")
+    role = instrument.role_column
+    roles = instrument.cleaning.get("in_scope_roles") or list(role.codes)
+    return ~sub[role.name].isin(roles) | (sub[instrument.trust_column.name] == "")
 
 
 def substantive_share(sub: pd.DataFrame, instrument: Instrument, questions: list[str]) -> pd.Series:
@@ -72,16 +79,21 @@ STEPS = {
 }
 
 
-def clean(submissions: pd.DataFrame, instrument: Instrument) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Apply the configured steps in order. Returns (kept submissions, counts per step) where the
-    counts have columns step, n_removed, n_remaining; the first row is 'received'."""
+def clean(
+    submissions: pd.DataFrame, instrument: Instrument
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+    """Apply the configured steps in order. Returns (kept submissions, counts per step, the step
+    that removed each submission or '' when kept, aligned with `submissions`). The counts have
+    columns step, n_removed, n_remaining; the first row is 'received'."""
     kept = submissions
+    excluded_at = pd.Series("", index=submissions.index, dtype=object)
     counts = [{"step": "received", "n_removed": 0, "n_remaining": len(kept)}]
     for step in instrument.cleaning["steps"]:
         remove = STEPS[step](kept, instrument).fillna(False).astype(bool)
+        excluded_at[remove[remove].index] = step
         kept = kept.loc[~remove]
         counts.append({"step": step, "n_removed": int(remove.sum()), "n_remaining": len(kept)})
-    return kept.reset_index(drop=True), pd.DataFrame(counts)
+    return kept.reset_index(drop=True), pd.DataFrame(counts), excluded_at
 
 
 def not_relevant_codes(instrument: Instrument) -> set[str]:

@@ -12,6 +12,7 @@ import pandas as pd
 
 from impleval.errors import InputError, Problem
 from impleval.survey.io.export import SurveyExport, _integer_text
+from impleval.survey.io.guards import refuse_merged_cells, refuse_utf16
 from impleval.survey.settings import Instrument
 from impleval.tabular import read_delimited, read_xlsx
 
@@ -40,11 +41,12 @@ def read_generic(path: str | os.PathLike, instrument: Instrument) -> SurveyExpor
         id_source = next(
             (s for s, t in mapping["columns"].items() if t == "$submission_id"), "$submission_id"
         )
-        table = (
-            read_xlsx(path, required=[id_source])
-            if suffix in {".xlsx", ".xlsm"}
-            else read_delimited(path)
-        )
+        if suffix in {".xlsx", ".xlsm"}:
+            refuse_merged_cells(path)
+            table = read_xlsx(path, required=[id_source])
+        else:
+            refuse_utf16(path)
+            table = read_delimited(path)
         data, header_row, warnings = table.data, table.header_row, table.warnings
     if data.empty:
         raise InputError(

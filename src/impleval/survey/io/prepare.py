@@ -17,8 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from impleval import fmt
-from impleval.errors import InputError, Problem
+from impleval.errors import InputError, Problem, ProblemCollector
 from impleval.survey.io.canonical import canonical_schemas
 from impleval.survey.io.clean import clean
 from impleval.survey.io.export import SurveyExport, validate_export
@@ -34,6 +33,7 @@ class PreparedSurvey:
     respondents: pd.DataFrame
     responses: pd.DataFrame
     comments: pd.DataFrame
+    submissions: pd.DataFrame
     flow: pd.DataFrame
     deid: pd.DataFrame
     values: dict
@@ -49,7 +49,9 @@ def read_export(inputs: dict, instrument: Instrument) -> SurveyExport:
     if fmt == "nettskjema_long":
         from impleval.survey.io.nettskjema_long import read_long
 
-        return read_long(inputs["answers"], instrument)
+        return read_long(
+            inputs["answers"], inputs.get("codebook"), instrument, inputs.get("submissions")
+        )
     if fmt == "generic":
         from impleval.survey.io.generic import read_generic
 
@@ -74,7 +76,7 @@ def canonical_responses(kept: pd.DataFrame, ids: pd.Series, instrument: Instrume
         index, uniques = pd.factorize(kept[c.name].astype(str), use_na_sentinel=False)
         uniques = np.asarray(uniques, dtype=object)
         codes[:, j] = uniques[index]
-        if c.kind == "linear":
+        if c.kind in ("linear", "number"):  # the answer is the score
             score_u = np.array([float(u) if u != "" else np.nan for u in uniques])
             scores[:, j] = score_u[index]
             continue
@@ -96,39 +98,97 @@ def canonical_responses(kept: pd.DataFrame, ids: pd.Series, instrument: Instrume
     ).astype({"respondent_id": str, "item": str, "code": str})
 
 
+def check_groups_present(kept: pd.DataFrame, instrument: Instrument, file: str) -> None:
+    """Every analysed submission names a trust and a role: the canonical tables need both.
+    Without the cleaning step out_of_scope_role, a blank one reaches this point."""
+    problems = ProblemCollector()
+    for var, col in (("trust", instrument.trust_column), ("role", instrument.role_column)):
+        for row in kept.loc[kept[col.name] == "", "row"]:
+            problems.add(
+                file,
+                f"a {var} for every analysed submission (this one has none; add "
+                "out_of_scope_role to cleaning.steps in survey.yaml to remove such submissions)",
+                row=int(row),
+                column=col.name,
+            )
+    problems.raise_if_any()
+
+
+def checked(schema, frame: pd.DataFrame, file: str, table: str) -> pd.DataFrame:
+    """The frame validated against its canonical schema; a failure becomes an InputError naming
+    the file, the step and the column (the data themselves are not printed: they may hold free
+    text that has not passed the gate yet)."""
+    import pandera.errors
+
+    try:
+        return schema.validate(frame)
+    except (pandera.errors.SchemaError, pandera.errors.SchemaErrors) as err:
+        column = getattr(err, "column_name", None)
+        reason = getattr(err, "reason_code", None)
+        raise InputError(
+            Problem(
+                file,
+                f"data that fit the canonical table {table} (step prepare_survey, "
+                f"check failed: {getattr(reason, 'name', reason) or type(err).__name__})",
+                column=str(column) if column is not None else None,
+            )
+        ) from None
+
+
+def submissions_table(
+    submissions: pd.DataFrame, excluded_at: pd.Series, instrument
+) -> pd.DataFrame:
+    """One row per received submission, in submission order, without any identifier: its trust,
+    region and role (as exported after `values`; '' when missing) and the cleaning step that
+    removed it ('' when analysed). Response rates per trust are computed from it."""
+    order = submissions["submission_id"].str.zfill(20).sort_values(kind="stable").index
+    trust = submissions.loc[order, instrument.trust_column.name].astype(str)
+    return pd.DataFrame(
+        {
+            "trust": trust.to_numpy(),
+            "region": trust.map(instrument.trust_region).fillna("").to_numpy(),
+            "role": submissions.loc[order, instrument.role_column.name].astype(str).to_numpy(),
+            "excluded_at": excluded_at[order].astype(str).to_numpy(),
+        }
+    )
+
+
 def prepare(
     export: SurveyExport,
     instrument: Instrument,
     *,
     on_hit: str = "fail",
     names=(),
-    language: str = "nb",
 ) -> PreparedSurvey:
     from impleval.privacy.deid import gate_frame
 
     submissions = validate_export(export, instrument)
-    kept, counts = clean(submissions, instrument)
+    kept, counts, excluded_at = clean(submissions, instrument)
+    check_groups_present(kept, instrument, export.file)
     width = max(5, len(str(len(kept))))
     # Pseudonymous ids in submission order; the submission id never leaves this function.
     kept = kept.assign(_sid=kept["submission_id"].str.zfill(20)).sort_values("_sid", kind="stable")
     kept = kept.drop(columns="_sid").reset_index(drop=True)
     ids = pd.Series([f"R{i:0{width}d}" for i in range(1, len(kept) + 1)])
-    region = kept["trust"].map(instrument.trust_region)
+    trust = kept[instrument.trust_column.name].astype(str)
+    role = kept[instrument.role_column.name].astype(str)
+    region = trust.map(instrument.trust_region)
     sources = instrument.sources_columns()
+    categories = instrument.category_columns()
     respondents = pd.DataFrame(
         {
             "respondent_id": ids,
             "region": region.astype(str),
-            "trust": kept["trust"].astype(str),
-            "role": kept["role"].astype(str),
-            "TRAINING": kept["TRAINING"].astype(str) if "TRAINING" in kept else "",
+            "trust": trust,
+            "role": role,
+            **{c.target: kept[c.name].astype(str) for c in categories},
             # all-empty (skipped) and all-0 both mean "none ticked"
-            **{c.name.replace(".", "_"): (kept[c.name] == "1").astype("int64") for c in sources},
+            **{c.target: (kept[c.name] == "1").astype("int64") for c in sources},
             "answer_time_s": kept["answer_time_s"].astype(float),
         }
     )
     responses = canonical_responses(kept, ids, instrument)
-    comment_cols = [c.name for c in instrument.columns if c.use == "comment"]
+    comment_cols = [c.name for c in instrument.comment_columns()]
     has = (
         kept[comment_cols].ne("").any(axis=1)
         if comment_cols
@@ -149,28 +209,44 @@ def prepare(
         {
             "respondent_id": ids[has].to_numpy(),
             "region": region[has].to_numpy(),
-            "role": kept.loc[has, "role"].to_numpy(),
+            "role": role[has].to_numpy(),
             "comment": text.agg(lambda r: "\n".join(v for v in r if v), axis=1).to_numpy()
             if len(text)
             else [],
         }
     ).astype(str)
-    flow = flow_table(counts, instrument.cleaning, language)
+    flow = flow_table(counts)
+    cleaning = instrument.cleaning
     extra = {
         "n_trusts": int(respondents["trust"].nunique()),
         "n_regions": int(respondents["region"].nunique()),
         "n_comments": int(len(comments)),
-        "min_answer_time_s": instrument.cleaning["min_answer_time_s"],
-        "min_items_share": fmt.percent(instrument.cleaning["min_items_share"], 0, language),
+        "min_answer_time_s": cleaning["min_answer_time_s"],
+        "min_items_share": cleaning["min_items_share"],
+        "min_items_questions": list(cleaning["min_items_questions"]),
+        "fielding_start": cleaning.get("fielding_start") or None,
+        "in_scope_roles": list(cleaning.get("in_scope_roles") or instrument.role_column.codes),
+        # Questions dropped unread (use: ignore): the flow's notes list them.
+        "ignored_questions": [q["id"] for q in instrument.ignored],
+        "has_answer_time": bool(submissions["answer_time_s"].notna().any()),
     }
-    schema_r, schema_l, schema_c = canonical_schemas([c.name.replace(".", "_") for c in sources])
+    schema_r, schema_l, schema_c, schema_s = canonical_schemas(
+        [c.target for c in categories], [c.target for c in sources]
+    )
+    file = export.file
     return PreparedSurvey(
-        schema_r.validate(respondents),
-        schema_l.validate(responses),
-        schema_c.validate(comments),
+        checked(schema_r, respondents, file, "survey_respondents"),
+        checked(schema_l, responses, file, "survey_responses"),
+        checked(schema_c, comments, file, "survey_comments"),
+        checked(
+            schema_s,
+            submissions_table(submissions, excluded_at, instrument),
+            file,
+            "survey_submissions",
+        ),
         flow,
         deid,
-        flow_values(flow, extra, language),
+        flow_values(flow, extra),
     )
 
 
@@ -182,8 +258,8 @@ def write_parquet(df: pd.DataFrame, path) -> None:
 
 
 def write_outputs(result: PreparedSurvey, out: dict) -> None:
-    """`out` maps respondents/responses/comments/flow/deid/values to paths. Written only after
-    everything succeeded, each atomically: a failed run leaves no partial output."""
+    """`out` maps respondents/responses/comments/submissions/flow/deid/values to paths. Written
+    only after everything succeeded, each atomically: a failed run leaves no partial output."""
     import yaml
 
     from impleval.outputs import write_csv, write_text
@@ -191,14 +267,15 @@ def write_outputs(result: PreparedSurvey, out: dict) -> None:
     write_parquet(result.respondents, out["respondents"])
     write_parquet(result.responses, out["responses"])
     write_parquet(result.comments, out["comments"])
+    write_parquet(result.submissions, out["submissions"])
     write_csv(result.flow, out["flow"])
     write_csv(result.deid, out["deid"])
     write_text(yaml.safe_dump(result.values, allow_unicode=True, sort_keys=True), out["values"])
 
 
 def run_prepare(inputs: dict, study: dict, params: dict, out: dict) -> PreparedSurvey:
-    """Everything the rule does: `study` has survey/organisation/schema paths, `params` on_hit,
-    names file, language."""
+    """Everything the rule does: `study` has survey/organisation/schema paths, `params` on_hit
+    and the names file."""
     from impleval.privacy.deid import read_names
     from impleval.survey.settings import load_study
 
@@ -210,7 +287,6 @@ def run_prepare(inputs: dict, study: dict, params: dict, out: dict) -> PreparedS
         instrument,
         on_hit=params.get("on_hit", "fail"),
         names=names,
-        language=params.get("language", "nb"),
     )
     write_outputs(result, out)
     flow = result.flow.set_index("step")["n_remaining"]
@@ -249,7 +325,6 @@ def main(argv: list[str] | None = None) -> int:
             {
                 "on_hit": cfg.get("deid", {}).get("on_hit", "fail"),
                 "names_file": cfg.get("deid", {}).get("names_file"),
-                "language": cfg.get("report", {}).get("language", "nb"),
             },
             output_paths(out),
         )
@@ -264,6 +339,7 @@ def output_paths(out: Path) -> dict:
         "respondents": out / "interim/survey_respondents.parquet",
         "responses": out / "interim/survey_responses.parquet",
         "comments": out / "interim/survey_comments.parquet",
+        "submissions": out / "interim/survey_submissions.parquet",
         "flow": out / "tables/participant_flow.csv",
         "deid": out / "interim/deid_survey.csv",
         "values": out / "values/survey_flow.yml",

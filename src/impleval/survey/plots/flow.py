@@ -1,12 +1,17 @@
 """The participant-flow figure: submissions remaining after each cleaning step (from the
-participant_flow table that survey.io.flow writes)."""
+language-neutral participant_flow table), with the steps named in the report language by the
+report's phrase book (`flow.<step>` in report/phrases/participants.yml): one wording for the
+figure and the report text."""
 
 from __future__ import annotations
+
+import os
 
 import pandas as pd
 
 from impleval import fmt
 from impleval.figures import OKABE_ITO
+from impleval.report.text import Phrases, join, load_phrases, pick
 
 FIGURE_TEXT = {
     "nb": {
@@ -30,11 +35,34 @@ FIGURE_TEXT = {
 }
 
 
-def plot_flow(flow: pd.DataFrame, language: str = "nb"):
-    """Horizontal bars of submissions remaining per step. Returns (figure, caption, alt text)."""
+def step_label(step: str, survey: dict, phrases: Phrases) -> str:
+    """A cleaning step in words, with the study's own thresholds (survey definition `cleaning`)."""
+    language = phrases.language
+    cleaning = survey.get("cleaning", {})
+    intervention = pick(survey.get("intervention"), language)
+    texts = {q["id"]: pick(q.get("text"), language, q["id"]) for q in survey.get("questions", [])}
+    questions = [
+        texts.get(q, q).replace("{intervention}", intervention)
+        for q in cleaning.get("min_items_questions", [])
+    ]
+    return phrases(
+        f"flow.{step}",
+        fielding_start=fmt.date(cleaning.get("fielding_start") or None, language),
+        min_items_share=fmt.percent(cleaning.get("min_items_share", 0), 0, language),
+        questions=join(questions, language),
+        min_answer_time_s=fmt.integer(cleaning.get("min_answer_time_s", 0), language),
+    )
+
+
+def plot_flow(flow: pd.DataFrame, survey: dict, phrases: str | os.PathLike, language: str):
+    """Horizontal bars of submissions remaining per step. Returns (figure, caption, alt text).
+
+    `phrases`: the report's phrase file or folder holding the `flow.<step>` labels."""
     import matplotlib.pyplot as plt
 
-    labels = list(flow["description"])
+    folder = phrases if os.path.isdir(phrases) else os.path.dirname(phrases)
+    book = load_phrases(folder, language)
+    labels = [step_label(s, survey, book) for s in flow["step"]]
     remaining = flow["n_remaining"].to_numpy()
     fig, ax = plt.subplots(figsize=(7.5, 0.55 * len(flow) + 1.0))
     y = range(len(flow))[::-1]
