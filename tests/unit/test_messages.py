@@ -77,8 +77,10 @@ def test_runner_masks_input_errors_logs_warnings_and_tracebacks(tmp_path, capsys
         warnings.warn("value 41234567 looks odd", UserWarning, stacklevel=1)
         raise InputError(Problem("Kari Nordmann.csv", "a number", 2, "$submission_id", "41234567"))
 
-    with pytest.raises(SystemExit) as exit_info:
+    with warnings.catch_warnings(), pytest.raises(SystemExit) as exit_info:
+        warnings.simplefilter("always")  # shown even if pytest saw this warning before
         run(_smk(tmp_path, _names_file(tmp_path)), main)
+    logging.captureWarnings(False)
     assert exit_info.value.code == 1
     log = (tmp_path / "job.log").read_text(encoding="utf-8")
     console = capsys.readouterr().err

@@ -141,7 +141,9 @@ def build_interviews() -> None:
     refi = INTERVIEWS / "synthetic_refi.qdpx"
     replace_member(refi, HERE / "refi_entity_bomb.qdpx", "project.qde", BOMB)
     replace_member(refi, HERE / "refi_external_entity.qdpx", "project.qde", EXTERNAL)
-    replace_member(refi, HERE / "refi_zip_bomb.qdpx", "sources/filler.txt", bytes(5 * 1024**2))
+    with zipfile.ZipFile(refi) as zf:  # a source text the importer reads, inflated 1000:1
+        source = next(n for n in zf.namelist() if n.startswith("sources/"))
+    replace_member(refi, HERE / "refi_zip_bomb.qdpx", source, b" " * (5 * 1024**2))
     # QualCoder: a coding whose end lies beyond its source text.
     target = HERE / "qualcoder_positions.qda"
     if target.exists():
