@@ -493,3 +493,26 @@ def suppress_table(
             out.loc[mask, col] = pd.NA if out[col].dtype != float else np.nan
     out[SUPPRESSED] = mask
     return out
+
+
+def crossing_cells(
+    df: pd.DataFrame,
+    dims: Sequence[str],
+    *,
+    variable: str = "variable",
+    level: str = "level",
+    by: str = "by",
+    by_level: str = "by_level",
+    total: str = ALL,
+) -> pd.DataFrame:
+    """Cells of a table printed as one-way counts and crossings (`variable` = role, `level` =
+    radiographer, `by` = region, `by_level` = hso; `total` where a row does not fix one): one
+    column per dimension, for `additive_groups`."""
+    cells = pd.DataFrame(total, index=range(len(df)), columns=list(dims))
+    cols = {c: df[c].astype(str).to_numpy() for c in (variable, level, by, by_level)}
+    for i in range(len(df)):
+        for var_col, lvl_col in ((variable, level), (by, by_level)):
+            v, lv = cols[var_col][i], cols[lvl_col][i]
+            if total not in (v, lv):
+                cells.iat[i, cells.columns.get_loc(v)] = lv
+    return cells

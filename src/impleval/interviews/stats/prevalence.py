@@ -159,7 +159,9 @@ def code_prevalence(
     return pd.DataFrame(rows, columns=PREVALENCE_COLUMNS[:-1])
 
 
-def suppress_prevalence(table: pd.DataFrame, min_cell: int) -> pd.DataFrame:
+def suppress_prevalence(
+    table: pd.DataFrame, min_cell: int, hidden: set[tuple[str, str, str]] | frozenset = frozenset()
+) -> pd.DataFrame:
     """Small-cell rule on the interview denominators, with complements across every printed
     margin of the stage × region × role table.
 
@@ -175,6 +177,9 @@ def suppress_prevalence(table: pd.DataFrame, min_cell: int) -> pd.DataFrame:
         Output of :func:`code_prevalence`.
     min_cell : int
         Smallest denominator shown.
+    hidden : set of (stage, region, role)
+        Groups ("all" for a margin) that another printed table of the same interviews hides
+        (the informants table): hidden here too.
 
     Returns
     -------
@@ -188,6 +193,8 @@ def suppress_prevalence(table: pd.DataFrame, min_cell: int) -> pd.DataFrame:
     from impleval.privacy.suppress import additive_groups, suppress_table
 
     margins = additive_groups(table, GROUP_VARS, within=table[["code", "theme"]])
+    cells = table[GROUP_VARS].astype(str).itertuples(index=False)
+    table = table.assign(suppressed=[tuple(c) in hidden for c in cells])
     out = suppress_table(
         table,
         n_col="n_interviews_total",

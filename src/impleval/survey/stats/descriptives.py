@@ -54,6 +54,7 @@ def group_summary(
     group_vars: list[GroupVar],
     *,
     min_cell: int,
+    hidden: set[tuple[str, str]] | None = None,
 ) -> pd.DataFrame:
     """Descriptives per outcome × group variable × group, with an `all` row, small cells suppressed.
 
@@ -98,11 +99,15 @@ def group_summary(
                     }
                 )
     table = pd.DataFrame(rows)
-    # One disclosure pattern for every outcome: the groups hidden among the respondent counts
-    # (group_sizes) are hidden in every outcome's rows, then each outcome's own small cells and
-    # their complements, across every printed margin and the nesting (trust within region).
-    sizes = group_sizes(data, group_vars, min_cell=min_cell)
-    hidden = {(v, str(g)) for v, g, h in sizes[["group_var", "group", "suppressed"]].values if h}
+    # One disclosure pattern for every outcome: the groups hidden among the printed respondent
+    # counts (`hidden`, from the respondent characteristics; else group_sizes) are hidden in every
+    # outcome's rows, then each outcome's own small cells and their complements, across every
+    # printed margin and the nesting (trust within region).
+    if hidden is None:
+        sizes = group_sizes(data, group_vars, min_cell=min_cell)
+        hidden = {
+            (v, str(g)) for v, g, h in sizes[["group_var", "group", "suppressed"]].values if h
+        }
     table["suppressed"] = [
         (v, str(g)) in hidden for v, g in zip(table["group_var"], table["group"], strict=True)
     ]
