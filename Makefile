@@ -13,7 +13,7 @@ CORES ?= 4
 # on PATH: make it the venv's, as `source .venv/bin/activate` does.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: venv report notebooks test lint benchmark demo-data snakemake-report clean
+.PHONY: venv report notebooks test lint benchmark demo-data snakemake-report clean recover
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,12 @@ demo-data: $(STAMP)
 
 snakemake-report: $(STAMP)
 	$(BIN)/snakemake --report results/snakemake-report.html
+
+# After an interrupted run (killed, power loss): remove the stale lock, then rerun the jobs whose
+# outputs were left incomplete and everything after them. Only when no other Snakemake runs here.
+recover:
+	$(BIN)/snakemake --unlock
+	$(BIN)/snakemake --cores $(CORES) --rerun-incomplete
 
 clean:
 	rm -rf results logs .snakemake

@@ -1,14 +1,22 @@
 # impleval: from survey, interview and monitoring exports to the rendered report.
 # Rules live in workflow/rules/, logic in src/impleval/, study definitions in config/.
+import os
+import sys
+
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import min_version, validate
 
 min_version("9.0")
 
+sys.path.insert(0, os.path.join(workflow.basedir, "src"))
+from impleval.config import load_yaml
 
 # The demo study's config only when no --configfile is given: a study's own config is complete
-# on its own, and no key is silently inherited from the demo.
+# on its own, and no key is silently inherited from the demo. A YAML syntax error in it names the
+# file, line and column (Snakemake's own message names neither; for a file given with
+# --configfile: python -m impleval.config FILE).
 if not workflow.overwrite_configfiles:
+    load_yaml(os.path.join(workflow.basedir, "config/config.yaml"))
 
     configfile: "config/config.yaml"
 

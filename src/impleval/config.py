@@ -29,7 +29,14 @@ def load_yaml(path: str | os.PathLike) -> dict:
         mark = getattr(err, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
         problem = getattr(err, "problem", None) or str(err)
+        context, start = getattr(err, "context", None), getattr(err, "context_mark", None)
+        if context and start is not None:  # e.g. an unclosed bracket: where it was opened
+            where += f"; {context} that starts at line {start.line + 1}, column {start.column + 1}"
         raise InputError(Problem(str(p), f"valid YAML ({problem}{where})")) from None
+    except UnicodeDecodeError as err:
+        raise InputError(
+            Problem(str(p), f"a UTF-8 text file (undecodable byte at offset {err.start})")
+        ) from None
     if not isinstance(data, dict):
         raise InputError(Problem(str(p), "a YAML mapping at the top level"))
     return data
@@ -85,3 +92,29 @@ def label(labels: dict, key: str, language: str) -> str:
     if isinstance(entry, dict):
         return entry.get(language) or entry.get("nb") or key
     return str(entry)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m impleval.config FILE [SCHEMA]`: check a config or study-definition file and
+    print every problem with file, line and column (Snakemake's own message for a broken
+    `--configfile` names neither). Exit status 0 when the file is valid."""
+    import sys
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or len(args) > 2:
+        print("usage: python -m impleval.config FILE [SCHEMA]", file=sys.stderr)
+        return 2
+    try:
+        if len(args) == 2:
+            load_validated(args[0], args[1])
+        else:
+            load_yaml(args[0])
+    except InputError as err:
+        print(err, file=sys.stderr)
+        return 1
+    print(f"{Path(args[0]).name}: ok")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

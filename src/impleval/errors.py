@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from impleval.privacy.scan import redact_text, scan_text
+from impleval.privacy.scan import mask, mask_file_name
 
 
 @dataclass(frozen=True)
@@ -22,21 +22,19 @@ class Problem:
     value: str | None = None  # None when the value must not be printed (identifiers)
 
     def __str__(self) -> str:
-        where = [Path(self.file).name if self.file else "<input>"]
+        """The problem as one line. Every part taken from the data (file name, column header,
+        value, and the expectation, which may quote headers or values) is masked
+        (`privacy.scan.mask`): identifiers and the study's listed names become placeholders.
+        Validation runs before the de-identification gate, so a fødselsnummer typed into a number
+        column or a name in a header must not reach a log. In an id column an 8-digit value stays
+        readable (it is the submission id the user must find, not a phone number)."""
+        where = [mask_file_name(Path(self.file).name) if self.file else "<input>"]
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column is not None:
-            where.append(f"column '{self.column}'")
-        got = "" if self.value is None else f": got {_masked(self.value)!r}"
-        return f"{', '.join(where)}{got}; expected {self.expected}"
-
-
-def _masked(value: str) -> str:
-    """The offending value with any identifier replaced by its placeholder: validation runs before
-    the de-identification gate, and a fødselsnummer typed into a number column must not reach a
-    log. The scanner (`privacy.scan`) imports nothing that imports this module: no cycle."""
-    text = str(value)
-    return redact_text(text, scan_text(text))
+            where.append(f"column '{mask(self.column)}'")
+        got = "" if self.value is None else f": got {mask(self.value, column=self.column)!r}"
+        return f"{', '.join(where)}{got}; expected {mask(self.expected)}"
 
 
 class InputError(Exception):

@@ -115,6 +115,9 @@ def test_demo_run_results_have_no_identifiers(demo_run):
         table.columns.tolist() == SUMMARY_COLUMNS and len(table) >= 3
     )  # the gate ran on every source
     assert set(table["kind"]) <= {*KINDS, "none"}
+    # Logs: the rule logs and Snakemake's own log of the run (messages are masked at the source).
+    assert_no_identifiers(demo_run / "logs")
+    assert_no_identifiers(demo_run / ".snakemake" / "log")
 
 
 def test_identifier_glued_to_a_label_and_in_a_notebook_is_found(tmp_path):

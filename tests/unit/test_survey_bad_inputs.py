@@ -207,11 +207,6 @@ def test_snakemake_run_on_bad_export_fails_cleanly(tmp_path):
     assert outputs == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs column-context masking of messages (issue 16, branch privacy): an 8-digit "
-    "submission id is masked as a phone number today",
-)
 def test_duplicate_submission_id_is_readable_in_the_message(tmp_path):
     """The user needs the duplicated id itself: in the $submission_id column an 8-digit number is
     a Nettskjema submission id, not a phone number."""

@@ -21,6 +21,20 @@ os.environ.update(
 )
 sys.path.insert(0, os.path.join(workflow.basedir, "src"))
 from impleval.codeinputs import code_inputs as _code_inputs
+from impleval.privacy.paths import IdentifyingPathError, check_config_paths
+
+# No path holding a name or an identifier may reach Snakemake's console, the logs or the
+# provenance record: checked before any job is scheduled (docs/privacy.md, "File names").
+try:
+    check_config_paths(
+        config, extra=[("--configfile", f) for f in workflow.configfiles]
+    )
+except IdentifyingPathError as err:
+    raise WorkflowError(str(err)) from None
+# Every job masks its messages with the study's names list (impleval.runner reads this).
+# (Setting, not requiring, a variable: so no `envvars:` assertion.)
+if config.get("deid", {}).get("names_file"):
+    os.environ.update(IMPLEVAL_NAMES_FILE=os.path.abspath(config["deid"]["names_file"]))
 
 
 def code_inputs(*entries):

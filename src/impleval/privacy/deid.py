@@ -16,7 +16,14 @@ from collections.abc import Iterable, Mapping, Sequence
 import pandas as pd
 
 from impleval.errors import InputError, Problem, excel_row
-from impleval.privacy.scan import KINDS, Hit, compile_names, redact_text, scan_text
+from impleval.privacy.scan import (  # noqa: F401 (read_names: re-exported for the steps)
+    KINDS,
+    Hit,
+    compile_names,
+    read_names,
+    redact_text,
+    scan_text,
+)
 
 KIND_LABELS = {
     "fnr": "fødselsnummer (national identity number)",
@@ -157,18 +164,6 @@ def check_allowed_columns(columns: Iterable[str], allowed: Iterable[str], *, fil
     ]
     if problems:
         raise InputError(problems)
-
-
-def read_names(path) -> list[str]:
-    """Names file: one name per line, `#` comments and blank lines ignored (UTF-8, BOM allowed)."""
-    from pathlib import Path
-
-    text = Path(path).read_text(encoding="utf-8-sig")
-    return [
-        line.strip()
-        for line in text.splitlines()
-        if line.strip() and not line.lstrip().startswith("#")
-    ]
 
 
 def combine_summaries(

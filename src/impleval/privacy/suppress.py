@@ -19,6 +19,7 @@ cells; it does not audit multi-way linear (interval) attacks. See docs/privacy.m
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -180,3 +181,338 @@ def suppress_crosstab(
 def visible_groups(counts: Mapping[str, int], min_cell: int) -> list[str]:
     """Groups a figure may draw: those with at least `min_cell` members, in the given order."""
     return [g for g, n in counts.items() if n is not None and not pd.isna(n) and n >= min_cell]
+
+
+# --- Hierarchies and every printed margin (issue 16) ------------------------------------------
+#
+# A table printed by the pipeline is a set of cells of one multi-way table: each cell fixes some
+# dimensions (region = hso, role = radiographer) and leaves the others at their margin ("all").
+# A cell at the margin of dimension d equals the sum of the printed cells that split it by d.
+# With a hierarchy (trust within region, site within trust), a trust's cell also lies inside its
+# region, so "region R" is the sum of "trust T" over R's trusts even when the table prints the
+# two breakdowns as separate rows. `additive_groups` finds every such relation; `protect` hides
+# complements until no hidden cell can be pinned down from the printed cells: first the
+# two-cells-per-group heuristic, then an audit that solves the linear system of printed totals
+# (min and max of every hidden cell over the non-negative solutions, scipy's HiGHS LP) and hides
+# more until every hidden cell's feasible interval is at least `min_cell` wide.
+
+ALL = "all"
+Hierarchy = Mapping[str, tuple[str, Mapping[str, str]]]  # child → (parent, child lvl → parent lvl)
+
+
+@dataclass(frozen=True)
+class Margin:
+    """Row positions of an additive relation: the cell `total` is the sum of the cells `parts`."""
+
+    total: int
+    parts: tuple[int, ...]
+
+    @property
+    def members(self) -> tuple[int, ...]:
+        return (self.total, *self.parts)
+
+
+def nesting(df: pd.DataFrame, variables: Sequence[str]) -> dict[str, tuple[str, dict[str, str]]]:
+    """The hierarchy among `variables` found in the data: a variable is nested in another when
+    each of its levels occurs with exactly one level of the other (trust → region, site →
+    trust). Each child gets its closest parent (the candidate with the most levels)."""
+    out: dict[str, tuple[str, dict[str, str]]] = {}
+    for child in variables:
+        candidates = []
+        for parent in variables:
+            if parent == child:
+                continue
+            pairs = df[[child, parent]].dropna().astype(str).drop_duplicates()
+            pairs = pairs[(pairs[child] != "") & (pairs[parent] != "")]
+            n_child, n_parent = pairs[child].nunique(), pairs[parent].nunique()
+            if len(pairs) and pairs[child].is_unique and n_parent < n_child:
+                candidates.append(
+                    (n_parent, parent, dict(zip(pairs[child], pairs[parent], strict=True)))
+                )
+        if candidates:
+            _, parent, mapping = max(candidates, key=lambda c: c[0])
+            out[child] = (parent, mapping)
+    return out
+
+
+def breakdown_cells(
+    df: pd.DataFrame, *, variable: str, level: str, variables: Sequence[str], total: str = ALL
+) -> pd.DataFrame:
+    """Cells of a table printed as breakdowns (`variable` = region, `level` = hso; the variable's
+    total has `level` == total): one column per variable, `total` where a row does not fix it."""
+    cells = pd.DataFrame(total, index=range(len(df)), columns=list(variables))
+    var = df[variable].astype(str).to_numpy()
+    lvl = df[level].astype(str).to_numpy()
+    unknown = sorted(set(var) - set(variables))
+    if unknown:
+        raise KeyError(f"breakdown variables not declared: {unknown}")
+    for i, (v, lv) in enumerate(zip(var, lvl, strict=True)):
+        if lv != total:
+            cells.iat[i, cells.columns.get_loc(v)] = lv
+    return cells
+
+
+def additive_groups(
+    cells: pd.DataFrame,
+    dims: Sequence[str],
+    *,
+    within: pd.Series | pd.DataFrame | None = None,
+    hierarchy: Hierarchy | None = None,
+    total: str = ALL,
+) -> list[Margin]:
+    """Every additive relation among the printed cells (rows of `cells`, one column per dimension
+    with `total` at the margin). `within`: key(s) of independent tables in the same frame (the
+    outcome, the code). `hierarchy`: child dimension → (parent dimension, child level → parent
+    level). Cells printed twice (the grand total under each breakdown) are linked as equal."""
+    hierarchy = dict(hierarchy or {})
+    dims = list(dims)
+    canon = cells[dims].astype(str).reset_index(drop=True).copy()
+    for _ in range(len(hierarchy)):  # fill implied parents, through chains (site → trust → region)
+        for child, (parent, mapping) in hierarchy.items():
+            implied = canon[child].map(lambda v, m=mapping: m.get(v, total))
+            fill = (canon[child] != total) & (canon[parent] == total) & (implied != total)
+            canon.loc[fill, parent] = implied[fill]
+    ancestors: dict[str, set[str]] = {}
+    for d in dims:
+        seen, node = set(), d
+        while node in hierarchy and hierarchy[node][0] not in seen:
+            node = hierarchy[node][0]
+            seen.add(node)
+        ancestors[d] = seen
+    if within is None:
+        keys = np.zeros(len(canon), dtype=int)
+    else:
+        frame = within.to_frame() if isinstance(within, pd.Series) else within
+        keys = pd.MultiIndex.from_frame(frame.reset_index(drop=True).astype(str)).codes
+        keys = np.ravel_multi_index(keys, [max(c.max() + 1, 1) for c in keys]) if len(canon) else []
+    rows = [tuple(r) for r in canon.itertuples(index=False)]
+    members: dict = {}
+    for p, key in enumerate(keys):
+        members.setdefault(key, []).append(p)
+    margins: list[Margin] = []
+    for table_rows in members.values():
+        by_cell: dict[tuple, list[int]] = {}
+        for p in table_rows:
+            by_cell.setdefault(rows[p], []).append(int(p))
+        for same in by_cell.values():  # the same cell printed twice: equal
+            margins += [Margin(same[0], (other,)) for other in same[1:]]
+        for k, d in enumerate(dims):
+            # Each cell that fixes d is a part of the cells equal to it on the other dimensions,
+            # where the ancestors of d may also be at their margin.
+            others = [e for e in range(len(dims)) if e != k]
+            relax = [e for e in others if dims[e] in ancestors[d]]
+            parts: dict[tuple, list[int]] = {}
+            for cell, positions in by_cell.items():
+                if cell[k] == total:
+                    continue
+                for mask in range(2 ** len(relax)):
+                    key_cell = list(cell)
+                    for b, e in enumerate(relax):
+                        if mask >> b & 1:
+                            key_cell[e] = total
+                    parts.setdefault(tuple(key_cell[e] for e in others), []).append(positions[0])
+            for cell, positions in by_cell.items():
+                if cell[k] != total:
+                    continue
+                found = parts.get(tuple(cell[e] for e in others))
+                if found:
+                    margins.append(Margin(positions[0], tuple(sorted(set(found)))))
+    return margins
+
+
+def _intervals(
+    values: np.ndarray, hidden: np.ndarray, margins: Sequence[Margin], cells: Sequence[int]
+) -> dict[int, tuple[float, float]]:
+    """[min, max] of each hidden cell in `cells` over the non-negative solutions of the printed
+    relations. A relation that holds exactly in the data is an equation; one whose total exceeds
+    its parts (incomplete data, e.g. a missing trust) only says total >= sum of parts."""
+    from scipy.optimize import linprog
+
+    index = {int(h): i for i, h in enumerate(np.flatnonzero(hidden))}
+    a_eq, b_eq, a_ub, b_ub = [], [], [], []
+    for m in margins:
+        members = m.members
+        if not any(hidden[p] for p in members):
+            continue
+        if np.isnan(values[list(members)]).any():
+            continue  # a cell without a value carries no equation
+        residual = values[m.total] - values[list(m.parts)].sum()
+        row = np.zeros(len(index))
+        rhs = 0.0
+        for p, sign in [(m.total, 1.0), *((q, -1.0) for q in m.parts)]:
+            if hidden[p]:
+                row[index[p]] += sign
+            else:
+                rhs -= sign * values[p]
+        if abs(residual) < 1e-9:
+            a_eq.append(row)
+            b_eq.append(rhs)
+        elif residual > 0:  # -(total - parts) <= -rhs
+            a_ub.append(-row)
+            b_ub.append(-rhs)
+    out = {}
+    for h in cells:
+        c = np.zeros(len(index))
+        c[index[h]] = 1.0
+        bounds = []
+        for sign in (1.0, -1.0):
+            res = linprog(
+                sign * c,
+                A_eq=np.array(a_eq) if a_eq else None,
+                b_eq=np.array(b_eq) if b_eq else None,
+                A_ub=np.array(a_ub) if a_ub else None,
+                b_ub=np.array(b_ub) if b_ub else None,
+                bounds=(0, None),
+                method="highs",
+            )
+            if res.status == 3:  # unbounded (only the maximum can be: cells are >= 0)
+                bounds.append(np.inf)
+            elif res.status == 0:
+                bounds.append(sign * res.fun)
+            else:  # infeasible or failed: no usable bound from the printed cells
+                bounds.append(-np.inf if sign > 0 else np.inf)
+        out[h] = (bounds[0], bounds[1])
+    return out
+
+
+def _components(hidden: np.ndarray, margins: Sequence[Margin]) -> list[list[Margin]]:
+    """The relations touching hidden cells, split into groups that share no hidden cell (each
+    group is an independent linear system)."""
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    touching = [m for m in margins if any(hidden[p] for p in m.members)]
+    for m in touching:
+        cells = [p for p in m.members if hidden[p]]
+        for other in cells[1:]:
+            parent[find(other)] = find(cells[0])
+    groups: dict[int, list[Margin]] = {}
+    for m in touching:
+        first = next(p for p in m.members if hidden[p])
+        groups.setdefault(find(first), []).append(m)
+    return list(groups.values())
+
+
+def exposed_cells(
+    values: np.ndarray, hidden: np.ndarray, margins: Sequence[Margin], min_cell: int
+) -> list[int]:
+    """Hidden cells that the printed cells pin down to an interval narrower than `min_cell`.
+
+    Each independent system is solved once per distinct shape and values (the same breakdown
+    repeated for every code or outcome is audited once)."""
+    values = np.asarray(values, dtype=float)
+    hidden = np.asarray(hidden, dtype=bool)
+    exposed: list[int] = []
+    cache: dict = {}
+    for group in _components(hidden, margins):
+        order = sorted({p for m in group for p in m.members})
+        rel = {p: i for i, p in enumerate(order)}
+        local = [Margin(rel[m.total], tuple(rel[q] for q in m.parts)) for m in group]
+        sub_values, sub_hidden = values[order], hidden[order]
+        key = (
+            tuple((m.total, m.parts) for m in local),
+            tuple(np.nan_to_num(sub_values, nan=-1.0)),
+            tuple(sub_hidden),
+        )
+        if key not in cache:
+            cells = [i for i in np.flatnonzero(sub_hidden) if not np.isnan(sub_values[i])]
+            intervals = _intervals(sub_values, sub_hidden, local, cells) if cells else {}
+            cache[key] = [i for i, (lo, hi) in intervals.items() if hi - lo < min_cell - 1e-9]
+        exposed += [order[i] for i in cache[key]]
+    return sorted(exposed)
+
+
+def protect(
+    values,
+    primary,
+    margins: Sequence[Margin],
+    min_cell: int,
+    *,
+    audit: bool = True,
+) -> np.ndarray:
+    """Hidden cells: `primary` plus complements so that no hidden cell is recoverable from the
+    printed relations (`margins`): the heuristic of `_protect`, then (with `audit`) the linear-
+    programming audit, hiding the smallest visible cell related to an exposed cell until none
+    is exposed."""
+    values = np.asarray(values, dtype=float)
+    groups = [np.asarray(sorted(m.members), dtype=int) for m in margins]
+    hidden = _protect(values, np.asarray(primary, dtype=bool), groups, min_cell)
+    while audit:
+        exposed = exposed_cells(values, hidden, margins, min_cell)
+        if not exposed:
+            break
+        choice = None
+        for h in exposed:
+            pool = sorted(
+                {
+                    p
+                    for m in margins
+                    if h in m.members
+                    for p in m.members
+                    if not hidden[p] and not np.isnan(values[p])
+                },
+                key=lambda p: (values[p] <= 0, values[p], p),
+            )
+            if pool:
+                choice = pool[0]
+                break
+        if choice is None:
+            break  # nothing left to hide around the exposed cells
+        hidden[choice] = True
+        hidden = _protect(values, hidden, groups, min_cell)
+    return hidden
+
+
+def suppress_table(
+    df: pd.DataFrame,
+    *,
+    n_col: str,
+    value_cols: Sequence[str],
+    min_cell: int,
+    margins: Sequence[Margin],
+    suppress_zero: bool = True,
+    audit: bool = True,
+) -> pd.DataFrame:
+    """`df` with small cells and their complements hidden across every relation in `margins`
+    (from `additive_groups`): NA in `n_col` and `value_cols`, `suppressed=True`. Rows already
+    marked `suppressed` stay hidden. Zero counts are primary unless `suppress_zero` is False."""
+    out = df.reset_index(drop=True).copy()
+    n = pd.to_numeric(out[n_col], errors="coerce").to_numpy(dtype=float)
+    primary = ~np.isnan(n) & (n < min_cell) & ((n > 0) | suppress_zero)
+    if SUPPRESSED in out.columns:
+        primary |= out[SUPPRESSED].fillna(False).to_numpy(dtype=bool)
+    mask = protect(n, primary, margins, min_cell, audit=audit)
+    for col in dict.fromkeys([n_col, *value_cols]):
+        out[col] = _nullable(out[col])
+        if mask.any():
+            out.loc[mask, col] = pd.NA if out[col].dtype != float else np.nan
+    out[SUPPRESSED] = mask
+    return out
+
+
+def crossing_cells(
+    df: pd.DataFrame,
+    dims: Sequence[str],
+    *,
+    variable: str = "variable",
+    level: str = "level",
+    by: str = "by",
+    by_level: str = "by_level",
+    total: str = ALL,
+) -> pd.DataFrame:
+    """Cells of a table printed as one-way counts and crossings (`variable` = role, `level` =
+    radiographer, `by` = region, `by_level` = hso; `total` where a row does not fix one): one
+    column per dimension, for `additive_groups`."""
+    cells = pd.DataFrame(total, index=range(len(df)), columns=list(dims))
+    cols = {c: df[c].astype(str).to_numpy() for c in (variable, level, by, by_level)}
+    for i in range(len(df)):
+        for var_col, lvl_col in ((variable, level), (by, by_level)):
+            v, lv = cols[var_col][i], cols[lvl_col][i]
+            if total not in (v, lv):
+                cells.iat[i, cells.columns.get_loc(v)] = lv
+    return cells

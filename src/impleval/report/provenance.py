@@ -68,13 +68,24 @@ def build_provenance(
     renderer: str,
     repo: str | os.PathLike = ".",
 ) -> dict:
-    """`files`: role (input, config, study, code, environment) → paths, hashed with SHA-256."""
+    """`files`: role (input, config, study, code, environment) → paths, hashed with SHA-256.
+
+    Paths are recorded with any component holding an identifier or a listed name replaced by
+    placeholders (`privacy.paths.redact_path`): the workflow refuses such paths before it runs
+    (`privacy.paths.check_config_paths`), and this keeps them out of the record regardless."""
+    from impleval.privacy.paths import redact_path
+
     rows = []
     for role, paths in files.items():
         for path in sorted(set(map(str, paths))):
             p = Path(path)
             rows.append(
-                {"role": role, "path": path, "sha256": sha256(p), "bytes": p.stat().st_size}
+                {
+                    "role": role,
+                    "path": redact_path(path),
+                    "sha256": sha256(p),
+                    "bytes": p.stat().st_size,
+                }
             )
     return {
         "git": git_state(repo),

@@ -60,14 +60,6 @@ def analyse_survey(smk) -> None:
     respondents = pd.read_parquet(smk.input.respondents)
     responses = pd.read_parquet(smk.input.responses)
     check_items_present(settings, responses["item"].unique(), file=smk.input.responses)
-    res = analyse(
-        respondents, responses, settings, min_cell=smk.params.min_cell, seed=smk.params.seed
-    )
-    write_csv(res.group_summary, smk.output.group_summary)
-    write_csv(res.reliability, smk.output.reliability)
-    write_csv(add_constructs(res.omnibus, settings), smk.output.omnibus)
-    write_csv(add_constructs(res.pairwise, settings), smk.output.pairwise)
-    write_csv(add_constructs(res.ordinal, settings), smk.output.ordinal)
     characteristics = respondent_characteristics(
         respondents,
         settings,
@@ -75,6 +67,26 @@ def analyse_survey(smk) -> None:
         load_yaml(smk.input.organisation),
         min_cell=smk.params.min_cell,
     )
+    # The group summary hides every group whose respondent count this table hides: one pattern.
+    one_way = characteristics[characteristics["by"] == "all"]
+    hidden = {
+        (str(v), str(g))
+        for v, g, h in one_way[["variable", "level", "suppressed"]].itertuples(index=False)
+        if h
+    }
+    res = analyse(
+        respondents,
+        responses,
+        settings,
+        min_cell=smk.params.min_cell,
+        seed=smk.params.seed,
+        hidden_groups=hidden,
+    )
+    write_csv(res.group_summary, smk.output.group_summary)
+    write_csv(res.reliability, smk.output.reliability)
+    write_csv(add_constructs(res.omnibus, settings), smk.output.omnibus)
+    write_csv(add_constructs(res.pairwise, settings), smk.output.pairwise)
+    write_csv(add_constructs(res.ordinal, settings), smk.output.ordinal)
     write_csv(characteristics, smk.output.respondent_table)
     # Response rates where the study declares who was invited; otherwise an empty table (the
     # report then says that the denominator is unknown).

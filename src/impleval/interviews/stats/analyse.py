@@ -9,7 +9,7 @@ import logging
 
 import pandas as pd
 
-from impleval.interviews.settings import StudyDefs
+from impleval.interviews.settings import ALL, StudyDefs
 from impleval.interviews.stats.agreement import (
     AGREEMENT_COLUMNS,
     double_coded_ids,
@@ -17,8 +17,13 @@ from impleval.interviews.stats.agreement import (
     intercoder_agreement,
 )
 from impleval.interviews.stats.cooccurrence import suppress_cooccurrence, theme_cooccurrence
-from impleval.interviews.stats.informants import interview_informants
-from impleval.interviews.stats.prevalence import code_prevalence, presence, suppress_prevalence
+from impleval.interviews.stats.informants import hidden_cells, interview_informants
+from impleval.interviews.stats.prevalence import (
+    code_prevalence,
+    hidden_groups,
+    presence,
+    suppress_prevalence,
+)
 from impleval.interviews.stats.quotes import quote_bank
 from impleval.interviews.stats.stage import theme_groups, theme_stage_tests
 from impleval.interviews.stats.stakeholders import stakeholder_benefits, suppress_stakeholders
@@ -174,16 +179,27 @@ def analyse(
     rank = quotes.groupby("theme").cumcount()
     shown = quotes["theme"].isin(q["report_themes"]) if q["report_themes"] else True
     quotes["in_report"] = shown & (rank < q["report_per_theme"])
-    informants = interview_informants(
-        documents, defs, set(double_coded_units(segments, documents, settings)), min_cell=min_cell
-    )
+    # The informants and prevalence tables print the same interview counts (stage × region ×
+    # role): one pattern for both, found by passing each one's hidden cells to the other until
+    # neither hides more. The stakeholder table prints the stage counts: it hides those stages.
+    double = set(double_coded_units(segments, documents, settings))
+    hidden: set = set()
+    for _ in range(5):
+        informants = interview_informants(documents, defs, double, min_cell=min_cell, hidden=hidden)
+        shown = suppress_prevalence(prevalence, min_cell, hidden | hidden_cells(informants))
+        both = hidden_cells(informants) | hidden_groups(shown)
+        if both == hidden:
+            break
+        hidden = both
+    prevalence = shown
+    hidden_stages = {s for s, r, o in both if r == ALL and o == ALL}
     return {
         "interview_informants": informants,
-        "code_prevalence": suppress_prevalence(prevalence, min_cell),
+        "code_prevalence": prevalence,
         "theme_stage_tests": tests,
         "theme_cooccurrence": suppress_cooccurrence(cooc, min_cell),
         "intercoder_agreement": agreement,
-        "stakeholder_benefits": suppress_stakeholders(stakeholders, min_cell),
+        "stakeholder_benefits": suppress_stakeholders(stakeholders, min_cell, hidden_stages),
         "quotes": quotes,
         "deid_quotes": deid,
     }

@@ -14,11 +14,12 @@ Table `interview_informants.csv` (one row per cell; `level == "all"` is a margin
 Crossings: stage × region, stage × role and region × role (`variable` × `by`). Levels follow the
 study definitions' order (stages, regions, roles), then any other value alphabetically.
 
-Disclosure: every set of cells that adds up to a printed total is one additive group (the levels
-of a variable with its total in each column; each row of a crossing with its one-way count; a
-crossing's column totals with the one-way counts of `by`), and `suppress_linked` hides
-complements until no hidden cell is a total minus visible cells. As in
-impleval.survey.stats.characteristics (branch `report`).
+Disclosure: every relation among the printed cells (the levels of a variable with its total in
+each column; each row of a crossing with its one-way count; a crossing's column totals with the
+one-way counts of `by`) comes from privacy.suppress.additive_groups on the stage × region × role
+cells, and privacy.suppress.suppress_table hides complements until its linear-programming audit
+finds no hidden cell that the printed ones pin down. The prevalence table prints the same
+interview counts: the analysis gives both tables one pattern (`hidden`, `hidden_cells`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 
 from impleval.interviews.settings import ALL, StudyDefs
-from impleval.privacy.suppress import suppress_linked
+from impleval.privacy.suppress import additive_groups as general_additive_groups
+from impleval.privacy.suppress import crossing_cells, suppress_table
 
 VARIABLES = ("stage", "region", "role")
 CROSSINGS = (("stage", "region"), ("stage", "role"), ("region", "role"))
@@ -56,6 +58,7 @@ def interview_informants(
     *,
     min_cell: int,
     crossings: Sequence[tuple[str, str]] = CROSSINGS,
+    hidden: set[tuple[str, str, str]] | frozenset = frozenset(),
 ) -> pd.DataFrame:
     """Counts of interviews per stage, region and role (one-way and crossed), suppressed.
 
@@ -71,6 +74,9 @@ def interview_informants(
         Smallest count shown.
     crossings : sequence of (str, str)
         (variable, by) pairs to cross.
+    hidden : set of (stage, region, role)
+        Cells ("all" for a margin) that another printed table of the same interviews hides
+        (the prevalence table): hidden here too.
 
     Returns
     -------
@@ -108,31 +114,21 @@ def interview_informants(
     keys = pd.MultiIndex.from_frame(frame[["variable", "by", "by_level"]])
     denominators = totals.reindex(keys).to_numpy(dtype=float)
     frame["share"] = (frame["n"].to_numpy() / denominators).round(6)
-    out = suppress_linked(
+    cells = crossing_cells(frame, VARIABLES)
+    frame["suppressed"] = [tuple(c) in hidden for c in cells.itertuples(index=False)]
+    out = suppress_table(
         frame,
         n_col="n",
         value_cols=["n_double_coded", "share"],
         min_cell=min_cell,
-        groups=additive_groups(frame),
+        margins=general_additive_groups(cells, list(VARIABLES)),
+        suppress_zero=False,
     )
     return out[INFORMANT_COLUMNS]
 
 
-def additive_groups(frame: pd.DataFrame) -> list[list[int]]:
-    """Row positions of every set of cells that adds up to (or equals) a printed total."""
-    pos = frame.reset_index(drop=True)
-    groups: list[list[int]] = []
-    # Levels of one variable with the variable's total, per column (one-way: the column "all").
-    for ix in pos.groupby(["variable", "by", "by_level"], sort=False).indices.values():
-        groups.append(list(ix))
-    one_way = pos[pos["by"] == ALL]
-    crossed = pos[pos["by"] != ALL]
-    for (var, by), part in crossed.groupby(["variable", "by"], sort=False):
-        # A level's cells across the columns of `by` add up to the level's one-way count.
-        for lvl, cells in part.groupby("level", sort=False):
-            same = one_way.index[(one_way["variable"] == var) & (one_way["level"] == lvl)]
-            groups.append([*cells.index, *same])
-        # The crossing's column totals are the one-way counts of `by` (the same numbers again).
-        margins = part.index[part["level"] == ALL]
-        groups.append([*margins, *one_way.index[one_way["variable"] == by]])
-    return groups
+def hidden_cells(informants: pd.DataFrame) -> set[tuple[str, str, str]]:
+    """(stage, region, role) of every cell the informants table hides ("all" for a margin)."""
+    cells = crossing_cells(informants, VARIABLES)
+    hidden = informants["suppressed"].astype(bool).to_numpy()
+    return {tuple(c) for c, h in zip(cells.itertuples(index=False), hidden, strict=True) if h}

@@ -159,11 +159,17 @@ def code_prevalence(
     return pd.DataFrame(rows, columns=PREVALENCE_COLUMNS[:-1])
 
 
-def suppress_prevalence(table: pd.DataFrame, min_cell: int) -> pd.DataFrame:
-    """Small-cell rule on the interview denominators, with complementary suppression per margin.
+def suppress_prevalence(
+    table: pd.DataFrame, min_cell: int, hidden: set[tuple[str, str, str]] | frozenset = frozenset()
+) -> pd.DataFrame:
+    """Small-cell rule on the interview denominators, with complements across every printed
+    margin of the stage × region × role table.
 
-    Each secondary group holds one breakdown's cells plus the margin ("all") row they sum to, so
-    a suppressed group's counts cannot be recovered as margin minus the visible cells.
+    Every cell at the margin ("all") of a variable is the sum of the printed cells that split it
+    by that variable (privacy.suppress.additive_groups), per code; complements are chosen until no
+    hidden cell can be worked out from the printed ones (privacy.suppress.protect, with its
+    linear-programming audit). The denominators are the same for every code, so every code gets
+    the same pattern.
 
     Parameters
     ----------
@@ -171,6 +177,9 @@ def suppress_prevalence(table: pd.DataFrame, min_cell: int) -> pd.DataFrame:
         Output of :func:`code_prevalence`.
     min_cell : int
         Smallest denominator shown.
+    hidden : set of (stage, region, role)
+        Groups ("all" for a margin) that another printed table of the same interviews hides
+        (the informants table): hidden here too.
 
     Returns
     -------
@@ -181,15 +190,24 @@ def suppress_prevalence(table: pd.DataFrame, min_cell: int) -> pd.DataFrame:
     ----------
     .. [1] Hundepool, A., et al. (2012). Statistical Disclosure Control. Wiley.
     """
-    from impleval.privacy.suppress import apply_small_cell_rule
+    from impleval.privacy.suppress import additive_groups, suppress_table
 
-    out = apply_small_cell_rule(
+    margins = additive_groups(table, GROUP_VARS, within=table[["code", "theme"]])
+    cells = table[GROUP_VARS].astype(str).itertuples(index=False)
+    table = table.assign(suppressed=[tuple(c) in hidden for c in cells])
+    out = suppress_table(
         table,
         n_col="n_interviews_total",
         value_cols=["n_interviews", "share", "n_segments"],
         min_cell=min_cell,
-        secondary_by=[
-            ["code", "theme", *(v for v in GROUP_VARS if v != free)] for free in GROUP_VARS
-        ],
+        margins=margins,
     )
     return out[PREVALENCE_COLUMNS].reset_index(drop=True)
+
+
+def hidden_groups(suppressed_prevalence: pd.DataFrame) -> set[tuple[str, str, str]]:
+    """(stage, region, role) of the groups whose denominator the prevalence table hides: other
+    tables printing the same interview counts hide them too."""
+    t = suppressed_prevalence
+    rows = t[t["suppressed"].astype(bool)]
+    return set(zip(rows["stage"], rows["region"], rows["role"], strict=True))

@@ -83,8 +83,13 @@ def stakeholder_benefits(
     return pd.DataFrame(rows, columns=STAKEHOLDER_COLUMNS[:-1])
 
 
-def suppress_stakeholders(table: pd.DataFrame, min_cell: int) -> pd.DataFrame:
+def suppress_stakeholders(
+    table: pd.DataFrame, min_cell: int, hidden_stages: set[str] | frozenset = frozenset()
+) -> pd.DataFrame:
     """Small-cell rule on the stage denominators, with complements within each stakeholder group.
+
+    `hidden_stages`: stages whose interview count another printed table hides (the prevalence
+    table's complements): hidden here too, so the two tables cannot be subtracted.
 
     Parameters
     ----------
@@ -104,6 +109,7 @@ def suppress_stakeholders(table: pd.DataFrame, min_cell: int) -> pd.DataFrame:
     """
     from impleval.privacy.suppress import apply_small_cell_rule
 
+    table = table.assign(suppressed=table["stage"].isin(set(hidden_stages)))
     out = apply_small_cell_rule(
         table,
         n_col="n_interviews_total",

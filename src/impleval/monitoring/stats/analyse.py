@@ -25,7 +25,7 @@ from impleval.monitoring.stats.models import (
     pooled_estimates,
 )
 from impleval.monitoring.stats.precision import precision_curve, weeks_needed
-from impleval.privacy.suppress import apply_small_cell_rule
+from impleval.privacy.suppress import ALL, additive_groups, suppress_table
 
 
 def site_catalogue(organisation: dict) -> pd.DataFrame:
@@ -115,8 +115,26 @@ def analyse(
                 {**r, "model": pool.kind, "pooled": True} for r in pooled_estimates(pool, analysis)
             ]
     its_fitted = pd.concat(fitted, ignore_index=True) if fitted else pd.DataFrame(columns=FITTED)
-    its_fitted = apply_small_cell_rule(
-        its_fitted, n_col="n", value_cols=["observed"], min_cell=min_cell
+    # Sites nest in trusts and regions: a printed total over sites (a pooled series) would make
+    # the sites of each period one additive group; additive_groups finds those relations (none
+    # while only single sites are printed), suppress_table protects them.
+    catalogue = site_catalogue(organisation)
+    hierarchy = {
+        "site": ("trust", dict(zip(catalogue["site"], catalogue["trust"], strict=True))),
+        "trust": ("region", dict(zip(catalogue["trust"], catalogue["region"], strict=True))),
+    }
+    cells = its_fitted[["site"]].assign(trust=ALL, region=ALL)
+    its_fitted = suppress_table(
+        its_fitted,
+        n_col="n",
+        value_cols=["observed"],
+        min_cell=min_cell,
+        margins=additive_groups(
+            cells,
+            ["site", "trust", "region"],
+            within=its_fitted[["outcome", "week_start"]],
+            hierarchy=hierarchy,
+        ),
     )
     return {
         "its_estimates": pd.DataFrame(est_rows, columns=_columns(est_rows, ESTIMATE_COLUMNS)),

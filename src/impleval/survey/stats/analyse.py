@@ -141,7 +141,13 @@ def respondent_frame(respondents: pd.DataFrame, responses: pd.DataFrame, setting
 
 
 def analyse_survey(
-    respondents: pd.DataFrame, responses: pd.DataFrame, settings: dict, *, min_cell: int, seed: int
+    respondents: pd.DataFrame,
+    responses: pd.DataFrame,
+    settings: dict,
+    *,
+    min_cell: int,
+    seed: int,
+    hidden_groups: set[tuple[str, str]] | None = None,
 ) -> SurveyResults:
     """The whole survey analysis: descriptives, reliability, omnibus and pairwise tests, ordinal
     models, multiplicity within the declared families.
@@ -156,6 +162,9 @@ def analyse_survey(
         Small-cell threshold (tables suppressed, small groups left out of tests).
     seed : int
         Seed of every bootstrap and permutation (one stream per test, :func:`stream`).
+    hidden_groups : set of (str, str), optional
+        (group variable, group) whose respondent count another printed table hides (the
+        respondent characteristics): hidden in every outcome's rows of the group summary too.
 
     Returns
     -------
@@ -174,7 +183,7 @@ def analyse_survey(
 
     outcomes = [(i, "item", cut_points(settings, i)) for i in items]
     outcomes += [(s, "scale", cut_points(settings, s)) for s in scales]
-    summary = group_summary(data, flags, outcomes, gvs, min_cell=min_cell)
+    summary = group_summary(data, flags, outcomes, gvs, min_cell=min_cell, hidden=hidden_groups)
 
     reliability = scale_reliability(
         wide, settings["scales"], n_boot=boot["n_boot_omega"], ci_level=ci, seed=seed

@@ -10,10 +10,11 @@ Table `survey_respondents.csv` (one row per cell; `level == "all"` is a margin):
     share     n / respondents in the same `by_level` (NA when suppressed)
     suppressed
 
-Disclosure: every set of cells that adds up to a printed total is one additive group: the
+Disclosure: every relation among the printed cells (privacy.suppress.additive_groups: the
 levels of a variable with its total, each column and each row of the cross-table with its
 margins, and, for nested variables (trust within region), the children of a parent with the
-parent's row. So a hidden cell can never be recovered as a total minus visible cells.
+parent's row) is protected by privacy.suppress.suppress_table, whose linear-programming audit
+checks that no hidden cell can be worked out from the printed ones (docs/privacy.md).
 """
 
 from __future__ import annotations
@@ -22,7 +23,12 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from impleval.privacy.suppress import suppress_linked
+from impleval.privacy.suppress import (
+    Margin,
+    additive_groups,
+    crossing_cells,
+    suppress_table,
+)
 
 ALL = "all"
 NOT_ANSWERED = "not_answered"
@@ -88,9 +94,16 @@ def characteristics(
                     }
                 )
     frame = pd.DataFrame(rows, columns=["variable", "level", "by", "by_level", "n"])
-    groups = additive_groups(frame, by=by, nested=nested or {})
     frame["share"] = _shares(frame)
-    out = suppress_linked(frame, n_col="n", value_cols=["share"], min_cell=min_cell, groups=groups)
+    dims = list(dict.fromkeys([*variables, *cross, *([by] if by else [])]))
+    out = suppress_table(
+        frame,
+        n_col="n",
+        value_cols=["share"],
+        min_cell=min_cell,
+        margins=additive_groups(crossing_cells(frame, dims), dims, hierarchy=nested or {}),
+        suppress_zero=False,
+    )
     return out[["variable", "level", "by", "by_level", "n", "share", "suppressed"]]
 
 
@@ -98,43 +111,6 @@ def _shares(frame: pd.DataFrame) -> pd.Series:
     totals = frame[frame["level"] == ALL].set_index(["variable", "by", "by_level"])["n"]
     keys = pd.MultiIndex.from_frame(frame[["variable", "by", "by_level"]])
     return (frame["n"].to_numpy() / totals.reindex(keys).to_numpy()).round(6)
-
-
-def additive_groups(
-    frame: pd.DataFrame, *, by: str | None, nested: Mapping[str, Nesting]
-) -> list[list[int]]:
-    """Row positions of every set of cells that adds up to a printed total."""
-    groups: list[list[int]] = []
-    pos = frame.reset_index(drop=True)
-    # Levels of one variable with the variable's total, per column of the table.
-    for _, ix in pos.groupby(["variable", "by", "by_level"], sort=False).indices.items():
-        groups.append(list(ix))
-    # Rows of the cross-table: a level's cells across `by` with its one-way count.
-    if by is not None:
-        cross = pos[pos["by"] == by]
-        for (var, lvl), ix in cross.groupby(["variable", "level"], sort=False).indices.items():
-            one_way = pos.index[
-                (pos["variable"] == var) & (pos["level"] == lvl) & (pos["by"] == ALL)
-            ]
-            groups.append([*cross.index[ix], *one_way])
-        # The primary variable's own levels are the column totals of the cross-table.
-        for _, ix in cross[cross["level"] == ALL].groupby("variable").indices.items():
-            margins = cross[cross["level"] == ALL].index[ix]
-            one_way = pos.index[(pos["variable"] == by) & (pos["by"] == ALL)]
-            groups.append([*margins, *one_way])
-    # Nested variables: a parent's row with its children's rows.
-    one_way = pos[pos["by"] == ALL]
-    for child, (parent_var, parent_of) in nested.items():
-        for parent in sorted(set(parent_of.values())):
-            kids = one_way.index[
-                (one_way["variable"] == child) & one_way["level"].map(parent_of).eq(parent)
-            ]
-            parent_row = one_way.index[
-                (one_way["variable"] == parent_var) & (one_way["level"] == parent)
-            ]
-            if len(kids):
-                groups.append([*kids, *parent_row])
-    return groups
 
 
 def respondent_characteristics(
@@ -218,17 +194,25 @@ def response_rates(
     frame["completion_rate"] = frame["n_analysed"] / frame["n_received"].where(
         frame["n_received"] > 0
     )
-    groups = [
-        list(frame.index[(frame["variable"] == "trust") & (frame["parent"] == region)])
-        + list(frame.index[(frame["variable"] == "region") & (frame["level"] == region)])
-        for region in regions["level"]
-    ]
-    groups.append(list(frame.index[frame["variable"].isin(["region", ALL])]))
-    out = suppress_linked(
+    # Trusts within their region, regions within the total: every printed relation.
+    margins = []
+    for region in regions["level"]:
+        kids = frame.index[(frame["variable"] == "trust") & (frame["parent"] == region)]
+        parent = frame.index[(frame["variable"] == "region") & (frame["level"] == region)]
+        if len(kids) and len(parent):
+            margins.append(Margin(int(parent[0]), tuple(int(k) for k in kids)))
+    total_row = int(frame.index[frame["variable"] == ALL][0])
+    region_rows = tuple(int(r) for r in frame.index[frame["variable"] == "region"])
+    trust_rows = tuple(int(t) for t in frame.index[frame["variable"] == "trust"])
+    # (Submissions without an invited trust make the total larger than its parts: the audit
+    # then reads these relations as "at least", privacy.suppress._intervals.)
+    margins += [Margin(total_row, rows) for rows in (region_rows, trust_rows) if rows]
+    out = suppress_table(
         frame,
         n_col="n_received",
         value_cols=["n_analysed", "response_rate", "completion_rate"],
         min_cell=min_cell,
-        groups=groups,
+        margins=margins,
+        suppress_zero=False,
     )
     return out.drop(columns="parent")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from impleval.privacy.suppress import apply_small_cell_rule
+from impleval.privacy.suppress import additive_groups, breakdown_cells, nesting, suppress_table
 from impleval.survey.settings import GroupVar
 
 ALL = "all"
@@ -54,6 +54,7 @@ def group_summary(
     group_vars: list[GroupVar],
     *,
     min_cell: int,
+    hidden: set[tuple[str, str]] | None = None,
 ) -> pd.DataFrame:
     """Descriptives per outcome × group variable × group, with an `all` row, small cells suppressed.
 
@@ -98,12 +99,62 @@ def group_summary(
                     }
                 )
     table = pd.DataFrame(rows)
-    table = apply_small_cell_rule(
+    # One disclosure pattern for every outcome: the groups hidden among the printed respondent
+    # counts (`hidden`, from the respondent characteristics; else group_sizes) are hidden in every
+    # outcome's rows, then each outcome's own small cells and their complements, across every
+    # printed margin and the nesting (trust within region).
+    if hidden is None:
+        sizes = group_sizes(data, group_vars, min_cell=min_cell)
+        hidden = {
+            (v, str(g)) for v, g, h in sizes[["group_var", "group", "suppressed"]].values if h
+        }
+    table["suppressed"] = [
+        (v, str(g)) in hidden for v, g in zip(table["group_var"], table["group"], strict=True)
+    ]
+    table = suppress_table(
         table,
         n_col="n",
         value_cols=VALUE_COLS,
         min_cell=min_cell,
-        secondary_by=[["outcome", "group_var"]],
+        margins=_margins(table, data, group_vars, within=table["outcome"]),
+        suppress_zero=False,
     )
     cols = ["outcome", "outcome_type", "group_var", "group", "n", *VALUE_COLS, "suppressed"]
     return table[cols]
+
+
+def _margins(table: pd.DataFrame, data: pd.DataFrame, group_vars: list[GroupVar], *, within=None):
+    """Every additive relation among the rows (privacy.suppress.additive_groups): the groups of a
+    variable with its `all` row, and nested variables (trust within region, found in the data)."""
+    names = [gv.name for gv in group_vars]
+    frame = pd.DataFrame({gv.name: data[gv.column].astype("string") for gv in group_vars})
+    cells = breakdown_cells(table, variable="group_var", level="group", variables=names)
+    return additive_groups(cells, names, within=within, hierarchy=nesting(frame, names))
+
+
+def group_sizes(data: pd.DataFrame, group_vars: list[GroupVar], *, min_cell: int) -> pd.DataFrame:
+    """Respondents per group of every group variable and in total (`all`), suppressed across the
+    same margins as the group summary: the one source of group counts quoted in the report, so
+    a count hidden in one place is hidden everywhere.
+
+    Returns
+    -------
+    pandas.DataFrame
+        group_var, group, n (NA when hidden), suppressed.
+    """
+    rows = []
+    for gv in group_vars:
+        groups = data[gv.column].astype("string")
+        counts = groups.value_counts()
+        for group in gv.order(groups.dropna().unique()):
+            rows.append({"group_var": gv.name, "group": group, "n": int(counts[group])})
+        rows.append({"group_var": gv.name, "group": ALL, "n": int(groups.notna().sum())})
+    table = pd.DataFrame(rows, columns=["group_var", "group", "n"])
+    return suppress_table(
+        table,
+        n_col="n",
+        value_cols=[],
+        min_cell=min_cell,
+        margins=_margins(table, data, group_vars),
+        suppress_zero=False,
+    )
