@@ -9,6 +9,7 @@ SURVEY_TABLES = [
     "survey_omnibus",
     "survey_pairwise",
     "survey_ordinal",
+    "survey_adjusted_scales",
 ]
 SURVEY_FIGURES = [
     "participant_flow",
@@ -87,6 +88,7 @@ rule analyse_survey:
         omnibus="results/tables/survey_omnibus.csv",
         pairwise="results/tables/survey_pairwise.csv",
         ordinal="results/tables/survey_ordinal.csv",
+        adjusted_scales="results/tables/survey_adjusted_scales.csv",
         scores="results/interim/survey_scale_scores.parquet",
         values="results/values/survey.yml",
     log:

@@ -86,6 +86,7 @@ def analyse_survey(smk) -> None:
         [level_labels.get(v, v) for v in ordinal["level"]],
     )
     write_csv(ordinal, smk.output.ordinal)
+    write_csv(res.adjusted_scales, smk.output.adjusted_scales)
     with atomic_path(smk.output.scores) as tmp:  # respondent-level scores for the plot job
         res.scores.to_parquet(tmp, index=False)
     regions = {r["id"]: r["label"] for r in organisation["regions"]}
