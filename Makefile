@@ -11,7 +11,7 @@ REPORT := results/report/impleval-report.html
 # Snakemake runs `script:` and `notebook:` jobs with the first python on PATH: make it the venv's.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: report test lint benchmark demo-data snakemake-report clean
+.PHONY: report test lint benchmark validate demo-data snakemake-report clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ lint: $(STAMP)
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/run_benchmarks.py
+
+# The calibration study of the decision rules (issue 15): simulated studies with planted nulls and
+# effects through the pipeline's statistics → validation/RESULTS.md. 2 worker processes
+# (VALIDATION_JOBS); the reduced version runs in the test suite (tests/unit/test_validation.py).
+validate: $(STAMP)
+	$(BIN)/python -m validation
 
 demo-data: $(STAMP)
 	$(BIN)/python -m impleval.demo
