@@ -202,3 +202,18 @@ def test_frequency_weights_equal_repeated_respondents():
     repeated = adj.fit_stacked(_long(rep, ["I0", "I1"]), so.design(rep, ["region", "role"], REFS))
     np.testing.assert_allclose(weighted.beta, repeated.beta, atol=1e-8)
     np.testing.assert_allclose(weighted.cov, repeated.cov, rtol=1e-8)
+
+
+def test_item_model_gradient_is_the_numerical_one():
+    """WeightedOrderedModel.score (analytic) against finite differences of its log-likelihood,
+    at a point away from the optimum."""
+    from statsmodels.tools.numdiff import approx_fprime
+
+    df = _people(n=500, items=1)
+    agg = so.aggregate(df, "I0", ["region", "role"])
+    endog = pd.Series(pd.Categorical(agg["I0"], ordered=True))
+    x = so.design(agg, ["region", "role"], REFS)
+    model = so.WeightedOrderedModel(endog, x, agg["weight"].to_numpy(), distr="logit")
+    params = np.array([0.3, -0.2, 0.5, -1.0, 0.2, -0.3])
+    numerical = approx_fprime(params, model.loglike, centered=True)
+    np.testing.assert_allclose(model.score(params), numerical, rtol=1e-5, atol=1e-5)
