@@ -33,17 +33,22 @@ def run_replicates(
     n_jobs: int,
 ) -> pd.DataFrame:
     """`func(index, seed)` for every replicate, in parallel (joblib, one BLAS thread per worker),
-    rows tagged with ``replicate``."""
+    rows tagged with ``replicate``; the CPU seconds the replicates took are in
+    ``.attrs["cpu_seconds"]``."""
     from joblib import Parallel, delayed
 
     indices = list(indices)
     seeds = [replicate_seed(master, family, i) for i in indices]
 
-    def one(i: int, seed: int) -> pd.DataFrame:
+    def one(i: int, seed: int) -> tuple[pd.DataFrame, float]:
+        import time
+
         from threadpoolctl import threadpool_limits
 
+        start = time.process_time()
         with threadpool_limits(1):
-            return func(i, seed).assign(replicate=i)
+            frame = func(i, seed).assign(replicate=i)
+        return frame, time.process_time() - start
 
     if n_jobs == 1:
         parts = [one(i, s) for i, s in zip(indices, seeds, strict=True)]
@@ -51,7 +56,9 @@ def run_replicates(
         parts = Parallel(n_jobs=n_jobs, batch_size="auto")(
             delayed(one)(i, s) for i, s in zip(indices, seeds, strict=True)
         )
-    return pd.concat(parts, ignore_index=True)
+    out = pd.concat([frame for frame, _ in parts], ignore_index=True)
+    out.attrs["cpu_seconds"] = float(sum(cpu for _, cpu in parts))
+    return out
 
 
 def rate(hits: pd.Series, replicate: pd.Series) -> dict:

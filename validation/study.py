@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import platform
+import sys
 import time
 from dataclasses import dataclass, field
 
@@ -56,7 +57,8 @@ def run(plan: Plan, *, seed: int = SEED, n_jobs: int | None = None) -> dict:
     n_jobs = jobs() if n_jobs is None else n_jobs
     started = time.time()
     rows: list[dict] = []
-    timings = {}
+    timings: dict[str, float] = {}
+    cpu: dict[str, float] = {}
 
     if plan.survey:
         t = time.time()
@@ -72,8 +74,10 @@ def run(plan: Plan, *, seed: int = SEED, n_jobs: int | None = None) -> dict:
                     n_jobs=n_jobs,
                 )
             )
+        cpu["survey"] = sum(p.attrs["cpu_seconds"] for p in parts)
         rows += vs.summarise(pd.concat(parts, ignore_index=True), vs.truths(settings))
         timings["survey"] = time.time() - t
+        _progress("survey", timings["survey"])
 
     if plan.interviews:
         t = time.time()
@@ -86,6 +90,7 @@ def run(plan: Plan, *, seed: int = SEED, n_jobs: int | None = None) -> dict:
             n_jobs=n_jobs,
         )
         rows += vi.summarise(res, truth)
+        cpu["interviews"] = res.attrs["cpu_seconds"]
         if plan.interviews_small:
             small = run_replicates(
                 lambda i, s: vi.replicate(s, double_share=0.125),
@@ -100,6 +105,7 @@ def run(plan: Plan, *, seed: int = SEED, n_jobs: int | None = None) -> dict:
                 if r["family"].startswith("Cohen")
             ]
         timings["interviews"] = time.time() - t
+        _progress("interviews", timings["interviews"])
 
     if plan.monitoring:
         t = time.time()
@@ -114,6 +120,7 @@ def run(plan: Plan, *, seed: int = SEED, n_jobs: int | None = None) -> dict:
             )
             for scenario, n in plan.monitoring.items()
         ]
+        cpu["monitoring"] = sum(p.attrs["cpu_seconds"] for p in parts)
         rows += vm.summarise(
             pd.concat(parts, ignore_index=True),
             label=f" ({defn['analysis']['se_method']}, default)",
@@ -130,10 +137,12 @@ def run(plan: Plan, *, seed: int = SEED, n_jobs: int | None = None) -> dict:
                 )
                 for scenario, n in plan.monitoring_newey_west.items()
             ]
+            cpu["monitoring"] += sum(p.attrs["cpu_seconds"] for p in parts)
             rows += vm.summarise(
                 pd.concat(parts, ignore_index=True), label=" (newey_west, previous default)"
             )
         timings["monitoring"] = time.time() - t
+        _progress("monitoring", timings["monitoring"])
 
     held = pd.DataFrame()
     if plan.held_out:
@@ -153,7 +162,12 @@ def run(plan: Plan, *, seed: int = SEED, n_jobs: int | None = None) -> dict:
         "n_jobs": n_jobs,
         "seconds": time.time() - started,
         "timings": timings,
+        "cpu": cpu,
     }
+
+
+def _progress(family: str, seconds: float) -> None:
+    print(f"validation: {family} done in {seconds / 60:.1f} min", file=sys.stderr, flush=True)
 
 
 def verdict(row: dict) -> str:
@@ -208,7 +222,9 @@ def markdown(result: dict) -> str:
         f"- Run: {result['seconds'] / 60:.1f} min wall clock with {result['n_jobs']} worker "
         f"processes on {platform.machine()} (Python {platform.python_version()}); "
         + ", ".join(f"{k} {v / 60:.1f} min" for k, v in result["timings"].items())
-        + ".",
+        + "; CPU time of the replicates: "
+        + ", ".join(f"{k} {v / 60:.1f} min" for k, v in result.get("cpu", {}).items())
+        + " (on a machine shared with other jobs the wall clock is longer than CPU / workers).",
         "",
         "| family | quantity | target | estimate % | MC 95 % interval | units | replicates "
         "| meets | note |",
