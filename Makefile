@@ -13,7 +13,7 @@ CORES ?= 4
 # on PATH: make it the venv's, as `source .venv/bin/activate` does.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: venv report notebooks test lint benchmark demo-data snakemake-report clean recover
+.PHONY: venv report notebooks test lint benchmark validate demo-data snakemake-report clean recover
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,12 @@ lint: $(STAMP)
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/run_benchmarks.py
+
+# The calibration study of the decision rules (issue 15): simulated studies with planted nulls and
+# effects through the pipeline's statistics → validation/RESULTS.md. 2 worker processes
+# (VALIDATION_JOBS); the reduced version runs in the test suite (tests/unit/test_validation.py).
+validate: $(STAMP)
+	$(BIN)/python -m validation
 
 demo-data: $(STAMP)
 	$(BIN)/python -m impleval.demo

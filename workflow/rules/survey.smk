@@ -11,6 +11,7 @@ SURVEY_TABLES = [
     "survey_omnibus",
     "survey_pairwise",
     "survey_ordinal",
+    "survey_adjusted_scales",
 ]
 SURVEY_FIGURES = [
     "participant_flow",
@@ -102,6 +103,7 @@ rule analyse_survey:
         ordinal="results/tables/survey_ordinal.csv",
         respondent_table="results/tables/survey_respondents.csv",
         response_rates="results/tables/survey_response_rates.csv",
+        adjusted_scales="results/tables/survey_adjusted_scales.csv",
         scores="results/interim/survey_scale_scores.parquet",
         values="results/values/survey.yml",
     log:

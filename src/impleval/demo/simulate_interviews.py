@@ -51,10 +51,30 @@ def simulated_defs() -> StudyDefs:
     )
 
 
+def true_kappa(prevalence: float, agreement: float) -> float:
+    """Population Cohen's κ of the simulated second coder: coder 1 applies a code with
+    probability `prevalence`; coder 2 copies each decision with probability `agreement` and
+    flips it otherwise. p_o = agreement; coder 2's prevalence q = p·a + (1 − p)(1 − a);
+    p_e = p·q + (1 − p)(1 − q); κ = (p_o − p_e) / (1 − p_e)."""
+    p, a = prevalence, agreement
+    q = p * a + (1 - p) * (1 - a)
+    pe = p * q + (1 - p) * (1 - q)
+    return (a - pe) / (1 - pe)
+
+
 def simulate(
-    n_per_stage: int = 20, double_share: float = 0.25, agreement: float = 0.9, seed: int = 1
+    n_per_stage: int = 20,
+    double_share: float = 0.25,
+    agreement: float = 0.9,
+    seed: int = 1,
+    codes: dict | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(segments, documents) with planted stage probabilities and second-coder agreement."""
+    """(segments, documents) with planted stage probabilities and second-coder agreement.
+
+    `codes` maps code path → (theme, presence probability per stage) (default ``CODES``); the
+    population prevalence of a code is the mean of its stage probabilities (equal stage sizes).
+    """
+    codes = CODES if codes is None else codes
     rng = np.random.default_rng(seed)
     docs, segs = [], []
     n = 0
@@ -75,7 +95,7 @@ def simulate(
                     double_coded=double,
                 )
             )
-            present = {c: rng.random() < p[si] for c, (_, p) in CODES.items()}
+            present = {c: rng.random() < p[si] for c, (_, p) in codes.items()}
             coders = {"coder_1": present}
             if double:
                 coders["coder_2"] = {
@@ -83,7 +103,7 @@ def simulate(
                 }
             for coder, pres in coders.items():
                 pos = 0
-                for code, (theme, _) in CODES.items():
+                for code, (theme, _) in codes.items():
                     if not pres[code]:
                         continue
                     for _k in range(int(rng.integers(1, 4))):

@@ -102,6 +102,7 @@ def analyse_survey(smk) -> None:
         else pd.DataFrame(columns=RESPONSE_RATE_COLUMNS)
     )
     write_csv(rates, smk.output.response_rates)
+    write_csv(res.adjusted_scales, smk.output.adjusted_scales)
     with atomic_path(smk.output.scores) as tmp:  # respondent-level scores for the plot job
         res.scores.to_parquet(tmp, index=False)
     write_text(

@@ -1,10 +1,18 @@
 """Segmented regression per site and outcome, pooled estimate, diagnostics and cross-check.
 
-Continuous outcomes: OLS with Newey–West (HAC) errors. Counts: Poisson GLM with HAC errors
-(sandwich: valid under over-dispersion; the Pearson dispersion is reported) and a log(days)
-offset for monthly series. Effects are contrasts of the coefficients via `res.t_test`.
-Cross-check: GLSAR with iterated AR(1) errors (an independent estimator) must agree with the OLS
-point estimates within a couple of standard errors.
+Continuous outcomes (`ols_hac`): a linear model; counts (`quasi_poisson`): a Poisson GLM
+(quasi-likelihood: the Pearson dispersion is estimated) with a log(days) offset for monthly
+series. How the standard errors allow for serial correlation is `analysis.se_method`:
+- `gls_arma11` (default): feasible GLS with ARMA(1,1) errors per series (an AR(1) process plus
+  independent noise, REML; for counts quasi-likelihood with that working correlation),
+  `serial.gls`; `gls_ar1`: the same with AR(1) errors;
+- `newey_west`: the estimates above without GLS (OLS / GLM) and Newey–West errors with the fixed
+  lag window `hac_maxlags` (monthly series: a quarter of it);
+- `newey_west_auto`: Newey–West with the Newey–West (1994) data-driven window;
+- `andrews`: quadratic-spectral HAC with Andrews' (1991) AR(1) plug-in bandwidth.
+The method is calibrated by simulation (validation/RESULTS.md, docs/methods/monitoring.md).
+Effects are contrasts of the coefficients via `res.t_test`. Cross-check: statsmodels' GLSAR with
+iterated AR(1) errors must agree with the point estimates within a couple of standard errors.
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ from scipy import stats
 from statsmodels.stats.diagnostic import acorr_breusch_godfrey, acorr_ljungbox
 from statsmodels.stats.stattools import durbin_watson
 
+from impleval.monitoring.stats import serial
 from impleval.monitoring.stats.design import (
     DAYS_PER_WEEK,
     drop_degenerate,
@@ -35,8 +44,13 @@ PARAMETERS = [
     "relative_effect",
 ]
 SCALE = {"ols_hac": "difference", "quasi_poisson": "log_rate_ratio"}
-MODEL_NAME = {"ols_hac": "OLS, Newey-West HAC", "quasi_poisson": "Poisson GLM, HAC (quasi-Poisson)"}
-CROSSCHECK_TOLERANCE_SE = 2.0  # |OLS − GLSAR| in OLS standard errors that still counts as agreement
+CROSSCHECK_TOLERANCE_SE = (
+    2.0  # |main − GLSAR| in main standard errors that still counts as agreement
+)
+SE_METHODS = ("gls_arma11", "gls_ar1", "newey_west", "newey_west_auto", "andrews")
+GLS_ERRORS = {"gls_arma11": "arma11", "gls_ar1": "ar1"}  # se_method → serial.ErrorModel kind
+DEFAULT_SE_METHOD = "gls_arma11"
+POOLED_HAC = "hac_panel"  # the pooled model's errors under the Newey–West methods
 
 
 @dataclass
@@ -54,6 +68,9 @@ class SiteFit:
     baseline: str = "ok"
     message: str = ""
     extra: dict = field(default_factory=dict)
+    se_method: str = ""
+    hac_bandwidth: float = np.nan  # lag window / bandwidth in periods (HAC methods)
+    errors: serial.ErrorModel | None = None  # the error correlation (GLS methods)
 
 
 def maxlags(analysis: dict, frequency: str) -> int:
@@ -61,6 +78,14 @@ def maxlags(analysis: dict, frequency: str) -> int:
     (at least 1) for monthly series."""
     lags = int(analysis.get("hac_maxlags", 4))
     return max(1, round(lags / 4)) if frequency == "monthly" else lags
+
+
+def se_method(analysis: dict) -> str:
+    """The configured standard-error method (analysis.se_method, default ``gls_arma11``)."""
+    method = analysis.get("se_method", DEFAULT_SE_METHOD)
+    if method not in SE_METHODS:
+        raise ValueError(f"analysis.se_method must be one of {SE_METHODS}, not {method!r}")
+    return method
 
 
 def baseline_status(n_pre: int, n_post: int, baseline: dict) -> tuple[str, str]:
@@ -97,11 +122,41 @@ def baseline_status(n_pre: int, n_post: int, baseline: dict) -> tuple[str, str]:
     return "ok", ""
 
 
-def _fit(y: np.ndarray, X: pd.DataFrame, kind: str, offset, lags: int):
-    if kind == "quasi_poisson":
-        model = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset)
-        return model.fit(cov_type="HAC", cov_kwds={"maxlags": lags})
-    return sm.OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
+def _interest(X: pd.DataFrame) -> list[int]:
+    """Columns whose score series choose a data-driven bandwidth: the level and slope change when
+    present (the parameters the report is about), else every non-constant column."""
+    cols = [c for c in ("post", "since") if c in X] or [c for c in X if c != "const"]
+    return [list(X.columns).index(c) for c in cols]
+
+
+def _fit(y: np.ndarray, X: pd.DataFrame, kind: str, offset, analysis: dict, frequency: str):
+    """Fit one series with the configured standard errors: (result, method, bandwidth, error
+    model)."""
+    method = se_method(analysis)
+    if method in GLS_ERRORS:
+        family = "poisson" if kind == "quasi_poisson" else "gaussian"
+        gls = serial.gls(y, X, kind=GLS_ERRORS[method], family=family, offset=offset)
+        return gls.result, method, np.nan, gls.errors[0]
+
+    def model():
+        if kind == "quasi_poisson":
+            return sm.GLM(y, X, family=sm.families.Poisson(), offset=offset)
+        return sm.OLS(y, X)
+
+    if method == "newey_west":
+        lags = maxlags(analysis, frequency)
+        return model().fit(cov_type="HAC", cov_kwds={"maxlags": lags}), method, float(lags), None
+    plain = model().fit()
+    resid = y - np.asarray(plain.fittedvalues)
+    scores = X.to_numpy(dtype=float)[:, _interest(X)] * resid[:, None]
+    if method == "newey_west_auto":
+        bandwidth, lags = serial.newey_west_1994_lag(scores)
+        cov = {"maxlags": lags}
+        bandwidth = float(lags)
+    else:  # andrews: quadratic-spectral kernel, every lag weighted by k(j / S_T)
+        bandwidth = serial.andrews_bandwidth(scores)
+        cov = {"maxlags": len(y) - 1, "kernel": serial.qs_weights(bandwidth)}
+    return model().fit(cov_type="HAC", cov_kwds=cov), method, bandwidth, None
 
 
 def fit_site(series: pd.DataFrame, outcome: str, kind: str, go_live, analysis: dict) -> SiteFit:
@@ -160,8 +215,8 @@ def fit_site(series: pd.DataFrame, outcome: str, kind: str, go_live, analysis: d
     fit.X = X = drop_degenerate(X)
     if frequency == "monthly" and kind == "quasi_poisson":
         fit.offset = np.log(period_days(frequency, frame["period_start"]))
-    fit.result = _fit(
-        frame[outcome].to_numpy(dtype=float), X, kind, fit.offset, maxlags(analysis, frequency)
+    fit.result, fit.se_method, fit.hac_bandwidth, fit.errors = _fit(
+        frame[outcome].to_numpy(dtype=float), X, kind, fit.offset, analysis, frequency
     )
     return fit
 
@@ -186,7 +241,10 @@ def _row(fit: SiteFit, parameter: str, horizon, est, se, low, high, p) -> dict:
         "p_value": float(p),
         "n_pre": fit.n_pre,
         "n_post": fit.n_post,
-        "model": MODEL_NAME[fit.kind],
+        "model": fit.kind,
+        "pooled": fit.site == "pooled",
+        "se_method": fit.se_method,
+        "hac_bandwidth": fit.hac_bandwidth,
         "scale": SCALE[fit.kind],
         "baseline": fit.baseline,
     }
@@ -287,29 +345,39 @@ def fitted_table(fit: SiteFit, small_cell: pd.Series | None) -> pd.DataFrame:
     if fit.result is None:
         out["fitted"] = out["counterfactual"] = np.nan
         return out
-    out["fitted"] = np.asarray(
-        fit.result.predict(fit.X, offset=fit.offset)
-        if fit.kind == "quasi_poisson"
-        else fit.result.predict(fit.X)
-    )
+    out["fitted"] = fitted_mean(fit)
     out["counterfactual"] = np.nan
     if "post" in fit.X:
         Xc = fit.X.copy()
         Xc[["post", "since"]] = 0.0
-        cf = np.asarray(
-            fit.result.predict(Xc, offset=fit.offset)
-            if fit.kind == "quasi_poisson"
-            else fit.result.predict(Xc)
-        )
+        cf = fitted_mean(fit, Xc)
         post = fit.X["post"].to_numpy() == 1
         out.loc[post, "counterfactual"] = cf[post]
     return out
 
 
+def fitted_mean(fit: SiteFit, X: pd.DataFrame | None = None) -> np.ndarray:
+    """The model's mean at design `X` (default: the fit's own): Xβ, or exp(Xβ + offset) for
+    counts. Computed from the coefficients, so it is the same for every standard-error method."""
+    X = fit.X if X is None else X
+    eta = X.to_numpy(dtype=float) @ np.asarray(fit.result.params, dtype=float)
+    if fit.kind == "quasi_poisson":
+        return np.exp(eta + (0.0 if fit.offset is None else fit.offset))
+    return eta
+
+
 def residuals(fit: SiteFit) -> np.ndarray:
-    """Residuals of a fit: Pearson residuals for the Poisson model, raw residuals for OLS."""
-    res = fit.result
-    return np.asarray(res.resid_pearson if fit.kind == "quasi_poisson" else res.resid)
+    """Residuals of a fit, y minus the fitted mean (not the GLS-whitened ones): Pearson residuals
+    for the Poisson model, raw residuals for the linear model."""
+    y = fit.frame[fit.outcome].to_numpy(dtype=float)
+    mu = fitted_mean(fit)
+    return (y - mu) / np.sqrt(mu) if fit.kind == "quasi_poisson" else y - mu
+
+
+def dispersion(fit: SiteFit) -> float:
+    """Pearson dispersion of a count model, sum of squared Pearson residuals / (n − p)."""
+    r = residuals(fit)
+    return float(np.sum(r * r) / (len(r) - fit.X.shape[1]))
 
 
 def ar1(resid: np.ndarray) -> float:
@@ -330,9 +398,9 @@ def crosscheck(fit: SiteFit) -> dict:
        Association, 44(245), 32-61.
     """
     y = fit.frame[fit.outcome].to_numpy(dtype=float)
-    method = "GLSAR AR(1)"
+    method = "glsar_ar1"
     if fit.kind == "quasi_poisson":
-        y, method = np.log(y + 0.5), "GLSAR AR(1) on log(count + 0.5)"
+        y, method = np.log(y + 0.5), "glsar_ar1_log"  # on log(count + 0.5)
     res = sm.GLSAR(y, fit.X, rho=1).iterative_fit(maxiter=20)
     out = {"crosscheck_method": method}
     worst = 0.0
@@ -350,7 +418,14 @@ def crosscheck(fit: SiteFit) -> dict:
 
 def diagnostics(fit: SiteFit, analysis: dict) -> dict:
     """Residual diagnostics of one fit: AR(1) ρ, Durbin–Watson, Ljung–Box at the configured lags,
-    Breusch–Godfrey (OLS), Pearson dispersion (Poisson) and the GLSAR cross-check.
+    Breusch–Godfrey (linear model), Pearson dispersion (Poisson), the standard-error method with
+    its bandwidth or AR(1) coefficient, and the GLSAR cross-check.
+
+    The residuals are y minus the fitted mean (they describe the series' autocorrelation whatever
+    the method). For the GLS methods, `ar_rho` and `ar_share` are the error model's AR(1)
+    coefficient and the AR(1) part's share of the error variance (1 for `gls_ar1`), and
+    `innovation_ljung_box_p` is the Ljung–Box p of the whitened residuals at the first
+    configured lag: small when the error model does not capture the dependence.
 
     References
     ----------
@@ -362,10 +437,14 @@ def diagnostics(fit: SiteFit, analysis: dict) -> dict:
     row = {
         "site": fit.site,
         "outcome": fit.outcome,
-        "model": MODEL_NAME[fit.kind],
+        "model": fit.kind,
         "n": len(fit.frame),
         "baseline": fit.baseline,
-        "hac_maxlags": None,
+        "se_method": fit.se_method or None,
+        "hac_bandwidth": fit.hac_bandwidth,
+        "ar_order": 1 if fit.errors is not None else np.nan,
+        "ar_rho": fit.errors.rho if fit.errors is not None else np.nan,
+        "ar_share": fit.errors.share if fit.errors is not None else np.nan,
     }
     if fit.result is None:
         return row
@@ -373,22 +452,25 @@ def diagnostics(fit: SiteFit, analysis: dict) -> dict:
     lags = list(analysis.get("diagnostics_lags", [4, 8]))
     usable = [lag for lag in lags if lag < len(resid) - 1]
     lb = acorr_ljungbox(resid, lags=usable) if usable else pd.DataFrame()
-    row["hac_maxlags"] = maxlags(analysis, fit.frame["frequency"].iloc[0])
     row["ar1_rho"] = ar1(resid)
     row["durbin_watson"] = float(durbin_watson(resid))
     for lag in lags:
         row[f"ljung_box_p_lag{lag}"] = float(lb.loc[lag, "lb_pvalue"]) if lag in usable else np.nan
     if fit.kind == "ols_hac" and lags[0] < len(resid) - fit.X.shape[1]:
+        # The auxiliary regression needs least-squares residuals: a plain OLS fit of the design.
+        ols = sm.OLS(fit.frame[fit.outcome].to_numpy(dtype=float), fit.X).fit()
         row["breusch_godfrey_p"] = float(
-            acorr_breusch_godfrey(fit.result, nlags=lags[0], result_object=True).lmpval
+            acorr_breusch_godfrey(ols, nlags=lags[0], result_object=True).lmpval
         )
     else:
-        row["breusch_godfrey_p"] = np.nan  # the auxiliary regression needs OLS residuals
-    row["dispersion"] = (
-        float(fit.result.pearson_chi2 / fit.result.df_resid)
-        if fit.kind == "quasi_poisson"
-        else np.nan
-    )
+        row["breusch_godfrey_p"] = np.nan
+    row["innovation_ljung_box_p"] = np.nan
+    if fit.errors is not None and lags[0] < len(resid) - 1:
+        white = np.asarray(fit.result.resid)
+        row["innovation_ljung_box_p"] = float(
+            acorr_ljungbox(white, lags=[lags[0]]).loc[lags[0], "lb_pvalue"]
+        )
+    row["dispersion"] = dispersion(fit) if fit.kind == "quasi_poisson" else np.nan
     if "post" in fit.X:
         row.update(crosscheck(fit))
     return row
@@ -448,16 +530,26 @@ def pooled(fits: list[SiteFit], analysis: dict) -> SiteFit | None:
     )
     groups = np.repeat(np.arange(len(usable)), [len(p) for p in parts])
     y, offset = np.concatenate(ys), np.concatenate(offsets)
-    lags = maxlags(analysis, usable[0].frame["frequency"].iloc[0])
-    cov = {"maxlags": lags, "groups": groups}
-    if kind == "quasi_poisson":
-        res = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit(
-            cov_type="hac-panel", cov_kwds=cov
-        )
+    method, bandwidth = se_method(analysis), np.nan
+    if method in GLS_ERRORS:
+        # Each site's series keeps its own error model (from its own fit) and noise level.
+        family = "poisson" if kind == "quasi_poisson" else "gaussian"
+        errors = [f.errors for f in usable]
+        res = serial.gls(y, X, family=family, offset=offset, groups=groups, errors=errors).result
     else:
-        res = sm.OLS(y, X).fit(cov_type="hac-panel", cov_kwds=cov)
+        method = POOLED_HAC
+        lags = maxlags(analysis, usable[0].frame["frequency"].iloc[0])
+        bandwidth = float(lags)
+        cov = {"maxlags": lags, "groups": groups}
+        if kind == "quasi_poisson":
+            res = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit(
+                cov_type="hac-panel", cov_kwds=cov
+            )
+        else:
+            res = sm.OLS(y, X).fit(cov_type="hac-panel", cov_kwds=cov)
     frame = pd.concat([f.frame for f in usable], ignore_index=True)
-    fit = SiteFit("pooled", outcome, kind, frame, X, None, res)
+    fit = SiteFit("pooled", outcome, kind, frame, X, None, res, offset=offset)
+    fit.se_method, fit.hac_bandwidth = method, bandwidth
     fit.n_post = int(X["post"].sum())
     fit.n_pre = int(len(X) - fit.n_post)
     fit.baseline = "ok"
@@ -476,6 +568,4 @@ def pooled_estimates(fit: SiteFit, analysis: dict) -> list[dict]:
         rows.append(_row(fit, "effect_at_horizon", h, *effect))
         if fit.kind == "quasi_poisson":
             rows.append(_row(fit, "relative_effect", h, *_relative(fit, h, effect, 0.0)))
-    for r in rows:
-        r["model"] += ", pooled (site intercepts and trends)"
     return rows

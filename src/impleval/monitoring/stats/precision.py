@@ -1,11 +1,13 @@
 """How long to keep monitoring: precision of the slope change as post-go-live weeks accumulate.
 
 Analytic, from the fitted model: the site's observed pre-period design is extended with k post
-periods (k = 3 … max), and the variance of the slope-change estimator is the sandwich
-(X'WX)⁻¹ X'W½ Σ W½X (X'WX)⁻¹ with Σ an AR(1) correlation whose variance and lag-1 correlation
-are estimated from the site's residuals (W = I for OLS; W = fitted means and Σ scaled by the
-Pearson dispersion for the Poisson model). Written by hand: statsmodels has no prospective
-power for a segmented regression with autocorrelated errors.
+periods (k = 3 … max), and the variance of the slope-change estimator the analysis uses is
+computed for each k under AR(1) errors. For GLS (`gls_ar1`) it is s²(X̃'X̃)⁻¹ with X̃ the
+Prais–Winsten-whitened W½X and ρ, s² those of the fit; for the Newey–West methods (least-squares
+estimates) the sandwich (X'WX)⁻¹ X'W½ Σ W½X (X'WX)⁻¹ with Σ an AR(1) correlation whose variance
+and lag-1 correlation are estimated from the site's residuals (W = I for the linear model; W =
+fitted means and Σ scaled by the Pearson dispersion for the Poisson model). Written by hand:
+statsmodels has no prospective power for a segmented regression with autocorrelated errors.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import pandas as pd
 from scipy import stats
 
 from impleval.monitoring.stats.design import build_design
-from impleval.monitoring.stats.models import SiteFit, ar1, residuals
+from impleval.monitoring.stats.models import SiteFit, ar1, dispersion, residuals
 
 MIN_POST = 3
 
@@ -52,12 +54,14 @@ def precision_curve(fit: SiteFit, analysis: dict) -> pd.DataFrame:
 
     Notes
     -----
-    The site's observed pre-period design is extended with k post periods; the variance of the
-    slope-change estimator is the sandwich :math:`(X^\top W X)^{-1} X^\top W^{1/2} \Sigma
-    W^{1/2} X (X^\top W X)^{-1}` with :math:`\Sigma_{ij} = \sigma^2 \rho^{|i-j|}` (AR(1) from the
-    residuals; :math:`W = I` for OLS, the fitted means for Poisson with :math:`\Sigma` scaled by
-    the dispersion). The minimal detectable slope change is
-    :math:`(z_{1-\alpha/2} + z_{power})\, SE`.
+    The site's observed pre-period design is extended with k post periods. GLS methods: the
+    variance of the slope change is :math:`s^2 (\tilde X^\top \tilde X)^{-1}` with
+    :math:`\tilde X = L^{-1} W^{1/2} X`, :math:`R = LL^\top` the fit's error correlation and
+    :math:`s^2` its scale. Newey–West methods (least-squares estimates): the sandwich
+    :math:`(X^\top W X)^{-1} X^\top W^{1/2} \Sigma W^{1/2} X (X^\top W X)^{-1}` with
+    :math:`\Sigma_{ij} = \sigma^2 \rho^{|i-j|}` (AR(1) from the residuals). :math:`W = I` for
+    the linear model, the fitted means for Poisson (:math:`\Sigma` scaled by the dispersion). The
+    minimal detectable slope change is :math:`(z_{1-\alpha/2} + z_{power})\, SE`.
 
     References
     ----------
@@ -84,6 +88,7 @@ def precision_curve(fit: SiteFit, analysis: dict) -> pd.DataFrame:
     origin = fit.frame["period_start"].min()
     X_all = build_design(starts, frequency, analysis, origin=origin, post_start=fit.post_start)
     X_all = X_all.reindex(columns=fit.X.columns, fill_value=0.0).to_numpy()
+    gls = fit.errors is not None
     resid = residuals(fit)
     rho = float(np.clip(ar1(resid), -0.95, 0.95))
     if fit.kind == "quasi_poisson":
@@ -94,27 +99,35 @@ def precision_curve(fit: SiteFit, analysis: dict) -> pd.DataFrame:
             else np.zeros(len(starts))
         )
         w = np.exp(X_all @ beta + offset)
-        scale = float(fit.result.pearson_chi2 / fit.result.df_resid)
+        scale = float(fit.result.scale) if gls else dispersion(fit)
     else:
         w = np.ones(len(starts))
-        scale = float(np.var(resid, ddof=fit.X.shape[1]))
+        scale = float(fit.result.scale) if gls else float(np.var(resid, ddof=fit.X.shape[1]))
     j = list(fit.X.columns).index("since")
     Xs = np.sqrt(w)[:, None] * X_all
     p = X_all.shape[1]
     bread_inv, meat, lagged = np.zeros((p, p)), np.zeros((p, p)), np.zeros(p)
+    # GLS: the whitening L⁻¹ is lower triangular, so the first m whitened rows depend on the
+    # first m periods only and X̃'X̃ of a series of length m is the sum of their outer products.
+    whitened = fit.errors.factor(len(starts))[0](Xs) if gls else None
     rows = []
-    # Accumulate X'WX and X'W½ R W½X one period at a time: with R_ij = rho^|i-j| the new row adds
-    # x xᵀ + r xᵀ + x rᵀ where r = Σ_{i<t} rho^(t-i) x_i, so each step costs O(p²), not O(n²p).
     for t in range(len(starts)):
         x, xs = X_all[t], Xs[t]
-        bread_inv += w[t] * np.outer(x, x)
-        meat += np.outer(xs, xs) + np.outer(lagged, xs) + np.outer(xs, lagged)
-        lagged = rho * (lagged + xs)
+        if gls:
+            bread_inv += np.outer(whitened[t], whitened[t])
+        else:
+            # Least squares under AR(1) errors: accumulate X'WX and X'W½ R W½X one period at a
+            # time: with R_ij = rho^|i-j| the new row adds x xᵀ + r xᵀ + x rᵀ where
+            # r = Σ_{i<t} rho^(t-i) x_i, so each step costs O(p²), not O(n²p).
+            bread_inv += w[t] * np.outer(x, x)
+            meat += np.outer(xs, xs) + np.outer(lagged, xs) + np.outer(xs, lagged)
+            lagged = rho * (lagged + xs)
         k = t + 1 - n_pre
         if k < MIN_POST:
             continue
         bread = np.linalg.pinv(bread_inv)
-        se = float(np.sqrt(scale * (bread @ meat @ bread)[j, j]))
+        var = bread[j, j] if gls else (bread @ meat @ bread)[j, j]
+        se = float(np.sqrt(scale * var))
         weeks = (starts.iloc[t] - fit.post_start).days / 7 + (1 if frequency == "weekly" else 4.348)
         rows.append(
             (

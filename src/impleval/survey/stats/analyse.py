@@ -1,7 +1,8 @@
 """The survey analysis as one function: canonical interim tables in, result tables out.
 
 Order of work: wide scores → scale scores → descriptives → reliability → omnibus tests →
-pairwise follow-ups → proportional-odds models → multiplicity within the declared families.
+pairwise follow-ups → proportional-odds models → scale-level adjusted tests → multiplicity within
+the declared families.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pandas as pd
 from impleval.survey.settings import GroupVar, cut_points, group_vars, screen_items
 from impleval.survey.stats import compare as cmp
 from impleval.survey.stats import ordinal as ordm
+from impleval.survey.stats.adjusted import adjusted_scales
 from impleval.survey.stats.descriptives import group_summary
 from impleval.survey.stats.multiplicity import adjust
 from impleval.survey.stats.reliability import scale_reliability
@@ -75,6 +77,7 @@ ORDINAL_COLS = [
     "p_value",
     "po_test_p",
     "po_test_all_p",
+    "po_test_note",
     "joint_p",
     "joint_p_adjusted",
     "adjust_method",
@@ -89,6 +92,7 @@ class SurveyResults:
     omnibus: pd.DataFrame
     pairwise: pd.DataFrame
     ordinal: pd.DataFrame
+    adjusted_scales: pd.DataFrame  # scale-level adjusted tests (survey_adjusted_scales.csv)
     scores: (
         pd.DataFrame
     )  # respondent-level group variables + scale scores (for figures, not results)
@@ -169,8 +173,8 @@ def analyse_survey(
     Returns
     -------
     SurveyResults
-        group_summary, reliability, omnibus, pairwise, ordinal (the result tables) and the
-        respondent-level scores for the figures.
+        group_summary, reliability, omnibus, pairwise, ordinal, adjusted_scales (the result
+        tables) and the respondent-level scores for the figures.
     """
     gvs = group_vars(settings)
     items = [i for i in screen_items(settings) if i in responses["item"].unique()]
@@ -250,12 +254,14 @@ def analyse_survey(
         pairwise = pd.concat([adjust(pairwise[dunn], mult["pairwise_items"]), gh]).sort_index()
 
     ordinal = ordinal_models(data, settings, gvs, min_cell=min_cell)
+    adjusted = adjusted_scales(data, settings, gvs, min_cell=min_cell)
     return SurveyResults(
         group_summary=summary,
         reliability=reliability,
         omnibus=omnibus.reindex(columns=OMNIBUS_COLS),
         pairwise=pairwise.reindex(columns=PAIRWISE_COLS),
         ordinal=ordinal.reindex(columns=ORDINAL_COLS),
+        adjusted_scales=adjusted,
         scores=data[[g.column for g in gvs] + scales]
         .rename(columns={g.column: g.name for g in gvs})
         .reset_index(),

@@ -45,6 +45,33 @@ class WeightedOrderedModel(OrderedModel):
     def loglike(self, params):
         return float((self.freq_weights * self.loglikeobs(params)).sum())
 
+    def score(self, params):
+        r"""Analytic gradient of the weighted log-likelihood (statsmodels differentiates `loglike`
+        numerically, 2k + 1 evaluations per gradient; BFGS needs one gradient per step).
+
+        Notes
+        -----
+        With :math:`u_i = \theta_{y_i+1} - x_i^\top\beta`, :math:`l_i = \theta_{y_i} -
+        x_i^\top\beta`, :math:`p_i = F(u_i) - F(l_i)`: :math:`\partial/\partial\beta =
+        -\sum_i w_i x_i (f(u_i) - f(l_i))/p_i`; the thresholds are statsmodels'
+        :math:`\theta_j = a_0 + \sum_{m=1}^{j-1} e^{a_m}`, so :math:`\partial\theta_j/\partial a_0
+        = 1` and :math:`\partial\theta_j/\partial a_m = e^{a_m}` for :math:`j > m`.
+        """
+        low, upp = self._bounds(params)
+        prob = self.prob(low, upp) + 1e-20  # as in statsmodels' loglikeobs
+        w = self.freq_weights / prob
+        fu, fl = w * self.pdf(upp), w * self.pdf(low)
+        grad_beta = -(self.exog * (fu - fl)[:, None]).sum(axis=0)
+        k = self.k_levels
+        a = params[-(k - 1) :]
+        dtheta = np.zeros((k + 1, k - 1))  # thresholds θ_0 = −∞ … θ_k = +∞ by parameter
+        dtheta[1:k, 0] = 1.0
+        for m in range(1, k - 1):
+            dtheta[m + 1 : k, m] = np.exp(a[m])
+        codes = np.asarray(self.endog, dtype=int)
+        grad_theta = fu @ dtheta[codes + 1] - fl @ dtheta[codes]
+        return np.concatenate([grad_beta, grad_theta])
+
 
 def design(df: pd.DataFrame, variables: list[str], references: dict) -> pd.DataFrame:
     """Treatment-coded dummies of categorical predictors, reference level dropped, no constant (the
@@ -92,6 +119,15 @@ def aggregate(df: pd.DataFrame, outcome: str, variables: list[str]) -> pd.DataFr
         The frequency table the weighted model is fitted on.
     """
     return df.groupby(variables + [outcome], observed=True).size().rename("weight").reset_index()
+
+
+# Why a proportional-odds test could not be done (survey_ordinal.csv `po_test_note`; empty when
+# it was done): ids, the report words them.
+PO_NOT_REQUESTED = "not_requested"  # adjusted_model.po_test: none
+PO_SPARSE = "sparse_category"  # a cut-point logit separates: too few answers in some category
+PO_FEW_CUTS = "too_few_categories"  # fewer than two cut points
+PO_NOT_CONVERGED = "not_converged"  # the ordinal model itself did not converge
+PO_SINGULAR = "singular"  # the covariance of the slope differences could not be inverted
 
 
 def fit(agg: pd.DataFrame, outcome: str, variables: list[str], references: dict):
@@ -173,9 +209,11 @@ def brant_test(
 
     Returns
     -------
-    dict
-        p-value for all slopes (``"__all__"``) and per variable; empty where a binary logit
-        separates (non-finite or |β| > 20) or with fewer than two cut points.
+    (dict, str)
+        p-value for all slopes (``"__all__"``) and per variable, and "" — or an empty dict and
+        why not: ``PO_SPARSE`` where a binary logit separates (non-finite or |β| > 20),
+        ``PO_FEW_CUTS`` with fewer than two cut points, ``PO_SINGULAR`` when the covariance of
+        the slope differences is not finite.
 
     Notes
     -----
@@ -198,6 +236,8 @@ def brant_test(
     y = agg[outcome].to_numpy(float)
     cuts = np.unique(y)[:-1]
     p = x.shape[1] - 1
+    if len(cuts) < 2:
+        return {}, PO_FEW_CUTS
     betas, probs, infos = [], [], []
     for c in cuts:
         with warnings.catch_warnings():
@@ -206,14 +246,12 @@ def brant_test(
                 (y > c).astype(float), x, family=sm.families.Binomial(), freq_weights=w
             ).fit()
         if not np.all(np.isfinite(res.params)) or np.abs(res.params).max() > 20:
-            return {}
+            return {}, PO_SPARSE
         pi = res.fittedvalues
         betas.append(res.params)
         probs.append(pi)
         infos.append(np.linalg.pinv(x.T @ (x * (w * pi * (1 - pi))[:, None])))
     m = len(cuts)
-    if m < 2:
-        return {}
     cov = np.zeros((m * p, m * p))
     for j in range(m):
         for k in range(j, m):
@@ -235,10 +273,12 @@ def brant_test(
         chi2 = float(diff @ np.linalg.pinv(d @ cov @ d.T) @ diff)
         return float(stats.chi2.sf(chi2, d.shape[0]))
 
+    if not np.all(np.isfinite(cov)):
+        return {}, PO_SINGULAR
     out = {"__all__": wald(list(range(p)))}
     for var in variables:
         out[var] = wald([i for i, t in enumerate(terms) if t.startswith(f"{var}[")])
-    return out
+    return out, ""
 
 
 def ordinal_item(
@@ -276,7 +316,8 @@ def ordinal_item(
         One row per model and term: odds ratio (level vs reference; > 1 = higher answers) with
         its Wald CI and p, the proportional-odds test p of the variable and of all slopes, and
         ``joint_p``: the likelihood-ratio test of the group variable as a whole in that model (on
-        covariate rows: of all covariates, adjusted vs group-only model).
+        covariate rows: of all covariates, adjusted vs group-only model), and ``po_test_note``:
+        empty when the proportional-odds test was done, else why not (``PO_*`` ids).
 
     Notes
     -----
@@ -312,7 +353,12 @@ def ordinal_item(
             else np.nan
         )
         llf_group_only = res.llf
-        po = brant_test(agg, item, vars_, references, terms) if po_test == "brant" else {}
+        if po_test != "brant":
+            po, note = {}, PO_NOT_REQUESTED
+        elif not res.mle_retvals.get("converged", False):
+            po, note = {}, PO_NOT_CONVERGED
+        else:
+            po, note = brant_test(agg, item, vars_, references, terms)
         for term in terms:
             var, level = term[:-1].split("[", 1)
             b, se = float(res.params[term]), float(res.bse[term])
@@ -330,6 +376,7 @@ def ordinal_item(
                     "p_value": float(res.pvalues[term]),
                     "po_test_p": po.get(var, np.nan),
                     "po_test_all_p": po.get("__all__", np.nan),
+                    "po_test_note": note,
                     "joint_p": joint_p if var == group_var else cov_p,
                     "n": int(agg["weight"].sum()),
                 }
