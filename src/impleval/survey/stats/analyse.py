@@ -19,7 +19,7 @@ from impleval.survey.stats import ordinal as ordm
 from impleval.survey.stats.descriptives import group_summary
 from impleval.survey.stats.multiplicity import adjust
 from impleval.survey.stats.reliability import scale_reliability
-from impleval.survey.stats.scores import scale_scores, wide_not_substantive, wide_scores
+from impleval.survey.stats.scores import scale_scores, wide_tables
 
 log = logging.getLogger(__name__)
 
@@ -128,13 +128,13 @@ def respondent_frame(respondents: pd.DataFrame, responses: pd.DataFrame, setting
     (pandas.DataFrame, pandas.DataFrame, pandas.DataFrame)
         The frame, the item non-substantive flags and the item scores, all on the same index.
     """
-    wide = wide_scores(responses)
-    flags = wide_not_substantive(responses).reindex(
-        index=wide.index, columns=wide.columns, fill_value=False
-    )
+    wide, flags = wide_tables(responses)
     scales = scale_scores(wide, settings["scales"], settings["min_answered_share"])
     people = respondents.set_index("respondent_id")
-    people = people.rename(columns={g.name: g.column for g in group_vars(settings)})
+    gvs = group_vars(settings)
+    people = people.rename(columns={g.name: g.column for g in gvs})
+    # Group columns as categoricals: every test reads their codes instead of comparing text.
+    people = people.astype({g.column: "category" for g in gvs})
     data = people.join(wide, how="left").join(scales, how="left")
     flags = flags.reindex(data.index, fill_value=False)
     return data, flags, wide.reindex(data.index)
@@ -248,6 +248,7 @@ def analyse_survey(
         pairwise=pairwise.reindex(columns=PAIRWISE_COLS),
         ordinal=ordinal.reindex(columns=ORDINAL_COLS),
         scores=data[[g.column for g in gvs] + scales]
+        .astype({g.column: respondents[g.name].dtype for g in gvs})
         .rename(columns={g.column: g.name for g in gvs})
         .reset_index(),
     )
@@ -291,7 +292,8 @@ def ordinal_models(data: pd.DataFrame, settings: dict, gvs, *, min_cell: int) ->
         while changed:
             changed = False
             for var in left_out:
-                counts = sub[var].astype(str).value_counts()
+                counts = sub[var].value_counts()  # categorical: zero counts are ignored below
+                counts.index = counts.index.astype(str)
                 keep = cmp.kept_groups(
                     counts,
                     gv_of.get(var, GroupVar(var, references[var])),
@@ -306,11 +308,11 @@ def ordinal_models(data: pd.DataFrame, settings: dict, gvs, *, min_cell: int) ->
                     )
                     sub = sub[sub[var].astype(str).isin(keep)]
                     changed = True
-        if any(references[v] not in set(sub[v]) for v in [group_var, *covariates]):
+        if any(references[v] not in {str(x) for x in sub[v].unique()} for v in left_out):
             log.warning("ordinal model for %s skipped: a reference group is below min_cell", item)
             continue
         rows += ordm.ordinal_item(
-            sub,
+            sub.astype({v: str for v in left_out}),
             item,
             group_var,
             covariates,
