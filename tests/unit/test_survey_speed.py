@@ -305,3 +305,19 @@ def test_omega_interval_equals_the_per_resample_loop():
     omega, low, high = omega_with_ci(items, n_boot=60, ci_level=0.95, rng=np.random.default_rng(8))
     np.testing.assert_allclose([low, high], reference(np.random.default_rng(8)), atol=1e-12)
     assert low < omega < high
+
+
+def test_ordinal_models_same_on_categorical_and_text_groups_with_a_left_out_level(small):
+    from impleval.survey.stats.analyse import ordinal_models
+
+    respondents, responses, settings = small
+    respondents = respondents.copy()
+    respondents.loc[respondents.index[:3], "region"] = "tiny"  # left out, with a complement
+    data, _, _ = respondent_frame(respondents, responses, settings)
+    gvs = group_vars(settings)
+    assert isinstance(data["group__region"].dtype, pd.CategoricalDtype)
+    text = data.astype({g.column: "str" for g in gvs})
+    got = ordinal_models(data, settings, gvs, min_cell=5)
+    ref = ordinal_models(text, settings, gvs, min_cell=5)
+    assert len(got) and "tiny" not in set(got["level"])
+    pd.testing.assert_frame_equal(got, ref)

@@ -292,7 +292,8 @@ def ordinal_models(data: pd.DataFrame, settings: dict, gvs, *, min_cell: int) ->
         while changed:
             changed = False
             for var in left_out:
-                counts = sub[var].value_counts()  # categorical: zero counts are ignored below
+                counts = sub[var].value_counts()
+                counts = counts[counts > 0]  # a categorical also counts its absent levels
                 counts.index = counts.index.astype(str)
                 keep = cmp.kept_groups(
                     counts,
