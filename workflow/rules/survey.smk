@@ -23,6 +23,9 @@ SURVEY_FORMAT_INPUTS = {
     "nettskjema_long": ["answers"],
     "generic": ["report"],
 }
+# prepare_survey → analyse_survey → plot_survey is the longest chain of a build: when more jobs
+# are ready than cores, Snakemake starts these first (the other branches fit beside them).
+SURVEY_PATH_PRIORITY = 10
 
 
 rule prepare_survey:
@@ -45,6 +48,7 @@ rule prepare_survey:
         values="results/values/survey_flow.yml",
     log:
         "logs/survey/prepare_survey.log",
+    priority: SURVEY_PATH_PRIORITY
     conda:
         ENV
     params:
@@ -91,6 +95,7 @@ rule analyse_survey:
         values="results/values/survey.yml",
     log:
         "logs/survey/analyse_survey.log",
+    priority: SURVEY_PATH_PRIORITY
     conda:
         ENV
     params:
@@ -124,6 +129,7 @@ rule plot_survey:
         ),
     log:
         "logs/survey/plot_survey.log",
+    priority: SURVEY_PATH_PRIORITY
     conda:
         ENV
     params:
