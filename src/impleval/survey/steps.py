@@ -59,7 +59,12 @@ def analyse_survey(smk) -> None:
     responses = pd.read_parquet(smk.input.responses)
     check_items_present(settings, responses["item"].unique(), file=smk.input.responses)
     res = analyse(
-        respondents, responses, settings, min_cell=smk.params.min_cell, seed=smk.params.seed
+        respondents,
+        responses,
+        settings,
+        min_cell=smk.params.min_cell,
+        seed=smk.params.seed,
+        parallel=True,  # model fits in a forked child beside the tests (one import, two cores)
     )
     write_csv(res.group_summary, smk.output.group_summary)
     write_csv(res.reliability, smk.output.reliability)

@@ -1,7 +1,9 @@
 """The survey analysis as one function: canonical interim tables in, result tables out.
 
 Order of work: wide scores → scale scores → descriptives → reliability → omnibus tests →
-pairwise follow-ups → proportional-odds models → multiplicity within the declared families.
+pairwise follow-ups → proportional-odds models → multiplicity within the declared families. With
+``parallel=True`` the proportional-odds models run in a forked child from the start, beside the
+rest.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from impleval.background import Background
 from impleval.survey.settings import GroupVar, cut_points, group_vars, screen_items
 from impleval.survey.stats import compare as cmp
 from impleval.survey.stats import ordinal as ordm
@@ -141,7 +144,13 @@ def respondent_frame(respondents: pd.DataFrame, responses: pd.DataFrame, setting
 
 
 def analyse_survey(
-    respondents: pd.DataFrame, responses: pd.DataFrame, settings: dict, *, min_cell: int, seed: int
+    respondents: pd.DataFrame,
+    responses: pd.DataFrame,
+    settings: dict,
+    *,
+    min_cell: int,
+    seed: int,
+    parallel: bool = False,
 ) -> SurveyResults:
     """The whole survey analysis: descriptives, reliability, omnibus and pairwise tests, ordinal
     models, multiplicity within the declared families.
@@ -156,6 +165,10 @@ def analyse_survey(
         Small-cell threshold (tables suppressed, small groups left out of tests).
     seed : int
         Seed of every bootstrap and permutation (one stream per test, :func:`stream`).
+    parallel : bool
+        Fit the ordinal models in a forked child process beside the other statistics
+        (:class:`impleval.background.Background`; in line where the platform does not fork).
+        The same tables either way: the model fits draw no random numbers.
 
     Returns
     -------
@@ -171,6 +184,8 @@ def analyse_survey(
     mult = settings["multiplicity"]
     data, flags, wide = respondent_frame(respondents, responses, settings)
     log.info("%d respondents, %d items, %d scales", len(data), len(items), len(scales))
+    # The model fits cost about as much as all the other statistics together: beside them.
+    models = Background(ordinal_models, data, settings, gvs, min_cell=min_cell, parallel=parallel)
 
     outcomes = [(i, "item", cut_points(settings, i)) for i in items]
     outcomes += [(s, "scale", cut_points(settings, s)) for s in scales]
@@ -240,7 +255,7 @@ def analyse_survey(
         gh = pairwise[~dunn].assign(p_adjusted=lambda d: d["p_value"], adjust_method="games_howell")
         pairwise = pd.concat([adjust(pairwise[dunn], mult["pairwise_items"]), gh]).sort_index()
 
-    ordinal = ordinal_models(data, settings, gvs, min_cell=min_cell)
+    ordinal = models.result()
     return SurveyResults(
         group_summary=summary,
         reliability=reliability,
