@@ -21,7 +21,7 @@ Writes the tables to stdout and to benchmarks/RESULTS.md (text below "## Other m
 is kept).
 
     .venv/bin/python benchmarks/run_benchmarks.py [--repeats 3] [--cold-repeats 2]
-        [--skip-large] [--skip-huge] [--no-load] [--config FILE ...]
+        [--skip-large] [--skip-huge] [--no-load] [--cores N] [--config FILE ...]
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ sys.path.insert(0, str(REPO))
 from tests.conftest import copy_repo, pipeline_env  # noqa: E402
 
 BIN = Path(sys.executable).parent
-CORES = "4"
+CORES = str(os.cpu_count() or 1)  # what `snakemake` alone uses (profiles/default: cores: all)
 IMPORT = "import pandas, scipy.stats, statsmodels.api, pingouin, matplotlib.pyplot"
 KEPT_HEADING = "## Other measurements"
 TARGETS = {"cold": 8, "noop": 1, "prose": 2, "survey_100x": 2, "peak_mib": 1024}
@@ -64,6 +64,9 @@ PEAK_WRAPPER = (
     "r = resource.getrusage(resource.RUSAGE_CHILDREN); "
     "print(r.ru_maxrss, r.ru_utime + r.ru_stime, file=sys.stderr); sys.exit(rc)"
 )
+
+
+ARGS = argparse.Namespace(cores=CORES)  # the command line, once parsed
 
 
 @dataclass
@@ -100,7 +103,7 @@ def timed(cmd: list[str], cwd: Path) -> Run:
 
 
 def snakemake(work: Path, *args: str) -> Run:
-    return timed([str(BIN / "snakemake"), "--cores", CORES, *args], work)
+    return timed([str(BIN / "snakemake"), "--cores", ARGS.cores, *args], work)
 
 
 def clean(work: Path) -> None:
@@ -251,6 +254,7 @@ def main() -> None:
     ap.add_argument("--skip-large", action="store_true", help="skip the 100× and 1000× runs")
     ap.add_argument("--skip-huge", action="store_true", help="skip the 1000× run")
     ap.add_argument("--no-load", action="store_true", help="skip the pass under load")
+    ap.add_argument("--cores", default=CORES, help="snakemake --cores (default: every core)")
     ap.add_argument(
         "--config",
         action="append",
@@ -258,14 +262,14 @@ def main() -> None:
         default=[],
         help="also time a cold build and a no-op rerun of this study config (repeatable)",
     )
-    args = ap.parse_args()
+    args = ap.parse_args(namespace=ARGS)
     configs = [c.resolve() for c in args.config]
 
     out = [
         f"Benchmarks on {date.today().isoformat()}: {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}, {platform.machine()}; snakemake --cores {CORES}; medians "
-        f"of {args.repeats} runs ({args.cold_repeats} for cold builds). Seconds are wall time; "
-        "CPU s is the CPU time of every process the command ran. Load average at the start: "
+        f"{platform.python_version()}, {platform.machine()}; snakemake --cores {args.cores}; "
+        f"medians of {args.repeats} runs ({args.cold_repeats} for cold builds). Seconds are wall "
+        "time; CPU s is the CPU time of every process the command ran. Load average at the start: "
         f"{load_average()}.",
     ]
     with tempfile.TemporaryDirectory(prefix="impleval-bench-") as tmp:
