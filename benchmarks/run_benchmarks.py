@@ -263,7 +263,11 @@ def main() -> None:
         help="also time a cold build and a no-op rerun of this study config (repeatable)",
     )
     args = ap.parse_args(namespace=ARGS)
-    configs = [c.resolve() for c in args.config]
+    # A study inside the repository is timed from the copy's own files (its relative path).
+    configs = [
+        c.resolve().relative_to(REPO) if c.resolve().is_relative_to(REPO) else c.resolve()
+        for c in args.config
+    ]
 
     out = [
         f"Benchmarks on {date.today().isoformat()}: {os.cpu_count()} cores, Python "
