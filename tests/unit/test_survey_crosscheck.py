@@ -8,9 +8,10 @@ ordinal model at optimiser tolerance, bootstrap intervals at Monte Carlo toleran
 from __future__ import annotations
 
 import numpy as np
+import pingouin as pg
 import pytest
+import scikit_posthocs as sp
 from scipy import optimize, stats
-from statsmodels.stats.oneway import anova_oneway
 
 from impleval.survey.stats import effects as fx
 from impleval.survey.stats.reliability import omega_from_corr, omega_uls_fast
@@ -35,7 +36,7 @@ def _groups(frame, column, by="region"):
 
 
 def test_kruskal_h_matches_scipy(demo):
-    """H: pingouin (pipeline) vs scipy.stats.kruskal, relative 1e-10."""
+    """H: from the answer counts (pipeline) vs scipy.stats.kruskal, relative 1e-10."""
     settings, res, wide, _ = demo
     kw = res.omnibus[
         (res.omnibus["test"] == "kruskal_wallis") & (res.omnibus["group_var"] == "region")
@@ -47,17 +48,21 @@ def test_kruskal_h_matches_scipy(demo):
         assert row.effect_size == pytest.approx(h / (row.n - 1), rel=1e-10)
 
 
-def test_welch_anova_matches_statsmodels(demo):
-    """Welch F and both df: pingouin (pipeline) vs statsmodels anova_oneway, relative 1e-8."""
+def test_welch_anova_matches_pingouin(demo):
+    """Welch F, both df and p: statsmodels anova_oneway (pipeline) vs pingouin welch_anova,
+    relative 1e-8."""
     _, res, _, scores = demo
     welch = res.omnibus[
         (res.omnibus["test"] == "welch_anova") & (res.omnibus["group_var"] == "region")
     ]
+    assert len(welch) >= 5
     for row in welch.itertuples():
-        sm = anova_oneway(list(_groups(scores, row.outcome).values()), use_var="unequal")
-        assert row.statistic == pytest.approx(sm.statistic, rel=1e-8)
-        assert row.df1 == pytest.approx(sm.df_num, rel=1e-8)
-        assert row.df2 == pytest.approx(sm.df_denom, rel=1e-8)
+        frame = scores[[row.outcome, "region"]].dropna()
+        ref = pg.welch_anova(data=frame, dv=row.outcome, between="region").iloc[0]
+        assert row.statistic == pytest.approx(ref["F"], rel=1e-8)
+        assert row.df1 == pytest.approx(ref["ddof1"], rel=1e-8)
+        assert row.df2 == pytest.approx(ref["ddof2"], rel=1e-8)
+        assert row.p_value == pytest.approx(ref["p_unc"], rel=1e-8)
 
 
 def test_cronbach_alpha_matches_formula(demo):
@@ -81,7 +86,8 @@ def test_omega_bootstrap_estimator_matches_factor_analyzer(demo):
 
 
 def test_cliffs_delta_matches_pair_counts(demo):
-    """Cliff's δ: statsmodels rank_compare_2indep vs counting all pairs, absolute 1e-12."""
+    """Cliff's δ: statsmodels rank_compare_2ordinal vs counting all pairs, absolute 1e-12; Dunn's
+    p vs scikit-posthocs, relative 1e-8."""
     _, res, wide, _ = demo
     dunn = res.pairwise[(res.pairwise["test"] == "dunn") & (res.pairwise["group_var"] == "region")]
     for row in dunn.head(40).itertuples():
@@ -90,8 +96,13 @@ def test_cliffs_delta_matches_pair_counts(demo):
         diff = np.sign(a[:, None] - b[None, :])
         assert row.effect_size == pytest.approx(diff.mean(), abs=1e-12)
         assert row.es_ci_low <= row.effect_size <= row.es_ci_high
-        # Dunn's z (by hand) and scikit-posthocs' p agree.
-        assert row.p_value == pytest.approx(2 * stats.norm.sf(abs(row.statistic)), rel=1e-8)
+    # Dunn's p (from the z by hand) and scikit-posthocs' p, which ranks every respondent, agree.
+    for outcome, rows in dunn.groupby("outcome"):
+        kept = set(rows["group_a"]) | set(rows["group_b"])  # groups below min_cell are left out
+        frame = wide.loc[wide["region"].isin(kept), [outcome, "region"]].dropna()
+        ref = sp.posthoc_dunn(frame, val_col=outcome, group_col="region", p_adjust=None)
+        for row in rows.itertuples():
+            assert row.p_value == pytest.approx(ref.loc[row.group_a, row.group_b], rel=1e-8)
 
 
 def test_hedges_g_matches_formula(demo):

@@ -106,7 +106,11 @@ def build_submissions(
     df["$submission_id"] = (FIRST_SUBMISSION_ID + np.cumsum(rng.integers(1, 40, len(df)))).astype(
         str
     )
-    local = df["_local"].dt.tz_localize(TZ)
+    # Large scales draw times inside the spring-forward gap or the repeated autumn hour: move those
+    # to a valid time (data that never hit the gap are unchanged).
+    local = df["_local"].dt.tz_localize(
+        TZ, nonexistent="shift_forward", ambiguous=np.zeros(len(df), dtype=bool)
+    )
     iso = local.dt.strftime("%Y-%m-%dT%H:%M:%S%z")
     df["$created"] = iso.str[:-2] + ":" + iso.str[-2:]
     df["$answer_time_ms"] = df["_ms"].astype(str)

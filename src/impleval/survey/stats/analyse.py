@@ -2,7 +2,8 @@
 
 Order of work: wide scores → scale scores → descriptives → reliability → omnibus tests →
 pairwise follow-ups → proportional-odds models → scale-level adjusted tests → multiplicity within
-the declared families.
+the declared families. With ``parallel=True`` the proportional-odds models run in a forked child
+from the start, beside the rest.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from impleval.background import Background
 from impleval.survey.settings import GroupVar, cut_points, group_vars, screen_items
 from impleval.survey.stats import compare as cmp
 from impleval.survey.stats import ordinal as ordm
@@ -21,7 +23,7 @@ from impleval.survey.stats.adjusted import adjusted_scales
 from impleval.survey.stats.descriptives import group_summary
 from impleval.survey.stats.multiplicity import adjust
 from impleval.survey.stats.reliability import scale_reliability
-from impleval.survey.stats.scores import scale_scores, wide_not_substantive, wide_scores
+from impleval.survey.stats.scores import scale_scores, wide_tables
 
 log = logging.getLogger(__name__)
 
@@ -132,13 +134,13 @@ def respondent_frame(respondents: pd.DataFrame, responses: pd.DataFrame, setting
     (pandas.DataFrame, pandas.DataFrame, pandas.DataFrame)
         The frame, the item non-substantive flags and the item scores, all on the same index.
     """
-    wide = wide_scores(responses)
-    flags = wide_not_substantive(responses).reindex(
-        index=wide.index, columns=wide.columns, fill_value=False
-    )
+    wide, flags = wide_tables(responses)
     scales = scale_scores(wide, settings["scales"], settings["min_answered_share"])
     people = respondents.set_index("respondent_id")
-    people = people.rename(columns={g.name: g.column for g in group_vars(settings)})
+    gvs = group_vars(settings)
+    people = people.rename(columns={g.name: g.column for g in gvs})
+    # Group columns as categoricals: every test reads their codes instead of comparing text.
+    people = people.astype({g.column: "category" for g in gvs})
     data = people.join(wide, how="left").join(scales, how="left")
     flags = flags.reindex(data.index, fill_value=False)
     return data, flags, wide.reindex(data.index)
@@ -152,6 +154,7 @@ def analyse_survey(
     min_cell: int,
     seed: int,
     hidden_groups: set[tuple[str, str]] | None = None,
+    parallel: bool = False,
 ) -> SurveyResults:
     """The whole survey analysis: descriptives, reliability, omnibus and pairwise tests, ordinal
     models, multiplicity within the declared families.
@@ -169,6 +172,10 @@ def analyse_survey(
     hidden_groups : set of (str, str), optional
         (group variable, group) whose respondent count another printed table hides (the
         respondent characteristics): hidden in every outcome's rows of the group summary too.
+    parallel : bool
+        Fit the ordinal models in a forked child process beside the other statistics
+        (:class:`impleval.background.Background`; in line where the platform does not fork).
+        The same tables either way: the model fits draw no random numbers.
 
     Returns
     -------
@@ -184,6 +191,8 @@ def analyse_survey(
     mult = settings["multiplicity"]
     data, flags, wide = respondent_frame(respondents, responses, settings)
     log.info("%d respondents, %d items, %d scales", len(data), len(items), len(scales))
+    # The model fits cost about as much as all the other statistics together: beside them.
+    models = Background(ordinal_models, data, settings, gvs, min_cell=min_cell, parallel=parallel)
 
     outcomes = [(i, "item", cut_points(settings, i)) for i in items]
     outcomes += [(s, "scale", cut_points(settings, s)) for s in scales]
@@ -253,8 +262,8 @@ def analyse_survey(
         gh = pairwise[~dunn].assign(p_adjusted=lambda d: d["p_value"], adjust_method="games_howell")
         pairwise = pd.concat([adjust(pairwise[dunn], mult["pairwise_items"]), gh]).sort_index()
 
-    ordinal = ordinal_models(data, settings, gvs, min_cell=min_cell)
     adjusted = adjusted_scales(data, settings, gvs, min_cell=min_cell)
+    ordinal = models.result()
     return SurveyResults(
         group_summary=summary,
         reliability=reliability,
@@ -263,6 +272,7 @@ def analyse_survey(
         ordinal=ordinal.reindex(columns=ORDINAL_COLS),
         adjusted_scales=adjusted,
         scores=data[[g.column for g in gvs] + scales]
+        .astype({g.column: respondents[g.name].dtype for g in gvs})
         .rename(columns={g.column: g.name for g in gvs})
         .reset_index(),
     )
@@ -306,7 +316,9 @@ def ordinal_models(data: pd.DataFrame, settings: dict, gvs, *, min_cell: int) ->
         while changed:
             changed = False
             for var in left_out:
-                counts = sub[var].astype(str).value_counts()
+                counts = sub[var].value_counts()
+                counts = counts[counts > 0]  # a categorical also counts its absent levels
+                counts.index = counts.index.astype(str)
                 keep = cmp.kept_groups(
                     counts,
                     gv_of.get(var, GroupVar(var, references[var])),
@@ -321,11 +333,11 @@ def ordinal_models(data: pd.DataFrame, settings: dict, gvs, *, min_cell: int) ->
                     )
                     sub = sub[sub[var].astype(str).isin(keep)]
                     changed = True
-        if any(references[v] not in set(sub[v]) for v in [group_var, *covariates]):
+        if any(references[v] not in {str(x) for x in sub[v].unique()} for v in left_out):
             log.warning("ordinal model for %s skipped: a reference group is below min_cell", item)
             continue
         rows += ordm.ordinal_item(
-            sub,
+            sub.astype({v: str for v in left_out}),
             item,
             group_var,
             covariates,

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import itertools
 import logging
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import pingouin as pg
-import scikit_posthocs as sp
 from scipy import stats
+from statsmodels.stats.oneway import anova_oneway
 
 from impleval.survey.settings import GroupVar
 from impleval.survey.stats import effects as fx
@@ -51,32 +52,90 @@ def kept_groups(
     list
         The kept groups, reference first.
     """
-    counts = counts[counts > 0]
-    small = counts[counts < min_cell]
-    n_out, total_out = prior[0] + len(small), prior[1] + float(small.sum())
-    kept = gv.order(counts.index[counts >= min_cell])
+    # Plain dict work: called for every test, where Series indexing would dominate.
+    sizes = {g: float(c) for g, c in zip(counts.index, counts.to_numpy(), strict=True) if c > 0}
+    small = [c for c in sizes.values() if c < min_cell]
+    n_out, total_out = prior[0] + len(small), prior[1] + float(sum(small))
+    kept = gv.order([g for g, c in sizes.items() if c >= min_cell])
     if n_out and not (n_out >= 2 and total_out >= min_cell):
         position = {g: i for i, g in enumerate(kept)}
-        candidates = sorted(kept, key=lambda g: (g == gv.reference, counts[g], position[g]))
+        candidates = sorted(kept, key=lambda g: (g == gv.reference, sizes[g], position[g]))
         while candidates and not (n_out >= 2 and total_out >= min_cell):
             g = candidates.pop(0)
             kept.remove(g)
-            n_out, total_out = n_out + 1, total_out + float(counts[g])
+            n_out, total_out = n_out + 1, total_out + sizes[g]
             log.info("%s: group %s left out as a complement of smaller groups", gv.name, g)
     return kept
 
 
-def usable(
-    df: pd.DataFrame, outcome: str, gv: GroupVar, min_cell: int
-) -> tuple[pd.DataFrame, list]:
-    """Rows with an answer and a group, and the groups kept for the test.
+def group_codes(df: pd.DataFrame, gv: GroupVar) -> tuple[np.ndarray, list[str]]:
+    """Integer codes of a group column (-1 = no group) and the group names they stand for.
+
+    The respondent frame holds group columns as categoricals (``analyse.respondent_frame``), so
+    the codes are read, not recomputed, for each of the many tests on the same column; any other
+    column is factorised here. Names are the text of the values (as ``astype(str)``).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Respondent-level frame.
+    gv : GroupVar
+        The group variable.
+
+    Returns
+    -------
+    (numpy.ndarray, list of str)
+        Codes per row and the group name of each code.
+    """
+    col = df[gv.column]
+    if not isinstance(col.dtype, pd.CategoricalDtype):
+        col = col.astype("category")
+    codes = col.cat.codes.to_numpy().astype(np.int64)
+    names = [str(c) for c in col.cat.categories]
+    if len(set(names)) < len(names):  # distinct values with one text (1 and "1"): one group
+        unique = sorted(set(names))
+        remap = np.array([unique.index(name) for name in names] + [-1])
+        codes, names = remap[codes], unique
+    return codes, names
+
+
+@dataclass(frozen=True)
+class Split:
+    """One outcome's answers in the groups kept for its test, grouped (kept-group order) and in
+    respondent order within each group."""
+
+    groups: list  # kept groups, reference first (kept_groups)
+    answers: np.ndarray  # all kept answers, group after group
+    sizes: np.ndarray  # answers per kept group
+
+    @property
+    def n(self) -> int:
+        return len(self.answers)
+
+    @property
+    def values(self) -> list[np.ndarray]:
+        """The answers of each kept group."""
+        return np.split(self.answers, np.cumsum(self.sizes)[:-1])
+
+    def level_counts(self) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct answers and the kept groups × answers table of counts (float)."""
+        levels, level = np.unique(self.answers, return_inverse=True)
+        group = np.repeat(np.arange(len(self.groups)), self.sizes)
+        cells = np.bincount(
+            group * len(levels) + level.reshape(-1), minlength=len(self.groups) * len(levels)
+        )
+        return levels, cells.reshape(len(self.groups), len(levels)).astype(float)
+
+
+def split(df: pd.DataFrame, outcome: str, gv: GroupVar, min_cell: int) -> Split:
+    """Answers of an outcome per kept group (rows with an answer and a group).
 
     Parameters
     ----------
     df : pandas.DataFrame
         Respondent-level frame.
     outcome : str
-        Outcome column.
+        Numeric outcome column.
     gv : GroupVar
         The group variable.
     min_cell : int
@@ -84,15 +143,52 @@ def usable(
 
     Returns
     -------
-    (pandas.DataFrame, list)
-        The rows of kept groups (group column as text) and the kept groups (:func:`kept_groups`).
+    Split
+        The kept groups (:func:`kept_groups`) and their answers.
     """
-    sub = df.loc[df[outcome].notna() & df[gv.column].notna(), [gv.column, outcome]]
-    keep = kept_groups(sub[gv.column].astype(str).value_counts(), gv, min_cell)
-    sub = sub[sub[gv.column].astype(str).isin(keep)].assign(
-        **{gv.column: lambda d: d[gv.column].astype(str)}
-    )
-    return sub, keep
+    codes, names = group_codes(df, gv)
+    x = df[outcome].to_numpy(dtype=float, na_value=np.nan)
+    ok = (codes >= 0) & ~np.isnan(x)
+    counts = np.bincount(codes[ok], minlength=len(names))
+    keep = kept_groups(pd.Series(counts, index=names), gv, min_cell)
+    code_of = {name: i for i, name in enumerate(names)}
+    position = np.full(len(names) + 1, -1)  # code → kept position; the last slot serves code -1
+    position[[code_of[g] for g in keep]] = np.arange(len(keep))
+    group = position[codes]
+    rows = np.flatnonzero(ok & (group >= 0))
+    rows = rows[np.argsort(group[rows], kind="stable")]  # stable: respondent order within groups
+    return Split(keep, x[rows], np.bincount(group[rows], minlength=len(keep)))
+
+
+def crosstab(codes: np.ndarray, names: list, column: np.ndarray, groups: list) -> pd.DataFrame:
+    """Groups × values table of counts, as ``pd.crosstab`` on the group names (rows sorted by
+    name, columns by value), for the rows whose group is in `groups`.
+
+    Parameters
+    ----------
+    codes, names
+        Group codes and names (:func:`group_codes`).
+    column : numpy.ndarray
+        The tabulated values, one per row (rows to leave out already have code -1).
+    groups : list
+        The groups to tabulate.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Counts (int64), index = groups sorted by name, columns = the sorted distinct values.
+    """
+    rows = sorted(groups)
+    code_of = {name: i for i, name in enumerate(names)}
+    row_of = np.full(len(names) + 1, -1)
+    row_of[[code_of[g] for g in rows]] = np.arange(len(rows))
+    row = row_of[codes]  # -1 (no group) maps through the extra last slot to -1
+    keep = row >= 0
+    values, col = np.unique(column[keep], return_inverse=True)
+    table = np.bincount(
+        row[keep] * len(values) + col.reshape(-1), minlength=len(rows) * len(values)
+    ).reshape(len(rows), len(values))
+    return pd.DataFrame(table, index=rows, columns=values)
 
 
 # Multiplicity family of each omnibus test, fixed by the kind of test (never by the variant that
@@ -143,8 +239,11 @@ def kruskal_item(df, item, gv, *, min_cell, n_boot, ci_level, rng) -> dict | Non
 
     Notes
     -----
-    H from ``pingouin.kruskal`` (tie-corrected); :math:`\varepsilon^2_R = H/(n-1)` with a
-    percentile bootstrap interval resampling within groups (``effects.epsilon_squared_ci``).
+    H (tie-corrected) from the groups × answers counts (``effects.kruskal_h_from_counts``, equal
+    to ``scipy.stats.kruskal`` and ``pingouin.kruskal``; tests/unit/test_survey_speed.py), p from
+    its chi-square distribution; :math:`\varepsilon^2_R = H/(n-1)` with a percentile bootstrap
+    interval resampling within groups (``effects.epsilon_squared_ci``). With a single distinct
+    answer H is undefined (NaN), as in scipy.
 
     References
     ----------
@@ -153,13 +252,12 @@ def kruskal_item(df, item, gv, *, min_cell, n_boot, ci_level, rng) -> dict | Non
     .. [2] Tomczak, M., & Tomczak, E. (2014). The need to report effect size estimates revisited.
        Trends in Sport Sciences, 21(1), 19-25.
     """
-    sub, groups = usable(df, item, gv, min_cell)
-    if len(groups) < 2:
+    part = split(df, item, gv, min_cell)
+    if len(part.groups) < 2:
         return None
-    res = pg.kruskal(data=sub, dv=item, between=gv.column).iloc[0]
-    n = len(sub)
-    samples = [sub.loc[sub[gv.column] == g, item].to_numpy() for g in groups]
-    counts = fx.level_counts(samples, np.unique(sub[item].to_numpy()))
+    n, dof = part.n, len(part.groups) - 1
+    levels, counts = part.level_counts()
+    h = float(fx.kruskal_h_from_counts(counts)) if len(levels) > 1 else np.nan
     low, high = fx.epsilon_squared_ci(counts, n_boot=n_boot, ci_level=ci_level, rng=rng)
     return _omnibus_row(
         item,
@@ -167,16 +265,16 @@ def kruskal_item(df, item, gv, *, min_cell, n_boot, ci_level, rng) -> dict | Non
         gv,
         "kruskal_wallis",
         "kruskal_wallis",
-        statistic=res["H"],
-        df1=res["ddof1"],
+        statistic=h,
+        df1=dof,
         df2=np.nan,
-        p_value=res["p_unc"],
-        effect_size=fx.epsilon_squared(res["H"], n),
+        p_value=float(stats.chi2.sf(h, dof)),
+        effect_size=fx.epsilon_squared(h, n),
         effect_size_name="epsilon_squared",
         es_ci_low=low,
         es_ci_high=high,
         n=n,
-        n_groups=len(groups),
+        n_groups=len(part.groups),
     )
 
 
@@ -290,15 +388,17 @@ def not_relevant_item(df, flags, item, gv, *, min_cell, n_resamples, rng) -> dic
     .. [1] Bergsma, W. (2013). A bias-correction for Cramér's V and Tschuprow's T. Journal of the
        Korean Statistical Society, 42(3), 323-328.
     """
-    answered = df[item].notna() | flags[item]
-    sub = pd.DataFrame({gv.column: df[gv.column], "nr": flags[item]})[
-        answered & df[gv.column].notna()
-    ]
-    groups = kept_groups(sub[gv.column].astype(str).value_counts(), gv, min_cell)
-    sub = sub[sub[gv.column].astype(str).isin(groups)]
-    if len(groups) < 2 or not sub["nr"].any() or sub["nr"].all():
+    codes, names = group_codes(df, gv)
+    flag = flags[item].to_numpy(dtype=bool)
+    answered = df[item].notna().to_numpy() | flag
+    codes = np.where(answered, codes, -1)
+    counts = np.bincount(codes[codes >= 0], minlength=len(names))
+    groups = kept_groups(pd.Series(counts, index=names), gv, min_cell)
+    if len(groups) < 2:
         return None
-    table = pd.crosstab(sub[gv.column].astype(str), sub["nr"])
+    table = crosstab(codes, names, flag, groups)
+    if table.shape[1] < 2:  # nobody, or everybody, answered "not relevant"
+        return None
     test, chi2, dof, p = contingency_test(table, n_resamples=n_resamples, rng=rng)
     return _omnibus_row(
         item,
@@ -314,7 +414,7 @@ def not_relevant_item(df, flags, item, gv, *, min_cell, n_resamples, rng) -> dic
         effect_size_name="cramers_v_corrected",
         es_ci_low=np.nan,
         es_ci_high=np.nan,
-        n=len(sub),
+        n=int(table.to_numpy().sum()),
         n_groups=len(groups),
     )
 
@@ -343,14 +443,17 @@ def categorical_item(df, item, gv, *, min_cell, n_resamples, rng) -> dict | None
         One survey_omnibus row with bias-corrected Cramér's V; None with fewer than two kept groups
         or categories.
     """
-    sub = df.loc[
-        df[item].notna() & (df[item].astype(str) != "") & df[gv.column].notna(), [gv.column, item]
-    ]
-    groups = kept_groups(sub[gv.column].astype(str).value_counts(), gv, min_cell)
-    sub = sub[sub[gv.column].astype(str).isin(groups)]
-    if len(groups) < 2 or sub[item].nunique() < 2:
+    codes, names = group_codes(df, gv)
+    answer = df[item]
+    text = answer.astype(str).to_numpy(dtype=object)
+    codes = np.where(answer.notna().to_numpy() & (text != ""), codes, -1)
+    counts = np.bincount(codes[codes >= 0], minlength=len(names))
+    groups = kept_groups(pd.Series(counts, index=names), gv, min_cell)
+    if len(groups) < 2:
         return None
-    table = pd.crosstab(sub[gv.column].astype(str), sub[item].astype(str))
+    table = crosstab(codes, names, text, groups)
+    if table.shape[1] < 2:
+        return None
     test, chi2, dof, p = contingency_test(table, n_resamples=n_resamples, rng=rng)
     return _omnibus_row(
         item,
@@ -366,7 +469,7 @@ def categorical_item(df, item, gv, *, min_cell, n_resamples, rng) -> dict | None
         effect_size_name="cramers_v_corrected",
         es_ci_low=np.nan,
         es_ci_high=np.nan,
-        n=len(sub),
+        n=int(table.to_numpy().sum()),
         n_groups=len(groups),
     )
 
@@ -394,7 +497,8 @@ def welch_scale(df, scale, gv, *, min_cell, ci_level) -> dict | None:
 
     Notes
     -----
-    F and its degrees of freedom from ``pingouin.welch_anova``; omega-squared
+    F and its degrees of freedom from ``statsmodels.stats.oneway.anova_oneway`` (unequal
+    variances, Welch's correction); omega-squared
     :math:`df_1(F-1)/(df_1(F-1)+n)` with the noncentral-F interval
     (``effects.omega_squared_welch``).
 
@@ -403,48 +507,48 @@ def welch_scale(df, scale, gv, *, min_cell, ci_level) -> dict | None:
     .. [1] Welch, B. L. (1951). On the comparison of several mean values: an alternative approach.
        Biometrika, 38(3/4), 330-336.
     """
-    sub, groups = usable(df, scale, gv, min_cell)
-    if len(groups) < 2:
+    part = split(df, scale, gv, min_cell)
+    if len(part.groups) < 2:
         return None
-    res = pg.welch_anova(data=sub, dv=scale, between=gv.column).iloc[0]
-    omega2, low, high = fx.omega_squared_welch(
-        res["F"], res["ddof1"], res["ddof2"], len(sub), ci_level
-    )
+    res = anova_oneway(part.values, use_var="unequal", welch_correction=True)
+    f, df1, df2 = float(res.statistic), float(res.df_num), float(res.df_denom)
+    omega2, low, high = fx.omega_squared_welch(f, df1, df2, part.n, ci_level)
     return _omnibus_row(
         scale,
         "scale",
         gv,
         "welch_anova",
         "welch_anova",
-        statistic=res["F"],
-        df1=res["ddof1"],
-        df2=res["ddof2"],
-        p_value=res["p_unc"],
+        statistic=f,
+        df1=df1,
+        df2=df2,
+        p_value=float(res.pvalue),
         effect_size=omega2,
         effect_size_name="omega_squared",
         es_ci_low=low,
         es_ci_high=high,
-        n=len(sub),
-        n_groups=len(groups),
+        n=part.n,
+        n_groups=len(part.groups),
     )
 
 
-def dunn_z(sub: pd.DataFrame, outcome: str, group_var: str) -> dict:
-    r"""Dunn's z statistic for every ordered pair of groups (scikit-posthocs returns p only).
+def dunn_z(counts: np.ndarray) -> np.ndarray:
+    r"""Dunn's z statistic for every ordered pair of groups, from the groups × answers counts.
+
+    Written by hand: scikit-posthocs returns p only and ranks every respondent; with discrete
+    answers every answer at one level shares the level's midrank, so z needs only the counts.
+    Its p, :math:`2\,\Phi(-|z|)`, equals ``scikit_posthocs.posthoc_dunn``
+    (tests/unit/test_survey_speed.py).
 
     Parameters
     ----------
-    sub : pandas.DataFrame
-        Rows of the kept groups.
-    outcome : str
-        Outcome column.
-    group_var : str
-        Group column.
+    counts : numpy.ndarray
+        Groups × answer levels table of counts.
 
     Returns
     -------
-    dict
-        (group a, group b) → z.
+    numpy.ndarray
+        Groups × groups matrix, entry (a, b) the z of a against b.
 
     Notes
     -----
@@ -456,16 +560,15 @@ def dunn_z(sub: pd.DataFrame, outcome: str, group_var: str) -> dict:
     ----------
     .. [1] Dunn, O. J. (1964). Multiple comparisons using rank sums. Technometrics, 6(3), 241-252.
     """
-    ranks = stats.rankdata(sub[outcome].to_numpy())
-    n = len(ranks)
-    _, t = np.unique(sub[outcome].to_numpy(), return_counts=True)
+    t = counts.sum(axis=0)
+    n_g = counts.sum(axis=1)
+    n = t.sum()
+    midrank = np.cumsum(t) - (t - 1) / 2.0
+    mean_rank = counts @ midrank / n_g
     sigma2 = n * (n + 1) / 12.0 - (t**3 - t).sum() / (12.0 * (n - 1))
-    by = pd.Series(ranks, index=sub.index).groupby(sub[group_var]).agg(["mean", "size"])
-    return {
-        (a, b): (by.at[a, "mean"] - by.at[b, "mean"])
-        / np.sqrt(sigma2 * (1 / by.at[a, "size"] + 1 / by.at[b, "size"]))
-        for a, b in itertools.permutations(by.index, 2)
-    }
+    return (mean_rank[:, None] - mean_rank[None, :]) / np.sqrt(
+        sigma2 * (1 / n_g[:, None] + 1 / n_g[None, :])
+    )
 
 
 def dunn_item(df, item, gv, *, min_cell, ci_level) -> list[dict]:
@@ -495,15 +598,16 @@ def dunn_item(df, item, gv, *, min_cell, ci_level) -> list[dict]:
     .. [2] Cliff, N. (1993). Dominance statistics: ordinal analyses to answer ordinal questions.
        Psychological Bulletin, 114(3), 494-509.
     """
-    sub, groups = usable(df, item, gv, min_cell)
+    part = split(df, item, gv, min_cell)
+    groups = part.groups
     if len(groups) < 2:
         return []
-    p = sp.posthoc_dunn(sub, val_col=item, group_col=gv.column, p_adjust=None)
-    z = dunn_z(sub, item, gv.column)
-    values = {g: sub.loc[sub[gv.column] == g, item].to_numpy() for g in groups}
+    _, counts = part.level_counts()
+    z = dunn_z(counts)
+    p = 2.0 * stats.norm.sf(np.abs(z))
     rows = []
-    for a, b in itertools.combinations(groups, 2):
-        delta, low, high = fx.cliffs_delta(values[a], values[b], ci_level)
+    for (i, a), (j, b) in itertools.combinations(enumerate(groups), 2):
+        delta, low, high = fx.cliffs_delta_from_counts(counts[i], counts[j], ci_level)
         rows.append(
             {
                 "outcome": item,
@@ -512,14 +616,14 @@ def dunn_item(df, item, gv, *, min_cell, ci_level) -> list[dict]:
                 "group_a": a,
                 "group_b": b,
                 "test": "dunn",
-                "statistic": z[(a, b)],
-                "p_value": p.loc[a, b],
+                "statistic": z[i, j],
+                "p_value": p[i, j],
                 "effect_size": delta,
                 "effect_size_name": "cliffs_delta",
                 "es_ci_low": low,
                 "es_ci_high": high,
-                "n_a": len(values[a]),
-                "n_b": len(values[b]),
+                "n_a": int(counts[i].sum()),
+                "n_b": int(counts[j].sum()),
             }
         )
     return rows
@@ -555,12 +659,15 @@ def games_howell_scale(df, scale, gv, *, min_cell, ci_level) -> list[dict]:
     .. [2] Hedges, L. V. (1981). Distribution theory for Glass's estimator of effect size and
        related estimators. Journal of Educational Statistics, 6(2), 107-128.
     """
-    sub, groups = usable(df, scale, gv, min_cell)
+    part = split(df, scale, gv, min_cell)
+    groups = part.groups
     if len(groups) < 2:
         return []
-    res = pg.pairwise_gameshowell(data=sub, dv=scale, between=gv.column, effsize="hedges")
-    n = sub[gv.column].value_counts()
-    means = sub.groupby(gv.column)[scale].mean()
+    labels = np.repeat(np.array(groups, dtype=object), part.sizes)
+    sub = pd.DataFrame({"group": labels, "y": part.answers})
+    res = pg.pairwise_gameshowell(data=sub, dv="y", between="group", effsize="hedges")
+    n = dict(zip(groups, part.sizes, strict=True))
+    means = {g: v.mean() for g, v in zip(groups, part.values, strict=True)}
     rank = {g: i for i, g in enumerate(groups)}
     rows = []
     for r in res.itertuples(index=False):

@@ -7,6 +7,7 @@ import pandas as pd
 
 from impleval.privacy.suppress import additive_groups, breakdown_cells, nesting, suppress_table
 from impleval.survey.settings import GroupVar
+from impleval.survey.stats.compare import group_codes
 
 ALL = "all"
 VALUE_COLS = ["n_not_relevant", "mean", "sd", "median", "q1", "q3", "pct_agree", "pct_disagree"]
@@ -17,9 +18,9 @@ def describe(values: pd.Series, not_relevant: pd.Series | None, cuts: dict) -> d
 
     Parameters
     ----------
-    values : pandas.Series
+    values : pandas.Series or numpy.ndarray
         Scores (NaN = no substantive answer).
-    not_relevant : pandas.Series or None
+    not_relevant : pandas.Series, numpy.ndarray or None
         Flags of "not relevant"/"don't know" answers (items only).
     cuts : dict
         ``agree_min`` and ``disagree_max`` cut points (survey-analysis.yaml → agreement).
@@ -30,7 +31,8 @@ def describe(values: pd.Series, not_relevant: pd.Series | None, cuts: dict) -> d
         n, n_not_relevant, mean, sd (ddof=1), median, q1, q3, pct_agree and pct_disagree (percent
         of substantive answers at or beyond the cut points).
     """
-    x = values.dropna().to_numpy(float)
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
     n = len(x)
     q1, median, q3 = np.quantile(x, [0.25, 0.5, 0.75]) if n else (np.nan,) * 3
     return {
@@ -81,14 +83,21 @@ def group_summary(
     ----------
     .. [1] Hundepool, A., et al. (2012). Statistical Disclosure Control. Wiley.
     """
+    # Row positions of each group (respondent order), found once per group variable.
+    members = {}
+    for gv in group_vars:
+        codes, names = group_codes(data, gv)
+        present = [names[c] for c in np.unique(codes[codes >= 0])]
+        code_of = {name: i for i, name in enumerate(names)}
+        members[gv.name] = {g: np.flatnonzero(codes == code_of[g]) for g in gv.order(present)}
+        members[gv.name][ALL] = np.flatnonzero(codes >= 0)
     rows = []
     for outcome, kind, cuts in outcomes:
-        nr = flags[outcome] if kind == "item" and outcome in flags else None
+        x = data[outcome].to_numpy(dtype=float, na_value=np.nan)
+        nr = flags[outcome].to_numpy(bool) if kind == "item" and outcome in flags else None
         for gv in group_vars:
-            groups = data[gv.column].astype("string")
-            for group in gv.order(groups.dropna().unique()) + [ALL]:
-                mask = groups.notna() if group == ALL else (groups == group).fillna(False)
-                stats = describe(data.loc[mask, outcome], None if nr is None else nr[mask], cuts)
+            for group, idx in members[gv.name].items():
+                stats = describe(x[idx], None if nr is None else nr[idx], cuts)
                 rows.append(
                     {
                         "outcome": outcome,

@@ -71,9 +71,10 @@ def omega_uls_fast(corr: np.ndarray, *, tol: float = 1e-8, max_iter: int = 500) 
     r"""Omega total from a one-factor minres (unweighted least squares) solution by iterated
     principal axes.
 
-    Used for bootstrap resamples only: FactorAnalyzer's minres runs a numerical-gradient optimiser
-    (~50 ms per fit), iterated principal axes reach the same ULS solution in microseconds. The two
-    agree to 1e-4 on the demo scales (tests/unit/test_survey_crosscheck.py).
+    The estimator of the bootstrap resamples (:func:`omega_uls_batch` runs it on all of them at
+    once): FactorAnalyzer's minres runs a numerical-gradient optimiser (~50 ms per fit), iterated
+    principal axes reach the same ULS solution in microseconds. The two agree to 1e-4 on the demo
+    scales (tests/unit/test_survey_crosscheck.py).
 
     Parameters
     ----------
@@ -118,13 +119,123 @@ def omega_uls_fast(corr: np.ndarray, *, tol: float = 1e-8, max_iter: int = 500) 
     return float(common / (common + (1 - h2).sum()))
 
 
+def omega_uls_batch(corrs: np.ndarray, *, tol: float = 1e-8, max_iter: int = 500) -> np.ndarray:
+    """:func:`omega_uls_fast` on a stack of correlation matrices at once.
+
+    Written by hand (no library fits many one-factor models in one call): the same iterated
+    principal axes, each matrix stopping at its own convergence, with numpy's stacked ``pinv`` and
+    ``eigh`` (one LAPACK call per matrix, as in the single-matrix version), so every value equals
+    :func:`omega_uls_fast` on that matrix (tests/unit/test_survey_speed.py).
+
+    Parameters
+    ----------
+    corrs : numpy.ndarray
+        B × k × k finite correlation matrices.
+    tol, max_iter
+        As in :func:`omega_uls_fast`.
+
+    Returns
+    -------
+    numpy.ndarray
+        B omega totals.
+    """
+    n_mat, k = corrs.shape[0], corrs.shape[1]
+    if n_mat == 0:
+        return np.empty(0)
+    diag = np.arange(k)
+    h2 = np.clip(1 - 1 / np.linalg.pinv(corrs)[:, diag, diag], 0.005, 0.995)
+    loadings = np.zeros((n_mat, k))
+    active = np.arange(n_mat)  # matrices still iterating
+    for _ in range(max_iter):
+        reduced = corrs[active].copy()
+        reduced[:, diag, diag] = h2[active]
+        values, vectors = np.linalg.eigh(reduced)
+        loads = vectors[:, :, -1] * np.sqrt(np.maximum(values[:, -1], 0.0))[:, None]
+        new = np.clip(loads**2, 0.005, 0.995)
+        done = np.max(np.abs(new - h2[active]), axis=1) < tol
+        loadings[active] = loads
+        h2[active] = new
+        active = active[~done]
+        if not len(active):
+            break
+    common = np.abs(loadings).sum(axis=1) ** 2
+    return common / (common + (1 - h2).sum(axis=1))
+
+
+def resample_correlations(
+    items: np.ndarray, rng: np.random.Generator, n_boot: int, *, chunk: int = 4_000_000
+) -> np.ndarray:
+    """Correlation matrices of bootstrap resamples of respondents, without copying rows.
+
+    Each resample draws ``rng.integers(0, n, n)`` row indices, in order (the stream of one draw
+    per resample). A resample is fixed by how often it draws each distinct answer pattern, so the
+    patterns are counted once (``np.unique``) and a resample's moments are a weighted sum over the
+    patterns: O(patterns · k²) per resample instead of gathering and centring n rows. Written by
+    hand because no library computes many weighted correlation matrices at once; equals
+    ``np.corrcoef(items[idx], rowvar=False)`` to rounding (tests/unit/test_survey_speed.py).
+
+    Parameters
+    ----------
+    items : numpy.ndarray
+        n × k complete-case item scores.
+    rng : numpy.random.Generator
+        Random stream of this scale.
+    n_boot : int
+        Number of resamples.
+    chunk : int
+        Resamples × patterns held in memory at once.
+
+    Returns
+    -------
+    numpy.ndarray
+        B × k × k correlation matrices, all NaN where a resample has a constant item (as
+        ``np.corrcoef`` gives NaN there).
+    """
+    n, k = items.shape
+    patterns, pattern_of = np.unique(items, axis=0, return_inverse=True)
+    pattern_of = pattern_of.reshape(-1)
+    n_pat = len(patterns)
+    centred = patterns - items.mean(axis=0)  # centring first keeps the moments well conditioned
+    rows, cols = np.triu_indices(k)
+    products = np.concatenate([centred, centred[:, rows] * centred[:, cols]], axis=1)
+    # Per item, which patterns hold each of its values: a resample has a constant item exactly
+    # when one value is drawn n times (integer counts, no rounding question).
+    value_of = [
+        np.eye(len(values))[inverse.reshape(-1)]
+        for values, inverse in (np.unique(patterns[:, j], return_inverse=True) for j in range(k))
+    ]
+    out = np.empty((n_boot, k, k))
+    step = max(1, chunk // n_pat)
+    for start in range(0, n_boot, step):
+        size = min(step, n_boot - start)
+        weights = np.stack(  # resamples × patterns counts, float for the products below
+            [np.bincount(pattern_of[rng.integers(0, n, n)], minlength=n_pat) for _ in range(size)]
+        ).astype(float)
+        moments = weights @ products / n
+        mean = moments[:, :k]
+        cov = np.empty((size, k, k))
+        cov[:, rows, cols] = moments[:, k:] - mean[:, rows] * mean[:, cols]
+        cov[:, cols, rows] = cov[:, rows, cols]
+        sd = np.sqrt(np.maximum(np.diagonal(cov, axis1=1, axis2=2), 0.0))
+        constant = np.zeros(size, dtype=bool)
+        for onehot in value_of:
+            constant |= (weights @ onehot == n).any(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            corr = np.clip(cov / sd[:, :, None] / sd[:, None, :], -1, 1)
+        corr[constant] = np.nan
+        out[start : start + size] = corr
+    return out
+
+
 def omega_with_ci(
     items: np.ndarray, *, n_boot: int, ci_level: float, rng: np.random.Generator
 ) -> tuple[float, float, float]:
     """Omega total (FactorAnalyzer) with a percentile bootstrap confidence interval.
 
-    Respondents are resampled; each resample's correlation matrix costs O(n·k²), its fit
-    (:func:`omega_uls_fast`) does not depend on n.
+    Respondents are resampled (``rng.integers`` per resample, one stream per scale); each
+    resample's correlation matrix comes from its pattern counts (:func:`resample_correlations`)
+    and all resamples are fitted at once (:func:`omega_uls_batch`), the same numbers as one
+    :func:`omega_uls_fast` fit per resample.
 
     Parameters
     ----------
@@ -149,14 +260,11 @@ def omega_with_ci(
        reliability coefficients: evaluation of methods, recommendations, and software for
        composite measures. Psychological Methods, 21(1), 69-92.
     """
-    n = len(items)
     omega = omega_from_corr(np.corrcoef(items, rowvar=False))
-    boot = np.empty(n_boot)
-    for b in range(n_boot):
-        sample = items[rng.integers(0, n, n)]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            corr = np.corrcoef(sample, rowvar=False)
-        boot[b] = omega_uls_fast(corr) if np.isfinite(corr).all() else np.nan
+    corrs = resample_correlations(items, rng, n_boot)
+    finite = np.isfinite(corrs).all(axis=(1, 2))
+    boot = np.full(n_boot, np.nan)
+    boot[finite] = omega_uls_batch(corrs[finite])
     tail = (1 - ci_level) / 2
     boot = boot[np.isfinite(boot)]
     if len(boot) < n_boot / 2:

@@ -6,6 +6,44 @@ import numpy as np
 import pandas as pd
 
 
+def wide_tables(responses: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Respondent × item scores and non-substantive flags (:func:`wide_scores`,
+    :func:`wide_not_substantive`), coding the respondent and item columns once for both.
+
+    ``DataFrame.pivot`` builds a MultiIndex of every (respondent, item) pair, seconds for a few
+    million answers; coding both columns once (categoricals, sorted) and placing the values by
+    their codes gives the same tables (tests/unit/test_survey_speed.py): rows and columns sorted,
+    a repeated (respondent, item) pair refused as ``pivot`` refuses it.
+
+    Parameters
+    ----------
+    responses : pandas.DataFrame
+        The canonical long responses table.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        Float scores (NaN where no substantive answer) and boolean flags, same index and columns.
+    """
+    people = pd.Categorical(responses["respondent_id"])
+    items = pd.Categorical(responses["item"])
+    shape = (len(people.categories), len(items.categories))
+    cell = people.codes.astype(np.int64) * shape[1] + items.codes
+    if len(cell) and np.bincount(cell, minlength=shape[0] * shape[1]).max() > 1:
+        raise ValueError("Index contains duplicate entries, cannot reshape")
+    index = pd.Index(people.categories, name="respondent_id")
+    columns = list(items.categories)
+    scores = np.full(shape, np.nan)
+    scores[people.codes, items.codes] = responses["score"].to_numpy(dtype=float, na_value=np.nan)
+    flag = responses["not_relevant"].astype(bool) | responses["dont_know"].astype(bool)
+    flags = np.zeros(shape, dtype=bool)
+    flags[people.codes, items.codes] = flag.to_numpy(dtype=bool)
+    return (
+        pd.DataFrame(scores, index=index, columns=columns),
+        pd.DataFrame(flags, index=index, columns=columns),
+    )
+
+
 def wide_scores(responses: pd.DataFrame) -> pd.DataFrame:
     """Respondent × item matrix of item scores.
 
@@ -20,9 +58,7 @@ def wide_scores(responses: pd.DataFrame) -> pd.DataFrame:
         One row per respondent, one float column per item; NaN where the answer was "not
         relevant", "don't know" or skipped.
     """
-    wide = responses.pivot(index="respondent_id", columns="item", values="score")
-    wide.columns.name = None
-    return wide.astype(float)
+    return wide_tables(responses)[0]
 
 
 def wide_not_substantive(responses: pd.DataFrame) -> pd.DataFrame:
@@ -38,10 +74,7 @@ def wide_not_substantive(responses: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         Booleans, True where the answer was "not relevant" or "don't know".
     """
-    flag = responses["not_relevant"].astype(bool) | responses["dont_know"].astype(bool)
-    wide = responses.assign(_flag=flag).pivot(index="respondent_id", columns="item", values="_flag")
-    wide.columns.name = None
-    return wide.fillna(False).astype(bool)
+    return wide_tables(responses)[1]
 
 
 def scale_scores(wide: pd.DataFrame, scales: dict, min_share: float) -> pd.DataFrame:
