@@ -1,5 +1,5 @@
 """A study shaped unlike the demo runs through prepare, analyse and plot of the interview and
-monitoring branches with its own definitions only (issue 11; tests/fixtures/other_study).
+monitoring branches with its own definitions only (issue 11; tests/studies/screening).
 
 Other region, trust, site and role ids; three stages; labels (and one mapped spelling) in the
 document variables; no stakeholder block; milestones `sted;region;milepael;dato` with labels and a
@@ -18,7 +18,7 @@ from impleval.config import load_yaml
 from impleval.interviews.settings import figure_names
 
 REPO = Path(__file__).resolve().parents[2]
-STUDY = REPO / "tests/fixtures/other_study"
+STUDY = REPO / "tests/studies/screening"
 DATA = STUDY / "data"
 SCHEMAS = REPO / "config/schema"
 EXPORTS = {
