@@ -9,7 +9,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from impleval.draft.text import Decision, Doc, slug
+from impleval.draft.text import Doc, slug
 from impleval.interviews.io.maxqda import read_segments
 from impleval.tabular import read_table
 
@@ -121,7 +121,9 @@ def write_interviews(d: InterviewDraft, file: str = "interviews.yaml") -> Doc:
     doc.key(
         "themes",
         block=True,
-        note=doc.decide("themes", "which codes form which theme", "one theme per top-level code"),
+        note=doc.decide(
+            "themes, theme_labels", "which codes form which theme", "one theme per top-level code"
+        ),
     )
     tops: dict[str, str] = {}
     for path in d.code_paths:
@@ -132,12 +134,11 @@ def write_interviews(d: InterviewDraft, file: str = "interviews.yaml") -> Doc:
     for theme, label in tops.items():
         doc.key(theme, {"nb": label}, indent=2)
     doc.blank()
-    doc.comment(
-        "stakeholders: code path → {stakeholder, kind: benefit | challenge}. DECISION: add the\n"
-        "block when codes name benefits and challenges per stakeholder group."
-    )
-    doc.decisions.append(
-        Decision(file, "stakeholders", "whether codes form a stakeholder block", "no block")
+    doc.decide_later(
+        "stakeholders, stakeholder_labels",
+        "whether codes form a stakeholder block",
+        "no block",
+        "Add `stakeholders:` (code path → {stakeholder, kind: benefit | challenge}).",
     )
     return doc
 
@@ -148,14 +149,23 @@ def write_analysis(d: InterviewDraft, file: str = "interviews-analysis.yaml") ->
         "Interview analysis drafted by `impleval init`: the schema's defaults (agreement targets,\n"
         "trend tests, quotes) apply to every key left out."
     )
-    coder = d.coders.most_common(1)[0][0] if d.coders else "coder_1"
+    doc.comment(
+        "Coders are numbered by how many interviews each coded (coder_1 coded the most); the\n"
+        "export's user names never reach the results."
+    )
     doc.key(
         "primary_coder",
-        coder,
+        "coder_1",
         note=doc.decide(
             "primary_coder",
             "whose coding counts where two coded an interview",
-            f"{coder}, who coded the most segments",
+            f"coder_1 (of {len(d.coders)} coders)",
         ),
+    )
+    doc.decide_later(
+        "prevalence, stage_tests, cooccurrence, agreement, trajectories, quotes",
+        "the interview analysis: breakdowns, tests, agreement targets, quote rules",
+        "the schema's defaults",
+        "Add the keys to change them (docs/data/interviews.md).",
     )
     return doc

@@ -156,6 +156,12 @@ def write_monitoring(d: MonitoringDraft, file: str = "monitoring.yaml") -> Doc:
             target = float(f"{0.002 * numbers[len(numbers) // 2]:.2g}") or 0.01
         doc.key("target_slope_change", target, indent=4, note="per week")
         doc.key("label", {"nb": col}, indent=4)
+    doc.decide_later(
+        "primary_outcome",
+        "the outcome the report leads with",
+        "none: the sites table uses the first outcome",
+        "Add `primary_outcome: <an outcome id>`.",
+    )
     doc.blank()
     doc.key(
         "analysis",

@@ -209,7 +209,16 @@ def write_config(exports: Exports, out: Path, files: dict[str, str], language: s
     for name, value in inputs.items():
         doc.key(name, value, indent=2)
     doc.key("min_cell", 5, note=doc.decide("min_cell", "the smallest count shown", "5"))
-    doc.key("seed", 20240101, note=doc.guess("any fixed number: keep it, runs repeat exactly"))
+    doc.key(
+        "seed",
+        20240101,
+        note=doc.decide(
+            "seed",
+            "the seed of every resample (any number, fixed before the "
+            "analysis: runs then repeat exactly)",
+            "20240101",
+        ),
+    )
     doc.key(
         "deid",
         {"on_hit": "fail"},

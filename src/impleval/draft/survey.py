@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from impleval.draft.text import Decision, Doc, slug
+from impleval.draft.text import Doc, slug
 from impleval.survey.io.nettskjema_wide import read_codebook
 from impleval.tabular import read_table
 
@@ -266,15 +266,32 @@ def write_survey(d: SurveyDraft, file: str = "survey.yaml") -> Doc:
             "every matrix question",
         ),
     )
-    doc.key("min_items_share", 0.5, indent=2, note=doc.guess("the schema's default"))
-    doc.key("min_answer_time_s", 60, indent=2, note=doc.guess("the schema's default"))
-    doc.blank()
-    doc.comment(
-        "invited: staff invited per trust (the response-rate denominators). DECISION: add them\n"
-        "from the invitation log, or leave them out (the report then says the rate is unknown)."
+    doc.key(
+        "min_items_share",
+        0.5,
+        indent=2,
+        note=doc.decide(
+            "cleaning.min_items_share",
+            "the share of those questions' items a respondent must answer",
+            "0.5, the schema's default",
+        ),
     )
-    doc.decisions.append(
-        Decision(file, "invited", "how many staff were invited, per trust", "left out")
+    doc.key(
+        "min_answer_time_s",
+        60,
+        indent=2,
+        note=doc.decide(
+            "cleaning.min_answer_time_s",
+            "the shortest credible answer time",
+            "60 s, the schema's default",
+        ),
+    )
+    doc.blank()
+    doc.decide_later(
+        "invited",
+        "how many staff were invited, per trust",
+        "left out: the report says the response rate is unknown",
+        "Add `invited:` from the invitation log (docs/data/survey.md).",
     )
     return doc
 
@@ -334,7 +351,15 @@ def write_analysis(d: SurveyDraft, organisation: dict, file: str = "survey-analy
         doc.key("items", its, indent=4)
         doc.key("label", _label(_question(d, qid)["text"] or qid), indent=4)
     doc.blank()
-    doc.key("item_groups", block=True, note=doc.guess("one block per question, in form order"))
+    doc.key(
+        "item_groups",
+        block=True,
+        note=doc.decide(
+            "item_groups",
+            "which items the report shows together, in which order",
+            "one block per question, in form order",
+        ),
+    )
     for qid, its in by_question.items():
         doc.key(slug(qid), its, indent=2)
     ordinal = [
@@ -342,11 +367,27 @@ def write_analysis(d: SurveyDraft, organisation: dict, file: str = "survey-analy
     ]
     doc.key("ordinal_items", ordinal, note=doc.guess("every item on a response scale with options"))
     categorical = [q["id"] for q in d.questions if q["use"] == "category"]
-    doc.key("categorical_items", categorical, note=doc.guess("every category question"))
+    doc.key(
+        "categorical_items",
+        categorical,
+        note=doc.decide(
+            "categorical_items",
+            "which category questions are compared across groups",
+            "every category question",
+        ),
+    )
     doc.blank()
     used = Counter(scale_of[q] for q in by_question for _ in by_question[q])
     main = used.most_common(1)[0][0] if used else None
-    doc.key("agreement", block=True, note=doc.guess("above / below each scale's midpoint"))
+    doc.key(
+        "agreement",
+        block=True,
+        note=doc.decide(
+            "agreement",
+            "what counts as agreeing and disagreeing on each scale",
+            "above / below each scale's midpoint",
+        ),
+    )
     if main:
         doc.key("default", cut_points(d.scales[main]), indent=2)
         overrides = [

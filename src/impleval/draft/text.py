@@ -82,5 +82,9 @@ class Doc:
         self.decisions.append(Decision(self.name, key, what, guess))
         return f"{DECISION}: {what} (draft: {guess})"
 
+    def decide_later(self, key: str, what: str, guess: str, hint: str) -> None:
+        """A decision about a key the draft leaves out: a comment line, and the record."""
+        self.comment(f"{self.decide(key, what, guess)}. {hint}")
+
     def text(self) -> str:
         return "\n".join(self.lines).rstrip() + "\n"
