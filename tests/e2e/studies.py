@@ -190,3 +190,88 @@ def html_tables(html_text: str) -> list[tuple[str, int]]:
         rows = len(re.findall(r"<tr\b", body.group(1))) if body else 0
         out.append((visible_text(caption.group(1)) if caption else "", rows))
     return out
+
+
+# --- Decisions of `impleval init` (tests/e2e/test_draft_study.py, tests/unit/test_draft.py) ---
+
+
+def _entry(entries: list[dict], entry_id: str) -> dict:
+    return next(e for e in entries if e["id"] == entry_id)
+
+
+def get_key(doc: dict, path: list[str]):
+    """The value at a decision key (`a.b`; `trusts.<id>.region` looks a list entry up by id);
+    None where the document has none."""
+    node = doc
+    for i, part in enumerate(path):
+        if isinstance(node, list):
+            node = _entry(node, part)
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return None
+        if i == len(path) - 1:
+            return node
+    return node
+
+
+def set_key(doc: dict, path: list[str], value) -> None:
+    node = doc
+    for part in path[:-1]:
+        node = _entry(node, part) if isinstance(node, list) else node.setdefault(part, {})
+    if value is None:
+        node.pop(path[-1], None)
+    else:
+        node[path[-1]] = value
+
+
+def apply_decisions(draft: Path, decided: dict[str, dict], decisions) -> int:
+    """Set every decision key of the draft to the decided study's value (`decided`: draft file
+    name → that study's parsed file). Returns how many keys were set."""
+    docs = {name: yaml.safe_load((draft / name).read_text()) for name in decided}
+    n = 0
+    for d in decisions:
+        for key in (k.strip() for k in d.key.split(",")):
+            path = key.split(".")
+            set_key(docs[d.file], path, get_key(decided[d.file], path))
+            n += 1
+    for name, doc in docs.items():
+        (draft / name).write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
+    return n
+
+
+def _key_span(node, path: list[str]):
+    """(first line, end line exclusive) of a key and its value in a composed YAML document."""
+    key_node = None
+    for part in path:
+        if isinstance(node, yaml.SequenceNode):
+            node = next(
+                item
+                for item in node.value
+                if any(k.value == "id" and v.value == part for k, v in item.value)
+            )
+            key_node = node
+            continue
+        pair = next(((k, v) for k, v in node.value if k.value == part), None)
+        if pair is None:
+            return None
+        key_node, node = pair
+    end = node.end_mark.line + (1 if node.end_mark.column > 0 else 0)
+    return key_node.start_mark.line, end
+
+
+def decision_lines(decisions, study: Path) -> int:
+    """Non-blank, non-comment lines the study's own definition files spend on the decision keys:
+    what a user writes by hand after `impleval init` (the draft holds everything else)."""
+    lines: set[tuple[str, int]] = set()
+    for d in decisions:
+        text = (study / d.file).read_text(encoding="utf-8")
+        rows = text.splitlines()
+        for key in (k.strip() for k in d.key.split(",")):
+            span = _key_span(yaml.compose(text), key.split("."))
+            if span is None:
+                continue
+            for n in range(*span):
+                if rows[n].strip() and not rows[n].lstrip().startswith("#"):
+                    lines.add((d.file, n))
+    return len(lines)

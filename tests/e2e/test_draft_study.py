@@ -12,6 +12,7 @@ import yaml
 
 from impleval.draft.study import Exports, draft_study
 from tests.conftest import REPO, run_snakemake
+from tests.e2e.studies import apply_decisions
 
 pytestmark = pytest.mark.e2e
 
@@ -25,51 +26,6 @@ DEMO_EXPORTS = Exports(
     monitoring=str(RAW / "monitoring/synthetic_weekly-aggregates.csv"),
     milestones=str(RAW / "monitoring/synthetic_milestones.csv"),
 )
-
-
-def _entry(entries: list[dict], entry_id: str) -> dict:
-    return next(e for e in entries if e["id"] == entry_id)
-
-
-def _get(doc: dict, path: list[str]):
-    """The value at a decision key (`a.b`; `trusts.<id>.region` looks a list entry up by id);
-    None where the document has none."""
-    node = doc
-    for i, part in enumerate(path):
-        if isinstance(node, list):
-            node = _entry(node, part)
-        elif isinstance(node, dict) and part in node:
-            node = node[part]
-        else:
-            return None
-        if i == len(path) - 1:
-            return node
-    return node
-
-
-def _set(doc: dict, path: list[str], value) -> None:
-    node = doc
-    for part in path[:-1]:
-        node = _entry(node, part) if isinstance(node, list) else node.setdefault(part, {})
-    if value is None:
-        node.pop(path[-1], None)
-    else:
-        node[path[-1]] = value
-
-
-def apply_decisions(draft: Path, decided: dict[str, dict], decisions) -> int:
-    """Set every decision key of the draft to the decided study's value (`decided`: draft file
-    name → that study's parsed file). Returns how many keys were set."""
-    docs = {name: yaml.safe_load((draft / name).read_text()) for name in decided}
-    n = 0
-    for d in decisions:
-        for key in (k.strip() for k in d.key.split(",")):
-            path = key.split(".")
-            _set(docs[d.file], path, _get(decided[d.file], path))
-            n += 1
-    for name, doc in docs.items():
-        (draft / name).write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
-    return n
 
 
 def demo_decided() -> dict[str, dict]:

@@ -365,7 +365,15 @@ def write_analysis(d: SurveyDraft, organisation: dict, file: str = "survey-analy
     ordinal = [
         i for q, its in by_question.items() if "options" in d.scales[scale_of[q]] for i in its
     ]
-    doc.key("ordinal_items", ordinal, note=doc.guess("every item on a response scale with options"))
+    doc.key(
+        "ordinal_items",
+        ordinal,
+        note=doc.decide(
+            "ordinal_items",
+            "which items get proportional-odds models",
+            "every item on a response scale with options",
+        ),
+    )
     categorical = [q["id"] for q in d.questions if q["use"] == "category"]
     doc.key(
         "categorical_items",
