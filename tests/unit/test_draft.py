@@ -216,3 +216,26 @@ def test_the_demo_exports_give_the_demo_ids(tmp_path):
     org = load(tmp_path / "demo", "organisation.yaml")
     assert {r["id"] for r in org["regions"]} == {"hso", "vest", "midt", "nord"}
     shutil.rmtree(tmp_path / "demo")
+
+
+def test_every_element_type_of_the_service(tmp_path):
+    """The real-shaped API fixture (tests/fixtures/survey/nettskjema_api/): numeric row ids get
+    an id and keep the export's as `code`, numbers and dates are kept with their range and
+    format, a matrix of checkboxes gives 0/1 columns, an upload is never read."""
+    api = REPO / "tests/fixtures/survey/nettskjema_api"
+    exports = Exports(
+        survey=str(api / "data-246810-2025-04-05-1012.txt"),
+        codebook=str(api / "elements-246810.json"),
+    )
+    draft_study(exports, tmp_path / "api")  # validated by load_study inside
+    survey = load(tmp_path / "api", "survey.yaml")
+    assert survey["groups"] == {"trust": "unit", "role": "role"}
+    q = {q["id"]: q for q in survey["questions"]}
+    assert q["help"]["use"] == "sources"
+    assert [(r["id"], r["code"]) for r in q["help"]["rows"]] == [("help_1", "1"), ("help_2", "2")]
+    assert q["hours_saved"]["range"] == {"min": 0, "max": 40}
+    assert q["usual_start"] == q["usual_start"] | {"use": "category", "date_format": "TIME"}
+    assert q["screenshot"]["use"] == "ignore"
+    assert {"improve": "comment", "comment": "comment"} == {
+        k: q[k]["use"] for k in ("improve", "comment")
+    }

@@ -24,8 +24,11 @@ DONT_KNOW = re.compile(
     re.I,
 )
 TRUST_WORDS = re.compile(
-    r"helseforetak|foretak|sykehus|arbeidssted|hvor arbeider|workplace|hospital|trust", re.I
+    r"helseforetak|foretak|sykehus|arbeidssted|arbeider du|enhet|workplace|hospital|trust|"
+    r"where do you work",
+    re.I,
 )
+ID = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 ROLE_WORDS = re.compile(r"rolle|role|stilling|position|yrke|profesjon|profession", re.I)
 
 
@@ -66,6 +69,12 @@ def _options(element: dict) -> list[dict]:
     return out
 
 
+def _id(code: str, prefix: str) -> str:
+    """An id the definitions accept (a letter first; letters, digits, _): the exported id itself
+    where it is one, else `<prefix>_<code>` (the export's id then stays as `code`)."""
+    return code if ID.fullmatch(code) else f"{prefix}_{slug(code)}"
+
+
 def _scale_like(options: list[dict]) -> bool:
     """An option set that is a response scale: at least three scored options and either numeric
     codes or "not relevant" / "don't know" options beside them."""
@@ -80,16 +89,28 @@ def read_survey(codebook: str, report: str | None) -> SurveyDraft:
     option_sets: dict[tuple, str] = {}
     scales: dict[str, dict] = {}
     for e in elements:
-        qid, qtype = str(e["externalElementId"]), e["elementType"]
+        code, qtype = str(e["externalElementId"]), e["elementType"]
+        qid = _id(code, "q")
         q = {
             "id": qid,
+            "code": code,
             "type": qtype,
             "text": str(e.get("text") or "").strip(),
             "rows": [
-                {"id": str(s["externalElementId"]), "label": str(s.get("text") or "").strip()}
+                {
+                    "id": _id(str(s["externalElementId"]), qid),
+                    "code": str(s["externalElementId"]),
+                    "label": str(s.get("text") or "").strip(),
+                }
                 for s in e.get("subElements") or []
             ],
             "options": _options(e),
+            "date_format": e.get("dateFormat"),
+            "range": {
+                k: e[v]
+                for k, v in (("min", "minimumValue"), ("max", "maximumValue"))
+                if e.get(v) is not None
+            },
         }
         if qtype == "LINEAR_SCALE":
             lo, hi = int(e.get("minimumValue") or 0), int(e.get("maximumValue") or 10)
@@ -115,23 +136,28 @@ def read_survey(codebook: str, report: str | None) -> SurveyDraft:
         questions.append(q)
     # Options shared with a scale make a single RADIO an item too (the scale's codes).
     groups: dict[str, str | None] = {"trust": None, "role": None}
+    choices = [q for q in questions if "use" not in q and q["type"] in ("RADIO", "SELECT")]
+    for q in choices:
+        text = f"{q['id']} {q['text']}"
+        if groups["role"] is None and ROLE_WORDS.search(text):
+            groups["role"], q["use"] = q["id"], "group"
+        elif groups["trust"] is None and TRUST_WORDS.search(text):
+            groups["trust"], q["use"] = q["id"], "group"
+    uses = {
+        "RADIO": "category",
+        "SELECT": "category",
+        "NUMBER": "category",
+        "DATE": "category",
+        "CHECKBOX": "sources",
+        "MATRIX_CHECKBOX": "sources",
+        "QUESTION": "comment",
+        "QUESTION_MULTILINE": "comment",
+    }
     for q in questions:
-        if "use" in q:
-            continue
-        if q["type"] in ("RADIO", "SELECT"):
-            text = f"{q['id']} {q['text']}"
-            if groups["trust"] is None and TRUST_WORDS.search(text):
-                groups["trust"], q["use"] = q["id"], "group"
-            elif groups["role"] is None and ROLE_WORDS.search(text):
-                groups["role"], q["use"] = q["id"], "group"
-            else:
-                q["use"] = "category"
-        elif q["type"] in ("CHECKBOX",):
-            q["use"] = "sources"
-        elif q["type"] in ("QUESTION", "QUESTION_MULTILINE"):
-            q["use"] = "comment"
-        else:
-            q["use"] = "ignore"
+        if "use" not in q:
+            q["use"] = uses.get(q["type"], "ignore")
+            if q["type"] == "DATE" and q["date_format"] not in ("DATE", "TIME", "DATE_TIME"):
+                q["use"] = "ignore"
     draft = SurveyDraft(questions, scales, groups)
     if report:
         _count_answers(draft, report)
@@ -210,7 +236,7 @@ def write_survey(d: SurveyDraft, file: str = "survey.yaml") -> Doc:
             "group": "guessed group question (its text)",
             "category": "kept as a category of the respondents table",
             "comment": "free text: through the de-identification gate",
-            "ignore": "not read by the pipeline",
+            "ignore": "not read by the pipeline (an upload's file names are personal data)",
             "sources": "checkbox: one 0/1 column per option",
         }
         use_note = doc.guess(notes[q["use"]]) if q["use"] in notes else ""
@@ -219,11 +245,18 @@ def write_survey(d: SurveyDraft, file: str = "survey.yaml") -> Doc:
             doc.key("construct", slug(q["id"]), indent=4, note=doc.guess("one block per question"))
         if q.get("scale"):
             doc.key("scale", q["scale"], indent=4)
+        if q["code"] != q["id"]:
+            doc.key("code", q["code"], indent=4)
         doc.key("text", _label(q["text"] or q["id"]), indent=4)
+        if q["type"] == "NUMBER" and q["range"]:
+            doc.key("range", q["range"], indent=4)
+        if q["type"] == "DATE" and q["use"] != "ignore":
+            doc.key("date_format", q["date_format"], indent=4)
         if q["rows"]:
             doc.key("rows", block=True, indent=4)
             for r in q["rows"]:
-                doc.item({"id": r["id"], "label": _label(r["label"] or r["id"])}, indent=6)
+                row = {"id": r["id"]} | ({"code": r["code"]} if r["code"] != r["id"] else {})
+                doc.item({**row, "label": _label(r["label"] or r["id"])}, indent=6)
         if q["options"] and not q.get("scale"):
             doc.key("options", block=True, indent=4)
             for o in q["options"]:
