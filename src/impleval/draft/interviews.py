@@ -113,7 +113,15 @@ def write_interviews(d: InterviewDraft, file: str = "interviews.yaml") -> Doc:
             ),
         )
     doc.blank()
-    doc.key("roles", block=True, note=doc.guess("the role variable's values"))
+    doc.key(
+        "roles",
+        block=True,
+        note=doc.decide(
+            "roles",
+            "the roles and their order (tables list them, and suppress small cells, in it)",
+            "the role variable's values in order of first appearance",
+        ),
+    )
     for value in d.values.get("role") or ["role"]:
         doc.item({"id": entry_id(value), "label": {"nb": value}}, indent=2)
     doc.blank()
