@@ -68,3 +68,39 @@ def test_draft_plus_the_demo_decisions_reproduces_the_demo_tables(
             differing.append(name)
     assert not differing, f"tables that differ from the demo's: {differing}"
     assert (drafted_demo / "results/report/impleval-report-nb.html").exists()
+
+
+SCREENING = REPO / "tests/studies/screening/data"
+SCREENING_EXPORTS = Exports(
+    survey=str(SCREENING / "survey/skjema-918273-svar.csv"),
+    codebook=str(SCREENING / "survey/skjema-918273-kodebok.json"),
+    interviews=str(SCREENING / "interviews/kodede-segmenter.xlsx"),
+    document_variables=str(SCREENING / "interviews/dokumentvariabler.xlsx"),
+    monitoring=str(SCREENING / "monitoring/ukestall.csv"),
+    milestones=str(SCREENING / "monitoring/milepaeler.csv"),
+)
+
+
+def test_the_untouched_draft_of_the_second_study_runs_to_its_report(tmp_path):
+    out = tmp_path / "screening-study"
+    draft_study(SCREENING_EXPORTS, out, language="en")
+    run_snakemake(out)
+    html = (out / "results/report/impleval-report-en.html").read_text(encoding="utf-8")
+    assert "impleval" in html and len(list((out / "results/tables").glob("*.csv"))) > 15
+
+
+def test_an_untouched_draft_stops_naming_the_open_decision(tmp_path):
+    """A go-live milestone no label names: the draft holds DECIDE, and the run stops with the
+    usual message naming the file and key, no traceback."""
+    milestones = tmp_path / "milestones.csv"
+    text = (SCREENING / "monitoring/milepaeler.csv").read_text(encoding="utf-8")
+    milestones.write_text(text.replace("Oppstart", "Fase 2"), encoding="utf-8")
+    out = tmp_path / "study"
+    exports = Exports(monitoring=SCREENING_EXPORTS.monitoring, milestones=str(milestones))
+    draft_study(exports, out)
+    proc = run_snakemake(out, check=False)
+    assert proc.returncode != 0
+    log = (out / "logs/monitoring/prepare_monitoring.log").read_text(encoding="utf-8")
+    assert "monitoring.yaml" in log and "milestones/go_live" in log and "DECIDE" in log
+    assert "Traceback" not in log
+    assert "| monitoring.yaml | `milestones.go_live` |" in (out / "DECISIONS.md").read_text()
