@@ -295,3 +295,15 @@ def test_monitoring_figures_use_the_schema_defaults(monitoring):
     )
     series = json.loads((out / "figures" / "its_series.json").read_text())
     assert "fewer than 5 cases" in series["caption"]
+
+
+def test_the_committed_exports_are_what_the_generator_writes(tmp_path):
+    """tests/studies/screening/data/ is build.py's output, byte for byte: the demo generator's
+    machinery, parameterised by this study's definitions and plant, is deterministic."""
+    build = runpy.run_path(str(STUDY / "build.py"))
+    build["build"](tmp_path)
+    written = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    committed = sorted(p.relative_to(DATA) for p in DATA.rglob("*") if p.is_file())
+    assert written == committed
+    differing = [p for p in written if (tmp_path / p).read_bytes() != (DATA / p).read_bytes()]
+    assert not differing, f"regenerated exports differ: {differing}"
