@@ -186,7 +186,10 @@ def write_config(exports: Exports, out: Path, files: dict[str, str], language: s
     )
     doc.key("synthetic_demo", False)
     doc.key("study", {k: v for k, v in files.items()})
-    rel = lambda p: os.path.relpath(Path(p).resolve(), out.resolve())  # noqa: E731
+
+    def rel(path: str) -> str:
+        return os.path.relpath(Path(path).resolve(), out.resolve())
+
     inputs = {}
     if exports.codebook:
         inputs["survey"] = {
@@ -321,7 +324,9 @@ def draft_study(
     (out / "prose").mkdir(exist_ok=True)
     for doc in docs:
         (out / doc.name).write_text(doc.text(), encoding="utf-8")
-    snakefile = (PIPELINE / "Snakefile").as_posix()
+    # This checkout's Snakefile; an installed (not editable) package has none beside it.
+    found = PIPELINE / "Snakefile"
+    snakefile = found.as_posix() if found.exists() else "/path/to/impleval/Snakefile"
     (out / "Snakefile").write_text(SNAKEFILE.format(snakefile=snakefile), encoding="utf-8")
     decisions = [d for doc in docs for d in doc.decisions]
     (out / "DECISIONS.md").write_text(decisions_text(decisions), encoding="utf-8")
