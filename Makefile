@@ -1,17 +1,19 @@
-# Two commands do all the set-up on a fresh machine with Python 3.11:
+# Set-up and the everyday commands (README.md). On a fresh machine with Python 3.11:
 #   make report   → .venv with pinned dependencies, then the whole pipeline → the HTML report
 #   make test     → the test suite in the same environment
+# Every target runs inside .venv without activating it; to type `snakemake …` yourself, run
+# `source .venv/bin/activate` once per shell. `make report CORES=2` uses two cores (default 4).
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.impleval-installed
 CORES ?= 4
-REPORT := results/report/impleval-report.html
-# Snakemake runs `script:` and `notebook:` jobs with the first python on PATH: make it the venv's.
+# Snakemake runs notebook jobs with the `papermill` (and --edit-notebook with the `jupyter`) found
+# on PATH: make it the venv's, as `source .venv/bin/activate` does.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: report test lint benchmark demo-data snakemake-report clean
+.PHONY: venv report notebooks test lint benchmark demo-data snakemake-report clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,9 +22,18 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@
 
-report: $(STAMP)
+# The environment alone (then `source .venv/bin/activate`).
+venv: $(STAMP)
+
+# The whole pipeline; notebooks are synced first, so an edit of either file of a pair runs.
+report: $(STAMP) notebooks
 	$(BIN)/snakemake --cores $(CORES)
-	@echo "Report: $(REPORT)"
+	@echo "Report: $$(ls -t results/report/*.html | head -n 1)"
+
+# Each researcher's notebook X.py.ipynb is paired with X.py (notebooks/jupytext.toml): after
+# editing either, this brings the other up to date (the newer file wins).
+notebooks: $(STAMP)
+	$(BIN)/jupytext --sync notebooks/*.py
 
 test: $(STAMP)
 	$(BIN)/pytest

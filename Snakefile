@@ -1,5 +1,6 @@
 # impleval: from survey, interview and monitoring exports to the rendered report.
 # Rules live in workflow/rules/, logic in src/impleval/, study definitions in config/.
+from snakemake.exceptions import WorkflowError
 from snakemake.utils import min_version, validate
 
 min_version("9.0")
@@ -12,6 +13,15 @@ if not workflow.overwrite_configfiles:
     configfile: "config/config.yaml"
 
 
+# `--config report.language=en` makes a top-level key "report.language" (Snakemake does not
+# nest --config keys): say what works instead of failing on the schema.
+if any("." in key for key in config):
+    raise WorkflowError(
+        f"--config {', '.join(k for k in config if '.' in k)}: --config sets top-level keys "
+        "only. The English report: snakemake --cores 4 "
+        "results/report/impleval-report-en.html. A nested setting: --config "
+        "'report={language: en}', or put it in your study's config file (--configfile=...)."
+    )
 validate(config, "config/schema/config.schema.yaml")
 
 
@@ -43,3 +53,19 @@ rule all:
     default_target: True
     input:
         final_targets(),
+
+
+# Before the first job: is this the project's environment? Keep the executed notebooks of the
+# last run, and put them back if this run fails; after an --edit-notebook session, have the
+# saved notebook re-executed by the next run (common.smk, notebooks.smk).
+onstart:
+    check_environment()
+    save_executed_notebooks()
+
+
+onerror:
+    restore_executed_notebooks()
+
+
+onsuccess:
+    mark_edited_notebooks()

@@ -1,7 +1,6 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: py.ipynb,py:percent
 #     notebook_metadata_filter: language_info
 #     text_representation:
 #       extension: .py

@@ -56,6 +56,6 @@ def test_notebooks_are_paired_with_their_scripts():
         from_notebook = jupytext.read(notebook)
         sources = lambda nb: [c.source for c in nb.cells]  # noqa: E731
         assert sources(from_script) == sources(from_notebook), (
-            f"{script.name} and {notebook.name} differ: run jupytext --sync"
+            f"{script.name} and {notebook.name} differ: run `make notebooks`"
         )
         assert from_notebook.metadata.get("language_info", {}).get("name") == "python"

@@ -222,3 +222,148 @@ def report_inputs(wildcards):
         "prose": prose_files(),
         **{f"study_{name}": path for name, path in config["study"].items()},
     }
+
+
+# First-time mistakes, each stopped with one line that says what to do
+# (tests/unit/test_first_mistakes.py). Run from a subdirectory, Snakemake itself says that it
+# found no Snakefile (the README says to run from the repository root).
+
+
+def stop(message):
+    """End the run with one line on stderr and exit status 1 (no traceback)."""
+    sys.exit(f"impleval: {message}")
+
+
+def check_config_files():
+    """Every file the config names exists, checked before the DAG is built: a missing export or
+    study definition is named by its config key (paths are relative to the folder Snakemake runs
+    in)."""
+    named = {f"study.{key}": path for key, path in config.get("study", {}).items()}
+    named["deid.names_file"] = config.get("deid", {}).get("names_file")
+    for strand, settings in config.get("inputs", {}).items():
+        if strand == "interviews":  # only the files of the chosen export format
+            keys = INTERVIEW_FORMAT_INPUTS[settings["format"]]
+        else:
+            keys = [
+                k for k, v in settings.items() if k != "format" and isinstance(v, str)
+            ]
+        named.update({f"inputs.{strand}.{key}": settings[key] for key in keys})
+    missing = [
+        (key, path) for key, path in named.items() if path and not os.path.exists(path)
+    ]
+    if missing:
+        stop(
+            "; ".join(
+                f"config key {key} names {path}, which does not exist"
+                for key, path in missing
+            )
+            + f" (paths are relative to {os.getcwd()})"
+        )
+
+
+check_config_files()
+
+# Jobs run the programs of the environment Snakemake runs in: scripts with its Python, notebook
+# jobs `papermill` and --edit-notebook `jupyter` as found on PATH (True: needed by every run).
+JOB_MODULES = ["pandas", "scipy", "statsmodels", "matplotlib", "pyarrow", "papermill"]
+JOB_COMMANDS = {"papermill": True, "jupyter": False}
+
+
+def check_environment():
+    """onstart: this is the project's environment (the activated .venv or conda env), so that no
+    job fails on a missing module or command. Skipped where jobs bring their own (--sdm conda).
+    """
+    import importlib.util
+    import shutil
+    import sysconfig
+
+    methods = {m.name for m in workflow.deployment_settings.deployment_method}
+    if methods & {"CONDA", "APPTAINER"}:
+        return
+    hint = (
+        "activate the project's environment first: `source .venv/bin/activate` "
+        "(`make report` creates it) or `conda activate impleval`"
+    )
+    lacking = [m for m in JOB_MODULES if importlib.util.find_spec(m) is None]
+    if lacking:
+        stop(
+            f"Snakemake's Python ({sys.executable}) lacks {', '.join(lacking)}: {hint}"
+        )
+    homes = {
+        os.path.realpath(folder)
+        for folder in [
+            os.path.dirname(sys.executable),
+            sysconfig.get_path("scripts"),
+            sysconfig.get_path("scripts", f"{os.name}_user"),
+        ]
+    }
+    editing = workflow.execution_settings.edit_notebook is not None
+    for command in [c for c, always in JOB_COMMANDS.items() if always or editing]:
+        found = shutil.which(command)
+        if found is None:
+            stop(f"`{command}` is not on PATH: {hint}")
+        if os.path.realpath(os.path.dirname(found)) not in homes:
+            stop(
+                f"`{command}` on PATH is {found}, not the one beside {sys.executable}: {hint}"
+            )
+
+
+# Notebook jobs. Snakemake starts `jupyter notebook <copy>` for --edit-notebook, and the copy
+# lies in .snakemake/scripts/, a hidden folder Jupyter refuses to serve: workflow/jupyter/ makes
+# that folder the server's root. Papermill runs the notebook jobs; its progress bars would only
+# interleave in the log.
+os.environ.update(
+    JUPYTER_CONFIG_PATH=os.pathsep.join(
+        filter(
+            None,
+            [
+                os.path.join(PIPELINE_DIR, "workflow", "jupyter"),
+                os.environ.get("JUPYTER_CONFIG_PATH"),
+            ],
+        )
+    ),
+    TQDM_DISABLE=os.environ.get("TQDM_DISABLE", "1"),
+)
+# The notebook jobs' logs (their executed copies) are kept here; RUN notes when this run started.
+EXECUTED_NOTEBOOKS = "results/notebooks"
+RUN = {}
+
+
+def saved_notebooks():
+    return os.path.join(workflow.persistence.path, "impleval-executed-notebooks")
+
+
+def save_executed_notebooks():
+    """onstart: copy the executed notebooks of the last run aside."""
+    import shutil
+    import time
+
+    RUN["start"] = time.time()
+    os.makedirs(saved_notebooks(), exist_ok=True)
+    for path in glob.glob(os.path.join(EXECUTED_NOTEBOOKS, "*.ipynb")):
+        if os.path.getsize(path):
+            shutil.copy2(path, saved_notebooks())
+
+
+def restore_executed_notebooks():
+    """onerror: put an executed notebook back where a failed job left none or an empty file, and
+    after a failed or aborted --edit-notebook session (which leaves its unexecuted copy).
+    """
+    import shutil
+
+    editing = workflow.execution_settings.edit_notebook is not None
+    for saved in glob.glob(os.path.join(saved_notebooks(), "*.ipynb")):
+        path = os.path.join(EXECUTED_NOTEBOOKS, os.path.basename(saved))
+        if editing or not os.path.exists(path) or not os.path.getsize(path):
+            shutil.copy2(saved, path)
+
+
+def mark_edited_notebooks():
+    """onsuccess: after an --edit-notebook session the notebook Snakemake saved is made newer than
+    the job's outputs (Snakemake touched them after saving, yet the saved notebook never ran top to
+    bottom), so the next run re-executes it."""
+    if workflow.execution_settings.edit_notebook is None or "start" not in RUN:
+        return
+    for path in glob.glob(os.path.join(PIPELINE_DIR, "notebooks", "*.ipynb")):
+        if os.path.getmtime(path) >= RUN["start"]:
+            os.utime(path)

@@ -1,5 +1,12 @@
 # Researchers' exploratory notebooks, part of the DAG. The executed copy is kept under
 # results/notebooks/; edit one interactively with `snakemake --edit-notebook <its output>`.
+# Each notebook is paired with a percent script (notebooks/jupytext.toml); `make notebooks`
+# syncs the two, and the next run re-executes the notebook that changed (its `notebook` input).
+#
+# A failed or aborted run keeps the previous results: the figures are update() outputs (not
+# deleted before the job, restored by Snakemake if it fails) and the executed notebooks (the
+# jobs' logs, which Snakemake empties first) are put back by restore_executed_notebooks()
+# (common.smk).
 
 # Notebook outputs per strand: a study builds those of the strands it collected.
 NOTEBOOK_TARGETS = {
@@ -12,9 +19,10 @@ rule explore_survey:
     input:
         respondents="results/interim/survey_respondents.parquet",
         responses="results/interim/survey_responses.parquet",
+        notebook="notebooks/survey_exploration.py.ipynb",
         code=code_inputs("notebooks/survey_exploration.py.ipynb"),
     output:
-        figure="results/notebooks/survey_not_relevant_by_role.png",
+        figure=update("results/notebooks/survey_not_relevant_by_role.png"),
     log:
         notebook="results/notebooks/survey_exploration.py.ipynb",
     conda:
@@ -28,9 +36,10 @@ rule explore_survey:
 rule explore_interviews:
     input:
         segments="results/interim/interview_segments.parquet",
+        notebook="notebooks/interviews_exploration.py.ipynb",
         code=code_inputs("notebooks/interviews_exploration.py.ipynb"),
     output:
-        figure="results/notebooks/segments_per_interview.png",
+        figure=update("results/notebooks/segments_per_interview.png"),
     log:
         notebook="results/notebooks/interviews_exploration.py.ipynb",
     conda:
