@@ -20,7 +20,7 @@ DATE_FORMATS = {
 }
 NUMBER = re.compile(r"-?\d+([.,]\d+)?")
 INTEGER = re.compile(r"-?\d+")
-COUNT_WORDS = re.compile(r"^n_|antall|count|number|^n$|examinations|henvisninger", re.I)
+COUNT_WORDS = re.compile(r"^n_|^n$|antall|count|number|cases|visits", re.I)
 GO_LIVE_WORDS = re.compile(r"go.?live|oppstart|i drift|idriftsett|launch|start of use", re.I)
 SITE_WORDS = re.compile(r"site|sted|sykehus|hospital|enhet|unit|avdeling", re.I)
 KIND_WORDS = re.compile(r"milestone|milep|kind|event|hendelse|type", re.I)
