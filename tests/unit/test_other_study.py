@@ -307,3 +307,18 @@ def test_the_committed_exports_are_what_the_generator_writes(tmp_path):
     assert written == committed
     differing = [p for p in written if (tmp_path / p).read_bytes() != (DATA / p).read_bytes()]
     assert not differing, f"regenerated exports differ: {differing}"
+
+
+def test_the_study_in_its_own_folder_builds_its_dag(tmp_path):
+    """A dry run of the second test study as a Snakemake module of its own Snakefile: every path
+    the pipeline owns resolves in the pipeline's folder, every study path in the study's (the
+    end-to-end run is tests/e2e/test_other_studies.py)."""
+    from tests.conftest import run_snakemake
+    from tests.e2e.test_other_studies import study_folder
+
+    work = study_folder(tmp_path / "screening-study")
+    proc = run_snakemake(work, "-n")
+    out = proc.stdout + proc.stderr
+    for rule in ["prepare_survey", "prepare_interviews", "prepare_monitoring", "render_report"]:
+        assert rule in out, rule
+    assert not (work / "results").exists()
