@@ -1,5 +1,5 @@
 """A study shaped unlike the demo runs through prepare, analyse and plot of the interview and
-monitoring branches with its own definitions only (issue 11; tests/fixtures/other_study).
+monitoring branches with its own definitions only (issue 11; tests/studies/screening).
 
 Other region, trust, site and role ids; three stages; labels (and one mapped spelling) in the
 document variables; no stakeholder block; milestones `sted;region;milepael;dato` with labels and a
@@ -18,7 +18,7 @@ from impleval.config import load_yaml
 from impleval.interviews.settings import figure_names
 
 REPO = Path(__file__).resolve().parents[2]
-STUDY = REPO / "tests/fixtures/other_study"
+STUDY = REPO / "tests/studies/screening"
 DATA = STUDY / "data"
 SCHEMAS = REPO / "config/schema"
 EXPORTS = {
@@ -295,3 +295,30 @@ def test_monitoring_figures_use_the_schema_defaults(monitoring):
     )
     series = json.loads((out / "figures" / "its_series.json").read_text())
     assert "fewer than 5 cases" in series["caption"]
+
+
+def test_the_committed_exports_are_what_the_generator_writes(tmp_path):
+    """tests/studies/screening/data/ is build.py's output, byte for byte: the demo generator's
+    machinery, parameterised by this study's definitions and plant, is deterministic."""
+    build = runpy.run_path(str(STUDY / "build.py"))
+    build["build"](tmp_path)
+    written = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    committed = sorted(p.relative_to(DATA) for p in DATA.rglob("*") if p.is_file())
+    assert written == committed
+    differing = [p for p in written if (tmp_path / p).read_bytes() != (DATA / p).read_bytes()]
+    assert not differing, f"regenerated exports differ: {differing}"
+
+
+def test_the_study_in_its_own_folder_builds_its_dag(tmp_path):
+    """A dry run of the second test study as a Snakemake module of its own Snakefile: every path
+    the pipeline owns resolves in the pipeline's folder, every study path in the study's (the
+    end-to-end run is tests/e2e/test_other_studies.py)."""
+    from tests.conftest import run_snakemake
+    from tests.e2e.test_other_studies import study_folder
+
+    work = study_folder(tmp_path / "screening-study")
+    proc = run_snakemake(work, "-n")
+    out = proc.stdout + proc.stderr
+    for rule in ["prepare_survey", "prepare_interviews", "prepare_monitoring", "render_report"]:
+        assert rule in out, rule
+    assert not (work / "results").exists()

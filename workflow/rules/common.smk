@@ -2,6 +2,9 @@ import glob
 import os
 import sys
 
+from snakemake.exceptions import WorkflowError
+from snakemake.sourcecache import LocalSourceFile
+
 # Helpers shared by every branch. Branch files declare their outputs as lists of names
 # (SURVEY_TABLES, SURVEY_FIGURES, ...); the report rule collects them through report_inputs().
 # Every rule's `code` input is code_inputs(<its script or notebook>): the library files its job
@@ -9,17 +12,45 @@ import sys
 
 ENV = "../../environment.yml"
 
+# The pipeline's own folder: this repository, or the checkout that a study's Snakefile uses as a
+# Snakemake module (`module impleval: snakefile: ...`; config/README.md). Every path the workflow
+# owns (schemas, report/ sources, scripts, src/, environment files) resolves against it; study
+# paths (config `study`, `inputs`, results/, logs/) against the working directory.
+if not isinstance(workflow.current_basedir, LocalSourceFile):
+    raise WorkflowError(
+        "impleval runs as a module from a checkout on disk: clone the pipeline at the release "
+        "you pin (git clone --branch <tag> ...) and give its Snakefile's path as the module's "
+        "`snakefile:` (config/README.md, 'A study in its own folder')."
+    )
+PIPELINE_DIR = os.path.dirname(
+    os.path.dirname(workflow.current_basedir.get_path_or_uri(secret_free=False))
+)
+
+
+def pipeline_path(rel):
+    """A path the workflow owns: as written when the pipeline is the working directory (the
+    usual `snakemake --configfile ...` inside this repository), else under PIPELINE_DIR.
+    """
+    if os.path.samefile(PIPELINE_DIR, os.getcwd()):
+        return rel
+    return os.path.join(PIPELINE_DIR, rel)
+
+
+def pipeline_glob(pattern):
+    """glob() of a pattern relative to the pipeline's folder, as pipeline_path()s."""
+    found = glob.glob(pattern, root_dir=PIPELINE_DIR, recursive=True)
+    return [pipeline_path(f) for f in found]
+
+
 # Jobs import the library from src/ even where it is not pip-installed (a conda environment,
-# `--sdm conda`, cluster nodes): every job inherits this from the Snakemake process.
-# (Setting, not requiring, a variable: so no `envvars:` assertion.)
+# `--sdm conda`, cluster nodes, a study using the pipeline as a module): every job inherits this
+# from the Snakemake process. (Setting, not requiring, a variable: so no `envvars:` assertion.)
 os.environ.update(
     PYTHONPATH=os.pathsep.join(
-        filter(
-            None, [os.path.join(workflow.basedir, "src"), os.environ.get("PYTHONPATH")]
-        )
+        filter(None, [os.path.join(PIPELINE_DIR, "src"), os.environ.get("PYTHONPATH")])
     )
 )
-sys.path.insert(0, os.path.join(workflow.basedir, "src"))
+sys.path.insert(0, os.path.join(PIPELINE_DIR, "src"))
 from impleval.codeinputs import code_inputs as _code_inputs
 from impleval.privacy.paths import IdentifyingPathError, check_config_paths
 
@@ -41,14 +72,18 @@ def code_inputs(*entries):
     """Library files (src/impleval/**.py) that the job of these scripts, notebooks or .qmd files
     imports, transitively: editing one reruns the job, editing any other does not."""
     return sorted(
-        {f for entry in entries for f in _code_inputs(entry, workflow.basedir)}
+        {
+            pipeline_path(f)
+            for entry in entries
+            for f in _code_inputs(entry, PIPELINE_DIR)
+        }
     )
 
 
 def schema_file(name):
     """JSON schema of one study-definition file (config → study → name); an input of the rules
     that validate that file, passed to the library as `input.schema`."""
-    return f"config/schema/{name.replace('_', '-')}.schema.yaml"
+    return pipeline_path(f"config/schema/{name.replace('_', '-')}.schema.yaml")
 
 
 def study_file(name):
@@ -166,13 +201,16 @@ def pipeline_code_files():
     """The pipeline's own code, hashed into the provenance record: the workflow, the scripts,
     notebooks and report sources, and every library file a job of theirs imports (not the demo
     generator or other code that no rule runs)."""
-    workflow_files = ["Snakefile", *sorted(glob.glob("workflow/rules/*.smk"))]
-    entries = [
-        *sorted(glob.glob("scripts/*.py")),
-        *sorted(glob.glob("notebooks/*.py.ipynb")),
-        *sorted(glob.glob("report/**/*.qmd", recursive=True)),
+    workflow_files = [
+        pipeline_path("Snakefile"),
+        *sorted(pipeline_glob("workflow/rules/*.smk")),
     ]
-    return workflow_files + entries + code_inputs(*entries)
+    entries = [
+        *sorted(glob.glob("scripts/*.py", root_dir=PIPELINE_DIR)),
+        *sorted(glob.glob("notebooks/*.py.ipynb", root_dir=PIPELINE_DIR)),
+        *sorted(glob.glob("report/**/*.qmd", root_dir=PIPELINE_DIR, recursive=True)),
+    ]
+    return workflow_files + [pipeline_path(e) for e in entries] + code_inputs(*entries)
 
 
 def report_inputs(wildcards):
@@ -180,9 +218,9 @@ def report_inputs(wildcards):
     figures, the values, provenance, the study definitions and prose, and report/ (phrases,
     checklists, bibliography, styles, filters)."""
     sources = [
-        f
-        for f in glob.glob("report/**", recursive=True)
-        if os.path.isfile(f)
+        pipeline_path(f)
+        for f in glob.glob("report/**", root_dir=PIPELINE_DIR, recursive=True)
+        if os.path.isfile(os.path.join(PIPELINE_DIR, f))
         and not {"_build", "_output", ".jupyter_cache"} & set(f.split(os.sep))
     ]
     values = [
@@ -293,7 +331,7 @@ os.environ.update(
         filter(
             None,
             [
-                os.path.join(workflow.basedir, "workflow", "jupyter"),
+                os.path.join(PIPELINE_DIR, "workflow", "jupyter"),
                 os.environ.get("JUPYTER_CONFIG_PATH"),
             ],
         )
@@ -340,6 +378,6 @@ def mark_edited_notebooks():
     bottom), so the next run re-executes it."""
     if workflow.execution_settings.edit_notebook is None or "start" not in RUN:
         return
-    for path in glob.glob(os.path.join(workflow.basedir, "notebooks", "*.ipynb")):
+    for path in glob.glob(os.path.join(PIPELINE_DIR, "notebooks", "*.ipynb")):
         if os.path.getmtime(path) >= RUN["start"]:
             os.utime(path)

@@ -19,7 +19,7 @@ rule explore_survey:
     input:
         respondents="results/interim/survey_respondents.parquet",
         responses="results/interim/survey_responses.parquet",
-        notebook="notebooks/survey_exploration.py.ipynb",
+        notebook=pipeline_path("notebooks/survey_exploration.py.ipynb"),
         code=code_inputs("notebooks/survey_exploration.py.ipynb"),
     output:
         figure=update("results/notebooks/survey_not_relevant_by_role.png"),
@@ -36,7 +36,7 @@ rule explore_survey:
 rule explore_interviews:
     input:
         segments="results/interim/interview_segments.parquet",
-        notebook="notebooks/interviews_exploration.py.ipynb",
+        notebook=pipeline_path("notebooks/interviews_exploration.py.ipynb"),
         code=code_inputs("notebooks/interviews_exploration.py.ipynb"),
     output:
         figure=update("results/notebooks/segments_per_interview.png"),

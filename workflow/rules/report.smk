@@ -12,7 +12,10 @@ rule write_provenance:
         study=list(config["study"].values()),
         pipeline_code=pipeline_code_files(),
         code=code_inputs("scripts/write_provenance.py"),
-        environment=["environment.yml", "requirements.lock"],
+        environment=[
+            pipeline_path("environment.yml"),
+            pipeline_path("requirements.lock"),
+        ],
     output:
         "results/provenance.json",
     log:
@@ -21,6 +24,7 @@ rule write_provenance:
         ENV
     params:
         renderer=config["report"]["renderer"],
+        pipeline=PIPELINE_DIR,  # whose git commit the record names
     script:
         "../../scripts/write_provenance.py"
 
@@ -36,7 +40,7 @@ rule render_report:
     conda:
         ENV
     params:
-        source="report",
+        source=pipeline_path("report"),
         # The build folder sits beside the HTML file; tables/ and figures/ beside provenance.json.
         build=lambda w, output: os.path.join(
             os.path.dirname(output.html), f"_build-{w.lang}"

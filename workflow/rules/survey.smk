@@ -77,7 +77,7 @@ rule plot_participant_flow:
         survey=study_file("survey"),
         organisation=study_file("organisation"),
         schema=schema_file("survey"),
-        phrases="report/phrases/participants.yml",
+        phrases=pipeline_path("report/phrases/participants.yml"),
         code=code_inputs("scripts/plot_participant_flow.py"),
     output:
         **figure_paths(["participant_flow"]),

@@ -203,7 +203,7 @@ def simulate(
 
     `design` (stage id → trusts, roles, double_coded, as `STAGE_DESIGN`) and `probabilities`
     (theme → one probability per stage, as `STAGE_PROBABILITIES`) default to the demo's; another
-    study's test data pass their own (tests/fixtures/other_study/build.py)."""
+    study's test data pass their own (tests/studies/screening/build.py)."""
     rng = np.random.default_rng(seed)
     cfg = study["interviews"]
     stage_design = STAGE_DESIGN if design is None else design

@@ -138,7 +138,7 @@ def simulate(
     `sites` (id → baseline wait, weekly examinations, level change, slope change; None changes for
     a comparison site) and `milestones` (id → kind → date; the kind `go_live` is the
     interruption) default to the demo's; other studies' test data pass their own and rename
-    columns and kinds when they write the files (tests/fixtures/other_study/build.py)."""
+    columns and kinds when they write the files (tests/studies/screening/build.py)."""
     sites = SITES if sites is None else sites
     milestones = MILESTONES if milestones is None else milestones
     rng = np.random.default_rng(seed)

@@ -27,9 +27,9 @@ from impleval.demo.files import write_json, write_xlsx
 from impleval.demo.survey_model import (
     FIRST_SUBMISSION_ID,
     FORM_ID,
-    PLANT,
     SEED,
     TZ,
+    demo_plant,
     simulate,
 )
 from impleval.demo.survey_truth import truth
@@ -47,24 +47,30 @@ def _created(rng, n: int, start: str, days: int) -> pd.Series:
 
 
 def build_submissions(
-    instrument: Instrument, scale: int = 1, seed: int = SEED, n_analysed: int | None = None
+    instrument: Instrument,
+    scale: int = 1,
+    seed: int = SEED,
+    n_analysed: int | None = None,
+    plant: dict | None = None,
 ):
     """All raw submissions (regular + planted cleaning cases), sorted by submission time.
 
+    `plant`: planted parameters and study shape (default: the demo's, `demo_plant()`).
     Returns (wide text frame in export order, hidden truth columns frame, expected counts)."""
+    plant = plant or demo_plant()
     rng = np.random.default_rng(seed)
-    base = n_analysed if n_analysed is not None else PLANT["n_analysed"] * scale
-    ratio = base / PLANT["n_analysed"]
-    cases = {k: max(1, int(round(v * ratio))) for k, v in PLANT["cleaning_cases"].items()}
+    base = n_analysed if n_analysed is not None else plant["n_analysed"] * scale
+    ratio = base / plant["n_analysed"]
+    cases = {k: max(1, int(round(v * ratio))) for k, v in plant["cleaning_cases"].items()}
     n_special = (
         cases["test_submissions"]
         + cases["out_of_scope_role"]
         + cases["too_few_items"]
         + cases["too_fast"]
     )
-    df = simulate(rng, base + n_special, instrument)
+    df = simulate(rng, base + n_special, instrument, plant)
     df["_case"] = "analysed"
-    df["_local"] = _created(rng, len(df), PLANT["fielding"]["start"], PLANT["fielding"]["days"])
+    df["_local"] = _created(rng, len(df), plant["fielding"]["start"], plant["fielding"]["days"])
     idx = rng.permutation(len(df))[:n_special]
     pos = 0
     for case in ("test_submissions", "out_of_scope_role", "too_few_items", "too_fast"):
@@ -73,12 +79,12 @@ def build_submissions(
         df.loc[rows, "_case"] = case
         if case == "test_submissions":
             df.loc[rows, "_local"] = (
-                pd.Timestamp(PLANT["fielding"]["start"])
+                pd.Timestamp(plant["fielding"]["start"])
                 - pd.Timedelta(days=4)
                 + pd.to_timedelta(rng.integers(9 * 3600, 15 * 3600, len(rows)), unit="s")
             ).values
         elif case == "out_of_scope_role":
-            df.loc[rows, "role"] = "other"
+            df.loc[rows, instrument.role_column.name] = plant["out_of_scope_role"]
         elif case == "too_few_items":
             nomad = [
                 c.name
@@ -161,6 +167,11 @@ def _element(**values) -> dict:
     return base
 
 
+def _nb(label) -> str:
+    """A label's bokmål text (a label is {nb: …, en: …} or one string for every language)."""
+    return label["nb"] if isinstance(label, dict) else str(label)
+
+
 def codebook(instrument: Instrument) -> list[dict]:
     """The form's codebook in the shape of Nettskjema's API v3 `elements` (a bare array, every
     element with all its keys, texts in bokmål): a heading, an introduction and a page break
@@ -190,9 +201,9 @@ def codebook(instrument: Instrument) -> list[dict]:
         if q.get("options_from") == "organisation.trusts":
             options = [(t, t) for t in instrument.trust_region]
         elif q.get("scale") and "options" in scales[q["scale"]]:
-            options = [(o["code"], o["label"]["nb"]) for o in scales[q["scale"]]["options"]]
+            options = [(o["code"], _nb(o["label"])) for o in scales[q["scale"]]["options"]]
         else:
-            options = [(o["code"], o["label"]["nb"]) for o in q.get("options", [])]
+            options = [(o["code"], _nb(o["label"])) for o in q.get("options", [])]
         answer_options = []
         for i, (code, text) in enumerate(options, start=1):
             answer_options.append(

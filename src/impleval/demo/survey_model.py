@@ -90,6 +90,30 @@ PLANT = {
     "fielding": {"start": "2025-03-03", "days": 40},
 }
 
+# The demo's shape beyond the planted effects (kept apart from PLANT, which the truth file
+# records as it is): roles, which roles answer "not relevant" more often, the general items'
+# constructs, category and checkbox answer probabilities. A differently shaped study passes its
+# own `plant` (PLANT's keys plus these) to `simulate` and `build_submissions`
+# (tests/studies/screening/build.py).
+DEMO_SHAPE = {
+    "roles": ROLES,
+    "low_engagement_roles": ["manager", "it"],
+    "out_of_scope_role": "other",
+    "general_constructs": [
+        "coherence",
+        "cognitive_participation",
+        "collective_action",
+        "reflexive_monitoring",
+    ],
+    "linear_centres": [6.0, 5.0, 7.0],
+    "stage_questions": ["RM"],
+    "not_relevant_weights": [0.5, 0.3, 0.2],
+    "categories": {
+        "TRAINING": {"p": [0.30, 0.50, 0.20], "p_by_role": {"radiographer": [0.10, 0.40, 0.50]}}
+    },
+    "source_probs": {"colleagues": 0.6, "vendor": 0.3, "e_learning": 0.35, "project_group": 0.4},
+}
+
 COMMENTS = [
     "Radiografene har fått en mer selvstendig rolle etter innføringen.",
     "Svaret kommer raskt, men vi trenger mer opplæring i å tolke usikre funn.",
@@ -140,88 +164,120 @@ def _lookup(labels: np.ndarray, effects: dict) -> np.ndarray:
     return out
 
 
-def simulate(rng: np.random.Generator, n: int, instrument: Instrument) -> pd.DataFrame:
-    """n regular (analysable) respondents: wide text codes plus latent helper columns."""
-    regions = list(PLANT["region_share"])
-    region = np.array(regions)[_choice(rng, np.tile(list(PLANT["region_share"].values()), (n, 1)))]
+def demo_plant() -> dict:
+    """The demo study's planted parameters and shape (PLANT, DEMO_SHAPE, COMMENTS)."""
+    return {**PLANT, **DEMO_SHAPE, "comments": COMMENTS}
+
+
+def _scale_codes(instrument: Instrument, scale: str):
+    """(substantive codes in score order, not-relevant codes, don't-know codes) of a scale."""
+    options = instrument.config["response_scales"][scale].get("options", [])
+    scored = sorted((o for o in options if o.get("score") is not None), key=lambda o: o["score"])
+    substantive = np.array([str(o["code"]) for o in scored], dtype=object)
+    not_relevant = [str(o["code"]) for o in options if o.get("missing") == "not_relevant"]
+    dont_know = [str(o["code"]) for o in options if o.get("missing") == "dont_know"]
+    return substantive, not_relevant, dont_know
+
+
+def _cuts(plant: dict, scale: str, n_codes: int) -> np.ndarray:
+    """Thresholds of a scale: the plant's `cuts[<scale>]`, else `cuts_agree5` (5 codes), else
+    evenly spaced normal quantiles."""
+    if scale in plant.get("cuts", {}):
+        return np.array(plant["cuts"][scale])
+    if n_codes == 5:
+        return np.array(plant["cuts_agree5"])
+    from scipy.stats import norm
+
+    return norm.ppf(np.arange(1, n_codes) / n_codes)
+
+
+def simulate(
+    rng: np.random.Generator, n: int, instrument: Instrument, plant: dict | None = None
+) -> pd.DataFrame:
+    """n regular (analysable) respondents: wide text codes plus latent helper columns.
+
+    `plant`: planted parameters and study shape (default: the demo's, `demo_plant()`)."""
+    plant = plant or demo_plant()
+    roles = plant["roles"]
+    regions = list(plant["region_share"])
+    region = np.array(regions)[_choice(rng, np.tile(list(plant["region_share"].values()), (n, 1)))]
     trust = np.empty(n, dtype=object)
     role = np.empty(n, dtype=object)
     for r in regions:
         m = region == r
-        names, p = zip(*PLANT["trust_share"][r].items(), strict=True)
+        names, p = zip(*plant["trust_share"][r].items(), strict=True)
         trust[m] = np.array(names)[_choice(rng, np.tile(p, (m.sum(), 1)))]
-        role[m] = np.array(ROLES)[_choice(rng, np.tile(PLANT["role_mix"][r], (m.sum(), 1)))]
+        role[m] = np.array(roles)[_choice(rng, np.tile(plant["role_mix"][r], (m.sum(), 1)))]
     g = rng.standard_normal(n)
-    rho, lam = PLANT["rho_general"], PLANT["loading"]
+    rho, lam = plant["rho_general"], plant["loading"]
     shifts = item_shifts(instrument)
-    cuts = np.array(PLANT["cuts_agree5"])
     out: dict[str, np.ndarray] = {
-        "trust": trust.astype(str),
-        "role": role.astype(str),
+        instrument.trust_column.name: trust.astype(str),
+        instrument.role_column.name: role.astype(str),
         "_region": region,
     }
-    manager_it = np.isin(role, ["manager", "it"])
+    manager_it = np.isin(role, plant["low_engagement_roles"])
     nomad_latent = []
+    p_nr_cfg, p_dk_cfg = plant["p_not_relevant"], plant["p_dont_know"]
     for construct, cols in construct_items(instrument).items():
         eta = np.sqrt(rho) * g + np.sqrt(1 - rho) * rng.standard_normal(n)
-        eta += _lookup(region, PLANT["region_effect"].get(construct, {}))
-        eta += _lookup(role, PLANT["role_effect"].get(construct, {}))
-        if construct in (
-            "coherence",
-            "cognitive_participation",
-            "collective_action",
-            "reflexive_monitoring",
-        ):
+        eta += _lookup(region, plant["region_effect"].get(construct, {}))
+        eta += _lookup(role, plant["role_effect"].get(construct, {}))
+        if construct in plant["general_constructs"]:
             nomad_latent.append(eta)
         for c in cols:
             if c.kind == "linear":
                 continue  # general items below
             lat = eta
-            if c.item in PLANT["benefit_role_effect"]:
-                lat = eta + _lookup(role, PLANT["benefit_role_effect"][c.item])
-                lat = lat + PLANT["benefit_shift"][c.item]
+            if c.item in plant["benefit_role_effect"]:
+                lat = eta + _lookup(role, plant["benefit_role_effect"][c.item])
+                lat = lat + plant["benefit_shift"][c.item]
+            substantive, nr_codes, dk_codes = _scale_codes(instrument, c.scale)
+            cuts = _cuts(plant, c.scale, len(substantive))
             y = lam * lat + np.sqrt(1 - lam**2) * rng.standard_normal(n) - shifts[c.item]
-            codes = AGREE_CODES[(y[:, None] > cuts[None, :]).sum(axis=1)]
+            codes = substantive[(y[:, None] > cuts[None, :]).sum(axis=1)]
             u = rng.random(n)
-            if c.scale == "agree5":
+            if nr_codes:
                 p_nr = np.where(
                     manager_it,
-                    PLANT["p_not_relevant"]["manager_it_hands_on"]
-                    if c.item in PLANT["hands_on_items"]
-                    else PLANT["p_not_relevant"]["manager_it"],
-                    PLANT["p_not_relevant"]["base"],
+                    p_nr_cfg["manager_it_hands_on"]
+                    if c.item in plant["hands_on_items"]
+                    else p_nr_cfg["manager_it"],
+                    p_nr_cfg["base"],
                 )
-                if c.question == "RM":
-                    p_nr = p_nr + PLANT["p_not_relevant"]["stage_RM"]
+                stage = c.question in plant["stage_questions"]
+                if stage:
+                    p_nr = p_nr + p_nr_cfg["stage_RM"]
                 nr = u < p_nr
+                # "not relevant" kinds: for my role (first code), not yet (second), other
+                weights = np.array(plant["not_relevant_weights"][: len(nr_codes)], dtype=float)
+                weights = weights / weights.sum() if len(nr_codes) < 3 else weights
+                kinds = np.array(nr_codes, dtype=object)
                 kind = np.where(
-                    c.question == "RM",
-                    "nr_stage",
-                    np.where(
-                        manager_it,
-                        "nr_role",
-                        np.array(["nr_role", "nr_stage", "nr_org"])[
-                            _choice(rng, np.tile([0.5, 0.3, 0.2], (n, 1)))
-                        ],
-                    ),
+                    stage,
+                    kinds[min(1, len(kinds) - 1)],
+                    np.where(manager_it, kinds[0], kinds[_choice(rng, np.tile(weights, (n, 1)))]),
                 )
                 codes[nr] = kind[nr]
-            else:  # benefit5: don't know
-                p_dk = np.where(
-                    manager_it, PLANT["p_dont_know"]["manager_it"], PLANT["p_dont_know"]["base"]
-                )
-                codes[u < p_dk] = "dk"
-            codes[rng.random(n) < PLANT["p_skip_item"]] = ""
+                if dk_codes:  # a scale with both kinds: don't know among the rest
+                    p_dk = np.where(manager_it, p_dk_cfg["manager_it"], p_dk_cfg["base"])
+                    dk = ~nr & (rng.random(n) < p_dk)
+                    codes[dk] = dk_codes[0]
+            else:  # don't know
+                p_dk = np.where(manager_it, p_dk_cfg["manager_it"], p_dk_cfg["base"])
+                codes[u < p_dk] = dk_codes[0] if dk_codes else ""
+            codes[rng.random(n) < plant["p_skip_item"]] = ""
             out[c.name] = codes
     general = np.mean(nomad_latent, axis=0)
+    centres = plant["linear_centres"]
     for j, c in enumerate([c for c in instrument.item_columns if c.kind == "linear"]):
         lo, hi = c.linear
-        centre = [6.0, 5.0, 7.0][j % 3]
+        centre = centres[j % len(centres)]
         v = np.clip(
             np.round(centre + 2.2 * (0.6 * general + 0.8 * rng.standard_normal(n))), lo, hi
         ).astype(int)
         codes = np.array([str(k) for k in range(hi + 1)], dtype=object)[v]
-        codes[rng.random(n) < PLANT["p_skip_item"]] = ""
+        codes[rng.random(n) < plant["p_skip_item"]] = ""
         out[c.name] = codes
     # Keep regular respondents clear of the too-few-items rule: unmask when under 60 %.
     nomad_cols = [
@@ -229,40 +285,51 @@ def simulate(rng: np.random.Generator, n: int, instrument: Instrument) -> pd.Dat
         for c in instrument.item_columns
         if c.question in instrument.cleaning["min_items_questions"]
     ]
-    subst = np.column_stack(
-        [pd.Series(out[c.name]).isin(AGREE_CODES).to_numpy() for c in nomad_cols]
-    )
-    low = subst.mean(axis=1) < 0.6
-    if low.any():
-        for j, c in enumerate(nomad_cols):
-            codes = out[c.name]
-            bad = low & ~subst[:, j]
-            y = lam * np.sqrt(rho) * g[bad] + np.sqrt(1 - lam**2 * rho) * rng.standard_normal(
-                bad.sum()
-            )
-            codes[bad] = AGREE_CODES[(y[:, None] > cuts[None, :]).sum(axis=1)]
-    p_train = np.where((role == "radiographer")[:, None], [0.10, 0.40, 0.50], [0.30, 0.50, 0.20])
-    training = np.array(["none", "short", "thorough"], dtype=object)[_choice(rng, p_train)]
-    training[rng.random(n) < 0.02] = ""
-    out["TRAINING"] = training
+    if nomad_cols:
+        scored = {c.name: _scale_codes(instrument, c.scale)[0] for c in nomad_cols}
+        subst = np.column_stack(
+            [pd.Series(out[c.name]).isin(scored[c.name]).to_numpy() for c in nomad_cols]
+        )
+        low = subst.mean(axis=1) < 0.6
+        if low.any():
+            for j, c in enumerate(nomad_cols):
+                codes = out[c.name]
+                bad = low & ~subst[:, j]
+                y = lam * np.sqrt(rho) * g[bad] + np.sqrt(1 - lam**2 * rho) * rng.standard_normal(
+                    bad.sum()
+                )
+                cuts = _cuts(plant, c.scale, len(scored[c.name]))
+                codes[bad] = scored[c.name][(y[:, None] > cuts[None, :]).sum(axis=1)]
+    for c in instrument.category_columns():
+        spec = plant["categories"][c.question]
+        options = np.array(list(c.codes), dtype=object)
+        p_cat = np.tile(spec["p"], (n, 1))
+        for r, p_role in spec.get("p_by_role", {}).items():
+            p_cat[role == r] = p_role
+        answer = options[_choice(rng, p_cat)]
+        answer[rng.random(n) < 0.02] = ""
+        out[c.name] = answer
     src_cols = instrument.sources_columns()
-    probs = {"colleagues": 0.6, "vendor": 0.3, "e_learning": 0.35, "project_group": 0.4}
-    ticks = (
-        np.column_stack([rng.random(n) < probs.get(c.option, 0.3) for c in src_cols])
-        .astype(int)
-        .astype(str)
-    )
-    mode = rng.random(n)
-    ticks = ticks.astype(object)
-    ticks[mode < 0.06, :] = ""  # skipped: all empty
-    ticks[(mode >= 0.06) & (mode < 0.09), :] = "0"  # skipped: all 0
-    for j, c in enumerate(src_cols):
-        out[c.name] = ticks[:, j]
-    comment = np.full(n, "", dtype=object)
-    has = rng.random(n) < PLANT["p_comment"]
-    comment[has] = np.array(COMMENTS, dtype=object)[rng.integers(0, len(COMMENTS), has.sum())]
-    out["COMMENT"] = comment
-    t = PLANT["answer_time_s"]
+    if src_cols:
+        probs = plant["source_probs"]
+        ticks = (
+            np.column_stack([rng.random(n) < probs.get(c.option, 0.3) for c in src_cols])
+            .astype(int)
+            .astype(str)
+        )
+        mode = rng.random(n)
+        ticks = ticks.astype(object)
+        ticks[mode < 0.06, :] = ""  # skipped: all empty
+        ticks[(mode >= 0.06) & (mode < 0.09), :] = "0"  # skipped: all 0
+        for j, c in enumerate(src_cols):
+            out[c.name] = ticks[:, j]
+    for c in instrument.comment_columns():
+        comment = np.full(n, "", dtype=object)
+        has = rng.random(n) < plant["p_comment"]
+        texts = np.array(plant["comments"], dtype=object)
+        comment[has] = texts[rng.integers(0, len(texts), has.sum())]
+        out[c.name] = comment
+    t = plant["answer_time_s"]
     seconds = np.maximum(t["min"], t["median"] * np.exp(t["sigma"] * rng.standard_normal(n)))
     out["_ms"] = (seconds * 1000).round().astype(np.int64)
     return pd.DataFrame(out)

@@ -21,7 +21,9 @@ def write_provenance(smk) -> None:
         "environment": i.environment,
     }
     _, label, _ = choose(smk.params.renderer)
-    write_json(build_provenance(files, renderer=label), smk.output[0])
+    # The pipeline's own folder (a study may use it as a Snakemake module from elsewhere).
+    repo = smk.params.get("pipeline", ".")
+    write_json(build_provenance(files, renderer=label, repo=repo), smk.output[0])
 
 
 def render_report(smk) -> None:
