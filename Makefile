@@ -46,7 +46,7 @@ lint: $(STAMP)
 	$(BIN)/snakefmt --check Snakefile workflow/rules/
 
 benchmark: $(STAMP)
-	$(BIN)/python benchmarks/run_benchmarks.py
+	$(BIN)/python benchmarks/run_benchmarks.py --config tests/studies/screening/config.yaml
 
 # The calibration study of the decision rules (issue 15): simulated studies with planted nulls and
 # effects through the pipeline's statistics → validation/RESULTS.md. 2 worker processes

@@ -47,13 +47,13 @@ CORES = str(os.cpu_count() or 1)  # what `snakemake` alone uses (profiles/defaul
 IMPORT = "import pandas, scipy.stats, statsmodels.api, pingouin, matplotlib.pyplot"
 KEPT_HEADING = "## Other measurements"
 TARGETS = {"cold": 8, "noop": 1, "prose": 2, "survey_100x": 2, "peak_mib": 1024}
-PROSE_FILE = "report/chapters/nb/_background.qmd"
+PROSE_FILE = "config/demo-study/prose/background.nb.md"
 RAW_SURVEY = "data/raw/survey/synthetic_nettskjema-data-report.csv"
 SURVEY_TARGETS = [
     "results/tables/survey_omnibus.csv",
     "results/tables/survey_ordinal.csv",
     "results/values/survey.yml",
-    "results/figures/survey_forest.png",
+    "results/figures/nb/survey_forest.png",
 ]
 HOG = "while True:\n    pass"  # one busy core
 

@@ -76,7 +76,7 @@ def _pooled(tables: dict[str, pd.DataFrame], definition: dict, outcome: str) -> 
         return None
     diag = tables["its_diagnostics"]
     fitted = diag[
-        (diag["outcome"] == outcome) & diag["hac_maxlags"].notna() & (diag["baseline"] != "refused")
+        (diag["outcome"] == outcome) & diag["se_method"].notna() & (diag["baseline"] != "refused")
     ]
     comparison = fitted["baseline"] == "not_applicable"
     first = rows.iloc[0]

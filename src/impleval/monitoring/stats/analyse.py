@@ -167,6 +167,8 @@ ESTIMATE_COLUMNS = [
     "scale",
     "baseline",
     "pooled",
+    "se_method",
+    "hac_bandwidth",
 ]
 DIAGNOSTIC_COLUMNS = [
     "site",
@@ -174,7 +176,8 @@ DIAGNOSTIC_COLUMNS = [
     "model",
     "n",
     "baseline",
-    "hac_maxlags",
+    "se_method",
+    "hac_bandwidth",
     "frequency",
     "crosscheck_tolerance_se",
 ]

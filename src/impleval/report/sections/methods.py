@@ -14,6 +14,7 @@ from impleval import fmt
 from impleval.report import blocks
 from impleval.report import markdown as md
 from impleval.report.context import ReportContext
+from impleval.report.sections.monitoring import site_se_method
 from impleval.report.sections.participants import step_label
 from impleval.report.text import join
 
@@ -298,7 +299,10 @@ def monitoring(ctx: ReportContext) -> str:
             holidays=join(holidays, lang) if holidays else ctx.phrases("methods.no_holidays"),
             horizons=join([fmt.integer(h, lang) for h in an.get("horizons_weeks", [])], lang),
         ),
-        ctx.phrases("methods.monitoring_se", lags=fmt.integer(an.get("hac_maxlags", 4), lang)),
+        ctx.phrases(
+            "methods.monitoring_se",
+            method=ctx.phrases(f"mon.se_short.{site_se_method(ctx)}"),
+        ),
         ctx.phrases("methods.monitoring_pooled"),
         ctx.phrases(
             "methods.monitoring_baseline",

@@ -778,6 +778,17 @@ def se_of(ctx: ReportContext, row, freq: str, default: str) -> tuple[str, float]
     return method, (math.nan if bandwidth is None else float(bandwidth))
 
 
+def site_se_method(ctx: ReportContext) -> str:
+    """The standard-error method of the per-site models: from the estimates table when it has
+    site rows, else the configured `se_method`, else the fallback of older results."""
+    est = table(ctx, "its_estimates")
+    if len(est) and "se_method" in est:
+        used = est.loc[est["site"] != POOLED, "se_method"].dropna()
+        if len(used):
+            return str(used.mode().iloc[0])
+    return str(analysis(ctx).get("se_method", SE_SITE_DEFAULT))
+
+
 def pooled_se(ctx: ReportContext) -> tuple[str, float, str]:
     est = table(ctx, "its_estimates")
     pooled = est[est["site"] == POOLED] if len(est) else est
