@@ -8,7 +8,10 @@ from snakemake.utils import min_version, validate
 
 min_version("9.0")
 
-sys.path.insert(0, os.path.join(workflow.basedir, "src"))
+# The pipeline's own folder, also when a study's Snakefile uses it as a module (whose
+# workflow.basedir is the study's folder; common.smk checks that it is a checkout on disk).
+_PIPELINE = str(workflow.current_basedir.get_path_or_uri(secret_free=False))
+sys.path.insert(0, os.path.join(_PIPELINE, "src"))
 from impleval.config import load_yaml
 
 # The demo study's config only when no --configfile is given: a study's own config is complete
@@ -16,7 +19,8 @@ from impleval.config import load_yaml
 # file, line and column (Snakemake's own message names neither; for a file given with
 # --configfile: python -m impleval.config FILE).
 if not workflow.overwrite_configfiles:
-    load_yaml(os.path.join(workflow.basedir, "config/config.yaml"))
+    if os.path.isfile(os.path.join(_PIPELINE, "config/config.yaml")):
+        load_yaml(os.path.join(_PIPELINE, "config/config.yaml"))
 
     configfile: "config/config.yaml"
 

@@ -133,7 +133,7 @@ rule plot_survey:
         organisation=study_file("organisation"),
         survey=study_file("survey"),
         report=study_file("report"),
-        phrases="report/phrases/core.yml",
+        phrases=pipeline_path("report/phrases/core.yml"),
         schema=schema_file("survey_analysis"),
         code=code_inputs("scripts/plot_survey.py"),
     output:
