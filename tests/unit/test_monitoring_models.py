@@ -255,7 +255,8 @@ def test_report_values_are_language_neutral_facts(tables):
     # Every fitted site with an adequate baseline: 8 intervention (one short: kept) + comparison.
     assert pooled["n_intervention"] == 8 and pooled["n_comparison"] == 1
     assert set(pooled["sites"]) == set(v["intervention_sites"]) | {"ahus_nordbyhagen"}
-    assert pooled["se_method"] == "hac_panel" and pooled["hac_bandwidth"] == 4
+    # The demo configures GLS with ARMA(1,1) errors: no bandwidth.
+    assert pooled["se_method"] == "gls_arma11" and pooled["hac_bandwidth"] is None
 
     def leaves(obj):
         if isinstance(obj, dict):

@@ -24,7 +24,8 @@ rule write_provenance:
         ENV
     params:
         renderer=config["report"]["renderer"],
-        pipeline=PIPELINE_DIR,  # whose git commit the record names
+        # whose git commit the record names; relative, so that a moved copy is still up to date
+        pipeline=os.path.relpath(PIPELINE_DIR),
     script:
         "../../scripts/write_provenance.py"
 

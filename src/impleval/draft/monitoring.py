@@ -216,6 +216,8 @@ def write_monitoring(d: MonitoringDraft, file: str = "monitoring.yaml") -> Doc:
 ANALYSIS = {
     "seasonality": "fourier",
     "fourier_harmonics": 2,
+    # GLS with ARMA(1,1) errors: the method that held its coverage in validation/RESULTS.md.
+    "se_method": "gls_arma11",
     "hac_maxlags": 4,
     "horizons_weeks": [26, 52],
     "phase_in_weeks": 0,

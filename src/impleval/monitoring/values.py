@@ -84,7 +84,8 @@ def _pooled(tables: dict[str, pd.DataFrame], definition: dict, outcome: str) -> 
     bandwidth = first.get("hac_bandwidth") if "hac_bandwidth" in rows else None
     if _missing(method):
         method = POOLED_SE_DEFAULT
-    if _missing(bandwidth):
+    # Results written before se_method existed: the fixed Newey–West window. GLS has none.
+    if _missing(bandwidth) and method in (POOLED_SE_DEFAULT, "newey_west"):
         frequency = fitted["frequency"].iloc[0] if len(fitted) else "weekly"
         bandwidth = maxlags(definition["analysis"], frequency)
     return {
