@@ -57,6 +57,7 @@ def smk_for(importer: str, path: Path, out: Path):
             respondents=str(out / "respondents.parquet"),
             responses=str(out / "responses.parquet"),
             comments=str(out / "comments.parquet"),
+            submissions=str(out / "submissions.parquet"),
             flow=str(out / "flow.csv"),
             deid=str(out / "deid.csv"),
             values=str(out / "flow.yml"),

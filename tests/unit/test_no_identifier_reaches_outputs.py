@@ -118,6 +118,7 @@ def survey_smk(report: Path, out: Path, on_hit: str):
         respondents=str(out / "respondents.parquet"),
         responses=str(out / "responses.parquet"),
         comments=str(out / "comments.parquet"),
+        submissions=str(out / "submissions.parquet"),
         flow=str(out / "participant_flow.csv"),
         deid=str(out / "deid_survey.csv"),
         values=str(out / "survey_flow.yml"),
