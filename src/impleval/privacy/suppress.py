@@ -186,7 +186,7 @@ def visible_groups(counts: Mapping[str, int], min_cell: int) -> list[str]:
 # --- Hierarchies and every printed margin (issue 16) ------------------------------------------
 #
 # A table printed by the pipeline is a set of cells of one multi-way table: each cell fixes some
-# dimensions (region = hso, role = radiographer) and leaves the others at their margin ("all").
+# dimensions (region = north, role = nurse) and leaves the others at their margin ("all").
 # A cell at the margin of dimension d equals the sum of the printed cells that split it by d.
 # With a hierarchy (trust within region, site within trust), a trust's cell also lies inside its
 # region, so "region R" is the sum of "trust T" over R's trusts even when the table prints the
@@ -238,7 +238,7 @@ def nesting(df: pd.DataFrame, variables: Sequence[str]) -> dict[str, tuple[str, 
 def breakdown_cells(
     df: pd.DataFrame, *, variable: str, level: str, variables: Sequence[str], total: str = ALL
 ) -> pd.DataFrame:
-    """Cells of a table printed as breakdowns (`variable` = region, `level` = hso; the variable's
+    """Cells of a table printed as breakdowns (`variable` = region, `level` = north; the variable's
     total has `level` == total): one column per variable, `total` where a row does not fix it."""
     cells = pd.DataFrame(total, index=range(len(df)), columns=list(variables))
     var = df[variable].astype(str).to_numpy()
@@ -506,7 +506,7 @@ def crossing_cells(
     total: str = ALL,
 ) -> pd.DataFrame:
     """Cells of a table printed as one-way counts and crossings (`variable` = role, `level` =
-    radiographer, `by` = region, `by_level` = hso; `total` where a row does not fix one): one
+    nurse, `by` = region, `by_level` = north; `total` where a row does not fix one): one
     column per dimension, for `additive_groups`."""
     cells = pd.DataFrame(total, index=range(len(df)), columns=list(dims))
     cols = {c: df[c].astype(str).to_numpy() for c in (variable, level, by, by_level)}

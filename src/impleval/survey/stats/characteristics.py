@@ -57,7 +57,7 @@ def characteristics(
     """Counts of `variables` (one-way) and of each variable in `cross` by `by` (two-way).
 
     `nested`: child variable → (parent variable, {child level: parent level}) for variables
-    nested in another listed variable, e.g. {"trust": ("region", {"vv": "hso", …})}."""
+    nested in another listed variable, e.g. {"trust": ("region", {"t1": "north", …})}."""
     rows = []
     total = len(respondents)
     respondents = respondents.astype({v: str for v in {*variables, *cross, *([by] if by else [])}})
