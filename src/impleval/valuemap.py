@@ -1,8 +1,8 @@
 """Exported values → study ids: the value maps of the importers (interview document variables,
 monitoring sites and milestone kinds).
 
-An export holds what the researcher typed: an id (`north`), a label (`Region Nord`) or a variant of
-one (`region  nord`, a decomposed letter). A `ValueMap` resolves one attribute's values, in order:
+An export holds what the researcher typed: an id (`r1`), a label (`Første region`) or a variant of
+one (`første  region`, a decomposed ø). A `ValueMap` resolves one attribute's values, in order:
 
 1. the study's explicit map (`value_maps.<attribute>` in the study definition: exported value → id);
 2. the id itself;

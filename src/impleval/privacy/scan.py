@@ -337,7 +337,7 @@ def _email_hits(norm: str) -> list[tuple[str, int, int, str]]:
         if not tld:
             continue
         if re.fullmatch(_AT_WORD, at) or re.search(_DOT_WORD, local + domain, re.IGNORECASE):
-            # Spelled out ("kari.nordmann at helse-vest dot no"): "at" is also a Norwegian word,
+            # Spelled out ("kari.nordmann at sykehuset dot no"): "at" is also a Norwegian word,
             # so the address part must look like one.
             if not re.search(r"[._\d-]|" + _DOT_WORD, local, re.IGNORECASE) and not re.search(
                 _DOT_WORD, domain, re.IGNORECASE
