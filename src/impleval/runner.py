@@ -54,7 +54,11 @@ def setup_logging(log_path: str | None) -> None:
         handlers=handlers,
         force=True,
     )
-    logging.captureWarnings(True)  # warnings.warn(...) from libraries: masked like the rest
+    # warnings.warn(...) from libraries: masked like the rest. Released first: captureWarnings
+    # does nothing while an earlier capture is active, and that one may have been installed over
+    # a warnings.showwarning that is no longer current (a job run in-process after another).
+    logging.captureWarnings(False)
+    logging.captureWarnings(True)
 
 
 def names_file(smk) -> str | None:

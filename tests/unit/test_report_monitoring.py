@@ -678,7 +678,9 @@ def test_gls_standard_errors(tmp_path):
     for r in case.diagnostics:
         r.update(se_method="gls_ar1", hac_bandwidth=NAN)
     text = build(case, tmp_path, "en")
-    assert "the autocorrelation is estimated in the model itself (AR(1) errors" in text
+    assert (
+        "The autocorrelation is estimated in the model itself (AR(1) errors for each site" in text
+    )
     assert "| Standard errors |" not in text  # one method for all: no column
     assert raw_leaks(text) == []
 
@@ -690,7 +692,7 @@ def test_mixed_se_methods_name_each_and_show_them_per_model(tmp_path):
             r.update(se_method="gls_ar1", hac_bandwidth=NAN)
     text = build(case, tmp_path)
     assert "med et fast vindu (lengden står i tabellen) [@newey1987]" in text
-    assert "AR(1)-feil, generaliserte minste kvadrater" in text
+    assert "AR(1)-feil for hver stedsserie, generaliserte minste kvadrater" in text
     assert "| Newey–West (fast vindu) | 4 uker |" in text
     assert "| GLS med AR(1)-feil | – |" in text
     assert raw_leaks(text) == []
