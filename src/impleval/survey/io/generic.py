@@ -37,6 +37,7 @@ def read_generic(path: str | os.PathLike, instrument: Instrument) -> SurveyExpor
     mapping = instrument.config["generic"]
     if suffix == ".sav":
         data, header_row, warnings = _read_sav(path), 1, []
+        rows = np.arange(len(data)) + 2  # a .sav file has no blank rows: record n is row n + 1
     else:
         id_source = next(
             (s for s, t in mapping["columns"].items() if t == "$submission_id"), "$submission_id"
@@ -48,6 +49,7 @@ def read_generic(path: str | os.PathLike, instrument: Instrument) -> SurveyExpor
             refuse_utf16(path)
             table = read_delimited(path)
         data, header_row, warnings = table.data, table.header_row, table.warnings
+        rows = table.spreadsheet_rows()  # as Excel shows them (blank lines skipped)
     if data.empty:
         raise InputError(
             Problem(path, "at least one data row below the header", row=header_row + 1)
@@ -63,5 +65,4 @@ def read_generic(path: str | os.PathLike, instrument: Instrument) -> SurveyExpor
             data[col.name] = s.map(lambda v, table_map=table_map: table_map.get(v, v))
     if "$created" in data.columns:
         data["$created"] = data["$created"].astype(str)
-    rows = np.arange(len(data)) + header_row + 1
     return SurveyExport(data, path, rows, header_row, warnings)

@@ -18,8 +18,6 @@ import logging
 import os
 from pathlib import Path
 
-import numpy as np
-
 from impleval.errors import InputError, Problem, ProblemCollector
 from impleval.survey.io.export import SurveyExport, refuse_question_text_headers
 from impleval.survey.io.guards import refuse_merged_cells, refuse_utf16
@@ -234,7 +232,7 @@ def read_wide(
         raise InputError(
             Problem(report, "at least one submission below the header", row=table.header_row + 1)
         )
-    rows = np.arange(len(table.data)) + table.header_row + 1
+    rows = table.spreadsheet_rows()  # as Excel shows them (blank lines skipped, not renumbered)
     return SurveyExport(
         table.data.reset_index(drop=True),
         report,
