@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from impleval.demo import simulate_survey as sim
+from impleval.report.sections.survey import explained_by_covariates  # the report's own rule
 from impleval.survey.settings import group_vars, validate_settings
 from impleval.survey.stats import compare as cmp
 from impleval.survey.stats import ordinal as ordm
@@ -32,8 +33,6 @@ MIN_CELL = 5
 EQUAL_MIX = {r: [0.3, 0.3, 0.15, 0.15, 0.1] for r in sim.REGIONS}
 ROLE_SPLIT = {"radiographer": 0.6, "radiologist": -0.6}  # professions disagree on the scale
 GENERAL = 0.3
-# The report's attenuation threshold (src/impleval/report/sections/survey.py, ATTENUATION).
-ATTENUATION = 0.5
 
 SCENARIOS = {
     # Global null: no region differences at all (professions matter for trust in the AI, but
@@ -73,24 +72,6 @@ def analysis_settings() -> dict:
     settings["adjusted_model"]["po_test"] = "none"
     settings["bootstrap"]["n_boot"] = 999
     return settings
-
-
-def explained_by_covariates(row, alpha: float) -> str:
-    """The report's rule (report/sections/survey.py `explained_by_covariates`), restated here so
-    the study runs without the report package: 'persists', 'appears', 'none', 'explained' or
-    'weakened'."""
-    before = row["unadj_p_adjusted"] < alpha
-    after = row["adj_p_adjusted"] < alpha
-    if before and after:
-        return "persists"
-    if not before and after:
-        return "appears"
-    if not before:
-        return "none"
-    shrunk = row["adj_statistic"] / row["adj_df"] <= ATTENUATION * (
-        row["unadj_statistic"] / row["unadj_df"]
-    )
-    return "explained" if (shrunk and row["cov_p"] < alpha) else "weakened"
 
 
 def replicate(scenario: str, seed: int, settings: dict) -> pd.DataFrame:

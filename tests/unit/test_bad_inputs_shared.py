@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from tests.script_harness import Named
+from tests.script_harness import Named, rule_outputs
 
 REPO = Path(__file__).resolve().parents[2]
 BAD = REPO / "tests/bad_inputs/shared"
@@ -38,11 +38,7 @@ def smk_for(importer: str, path: Path, out: Path):
             schema=str(SCHEMA / "monitoring.schema.yaml"),
             **common,
         )
-        smk.output = Named(
-            series=str(out / "series.parquet"),
-            milestones=str(out / "milestones.parquet"),
-            deid=str(out / "deid_monitoring.csv"),
-        )
+        smk.output = rule_outputs("prepare_monitoring", out)
         smk.params = Named()
         script = "prepare_monitoring.py"
     elif importer == "survey":
@@ -53,15 +49,7 @@ def smk_for(importer: str, path: Path, out: Path):
             schema=str(SCHEMA / "survey.schema.yaml"),
             **common,
         )
-        smk.output = Named(
-            respondents=str(out / "respondents.parquet"),
-            responses=str(out / "responses.parquet"),
-            comments=str(out / "comments.parquet"),
-            submissions=str(out / "submissions.parquet"),
-            flow=str(out / "flow.csv"),
-            deid=str(out / "deid.csv"),
-            values=str(out / "flow.yml"),
-        )
+        smk.output = rule_outputs("prepare_survey", out)
         smk.params = Named(
             format="nettskjema_wide",
             export_keys=["report", "codebook"],
@@ -85,11 +73,7 @@ def smk_for(importer: str, path: Path, out: Path):
             schema=str(SCHEMA / "interviews.schema.yaml"),
             **common,
         )
-        smk.output = Named(
-            segments=str(out / "segments.parquet"),
-            documents=str(out / "documents.parquet"),
-            deid=str(out / "deid.csv"),
-        )
+        smk.output = rule_outputs("prepare_interviews", out)
         smk.params = Named(format=importer, export_keys=list(keys), on_hit="fail")
         script = "prepare_interviews.py"
     smk.log = [str(out / "prepare.log")]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.script_harness import Named
+from tests.script_harness import Named, rule_outputs
 
 REPO = Path(__file__).resolve().parents[2]
 FIX = REPO / "tests/fixtures/interviews"
@@ -42,11 +42,7 @@ class FakeSnakemake:
             schema=str(REPO / "config/schema/interviews.schema.yaml"),
             names=str(REPO / "config/demo-study/names.txt"),
         )
-        self.output = Named(
-            segments=str(out / "interview_segments.parquet"),
-            documents=str(out / "interview_documents.parquet"),
-            deid=str(out / "deid_interviews.csv"),
-        )
+        self.output = rule_outputs("prepare_interviews", out)
         self.params = Named(format=fmt, export_keys=list(exports), on_hit=on_hit)
         self.log = [str(out / "prepare.log")]
 

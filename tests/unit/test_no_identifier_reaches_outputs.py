@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from impleval.privacy import nin
-from tests.script_harness import Named
+from tests.script_harness import Named, rule_outputs
 
 REPO = Path(__file__).resolve().parents[2]
 SURVEY_FIX = REPO / "tests/fixtures/survey"
@@ -114,15 +114,7 @@ def survey_smk(report: Path, out: Path, on_hit: str):
         schema=str(REPO / "config/schema/survey.schema.yaml"),
         names=str(STUDY / "names.txt"),
     )
-    smk.output = Named(
-        respondents=str(out / "respondents.parquet"),
-        responses=str(out / "responses.parquet"),
-        comments=str(out / "comments.parquet"),
-        submissions=str(out / "submissions.parquet"),
-        flow=str(out / "participant_flow.csv"),
-        deid=str(out / "deid_survey.csv"),
-        values=str(out / "survey_flow.yml"),
-    )
+    smk.output = rule_outputs("prepare_survey", out)
     smk.params = Named(
         format="nettskjema_wide", export_keys=["report", "codebook"], on_hit=on_hit, language="nb"
     )
@@ -140,11 +132,7 @@ def interview_smk(segments: Path, variables: Path, out: Path, on_hit: str):
         schema=str(REPO / "config/schema/interviews.schema.yaml"),
         names=str(STUDY / "names.txt"),
     )
-    smk.output = Named(
-        segments=str(out / "interview_segments.parquet"),
-        documents=str(out / "interview_documents.parquet"),
-        deid=str(out / "deid_interviews.csv"),
-    )
+    smk.output = rule_outputs("prepare_interviews", out)
     smk.params = Named(
         format="maxqda", export_keys=["segments", "document_variables"], on_hit=on_hit
     )

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from tests.script_harness import Named
+from tests.script_harness import Named, rule_outputs
 
 REPO = Path(__file__).resolve().parents[2]
 FIX = REPO / "tests/fixtures/survey"
@@ -33,15 +33,7 @@ def fake_snakemake(exports: dict, fmt: str, out: Path, logs: Path, on_hit: str =
         schema=str(REPO / "config/schema/survey.schema.yaml"),
         names=str(REPO / "config/demo-study/names.txt"),
     )
-    smk.output = Named(
-        respondents=str(out / "interim/survey_respondents.parquet"),
-        responses=str(out / "interim/survey_responses.parquet"),
-        comments=str(out / "interim/survey_comments.parquet"),
-        submissions=str(out / "interim/survey_submissions.parquet"),
-        flow=str(out / "tables/participant_flow.csv"),
-        deid=str(out / "interim/deid_survey.csv"),
-        values=str(out / "values/survey_flow.yml"),
-    )
+    smk.output = rule_outputs("prepare_survey", out)
     smk.params = Named(format=fmt, export_keys=list(exports), on_hit=on_hit)
     smk.log = [str(logs / "prepare_survey.log")]
     return smk

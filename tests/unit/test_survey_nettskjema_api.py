@@ -455,7 +455,7 @@ def test_prepare_script_reads_long_answers_through_config_alone(tmp_path):
     output written, the submissions table among them, and the log names no file or person."""
     import runpy
 
-    from tests.script_harness import Named
+    from tests.script_harness import Named, rule_outputs
 
     out = tmp_path / "results"
     smk = type("Smk", (), {})()
@@ -467,15 +467,7 @@ def test_prepare_script_reads_long_answers_through_config_alone(tmp_path):
         organisation=str(API / "organisation.yaml"),
         schema=str(SCHEMA),
     )
-    smk.output = Named(
-        respondents=str(out / "interim/survey_respondents.parquet"),
-        responses=str(out / "interim/survey_responses.parquet"),
-        comments=str(out / "interim/survey_comments.parquet"),
-        submissions=str(out / "interim/survey_submissions.parquet"),
-        flow=str(out / "tables/participant_flow.csv"),
-        deid=str(out / "interim/deid_survey.csv"),
-        values=str(out / "values/survey_flow.yml"),
-    )
+    smk.output = rule_outputs("prepare_survey", out)
     smk.params = Named(
         format="nettskjema_long", export_keys=["answers", "codebook", "submissions"], on_hit="fail"
     )
