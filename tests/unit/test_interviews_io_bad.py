@@ -213,7 +213,8 @@ def test_tolerated_variants_read_like_the_original(key, name, tmp_path):
     run_script("maxqda", {**GOOD, key: BAD / name}, tmp_path / "b")
     for table in ("interview_segments.parquet", "interview_documents.parquet"):
         pd.testing.assert_frame_equal(
-            pd.read_parquet(tmp_path / "a" / table), pd.read_parquet(tmp_path / "b" / table)
+            pd.read_parquet(tmp_path / "a/interim" / table),
+            pd.read_parquet(tmp_path / "b/interim" / table),
         )
 
 
@@ -260,6 +261,6 @@ def test_utf16_segments_csv_reads_like_the_original(tmp_path):
     run_script("maxqda", GOOD, tmp_path / "a")
     run_script("maxqda", {**GOOD, "segments": utf16}, tmp_path / "b")
     pd.testing.assert_frame_equal(
-        pd.read_parquet(tmp_path / "a" / "interview_segments.parquet"),
-        pd.read_parquet(tmp_path / "b" / "interview_segments.parquet"),
+        pd.read_parquet(tmp_path / "a/interim/interview_segments.parquet"),
+        pd.read_parquet(tmp_path / "b/interim/interview_segments.parquet"),
     )

@@ -244,10 +244,6 @@ def test_no_identifier_reaches_outputs_logs_or_messages(path_kind, on_hit, ident
         for unit in written_units(work / "out", stderr):
             assert probe not in compact(unit), f"{path_kind}/{on_hit}: leaked into {unit[:200]!r}"
         if code == 0 and path_kind in ("survey_cell", "interview_text"):
-            deid = pd.read_csv(
-                work
-                / "out"
-                / ("deid_survey.csv" if "survey" in path_kind else "deid_interviews.csv")
-            )
+            deid = pd.read_csv(smk.output.deid)
             assert deid["n_hits"].sum() >= 1  # redacted, and counted
         shutil.rmtree(work / "out", ignore_errors=True)
