@@ -5,6 +5,7 @@ which is not on PyPI, so this filter is written by hand. It:
   * numbers figures (#fig-*) and tables (#tbl-*) in document order: "Figur 1: ..." / "Figure 1: ...",
   * sets each image's alt text from its fig-alt attribute,
   * turns @fig-x / @tbl-x citations into numbered links, and fails on a reference without a target,
+  * turns @sec-x citations into links named by the section's heading (Quarto writes "Section 3.1"),
   * renders ::: {.callout-note|warning|important|tip|caution} divs as boxes with a heading.
 Table cells arrive from the renderer as ::: {#tbl-x tbl-cap="..."} divs around a pipe table.
 ]]
@@ -111,18 +112,22 @@ local function resolve(cite)
   local out = pandoc.Inlines({})
   for i, c in ipairs(cite.citations) do
     local kind = kind_of(c.id)
-    if kind ~= "fig" and kind ~= "tbl" then
+    if kind ~= "fig" and kind ~= "tbl" and kind ~= "sec" then
       return nil -- a bibliography citation: not ours
     end
     local target = numbers[c.id]
     if not target then
-      error("cross-reference @" .. c.id .. " has no target (no figure or table with that id)")
+      error("cross-reference @" .. c.id .. " has no target (no figure, table or section with that id)")
     end
     if i > 1 then
       out:insert(pandoc.Str(","))
       out:insert(pandoc.Space())
     end
-    out:insert(pandoc.Link(words[kind] .. "\u{a0}" .. target.n, "#" .. c.id))
+    if kind == "sec" then
+      out:insert(pandoc.Link(target.title, "#" .. c.id))
+    else
+      out:insert(pandoc.Link(words[kind] .. "\u{a0}" .. target.n, "#" .. c.id))
+    end
   end
   return out
 end
@@ -156,6 +161,11 @@ function Pandoc(doc)
   words = WORDS[lang] or WORDS.en
   doc = doc:walk({ traverse = "topdown", Figure = number_figure,
                    Div = number_table_div, Table = number_captioned_table })
+  doc:walk({ Header = function(h)
+    if kind_of(h.identifier) == "sec" then
+      numbers[h.identifier] = { kind = "sec", title = pandoc.utils.stringify(h.content) }
+    end
+  end })
   doc = doc:walk({ Cite = resolve })
   doc = doc:walk({ Div = callout })
   -- One <main> landmark around the content (the title block and contents stay outside it).

@@ -110,6 +110,37 @@ def test_declared_code_equals_what_the_imports_load(entry):
     assert set(code_inputs(entry, REPO)) == _probe(entry)
 
 
+def test_the_import_cache_gives_the_same_inputs_and_follows_edits(tmp_path, monkeypatch):
+    """The import statements kept in .snakemake/ between runs: the same code inputs as a fresh
+    parse, and a library file with a new mtime is parsed again (its new imports count)."""
+    import impleval.codeinputs as ci
+
+    def fresh():
+        ci._disk_cache.cache_clear()
+        ci._all_imports.cache_clear()
+        ci._used.clear()
+
+    src = tmp_path / "src"
+    shutil.copytree(REPO / "src/impleval", src / "impleval")
+    shutil.copy2(REPO / "scripts/plot_survey.py", tmp_path / "plot_survey.py")
+    (tmp_path / "work/.snakemake").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "work")
+    fresh()
+    first = code_inputs(tmp_path / "plot_survey.py", tmp_path)
+    ci._save_cache()
+    kept = json.loads(Path(".snakemake/impleval-imports.json").read_text(encoding="utf-8"))
+    assert kept and all(key.count("|") == 2 for key in kept)
+    fresh()
+    assert code_inputs(tmp_path / "plot_survey.py", tmp_path) == first
+    figures = src / "impleval/figures.py"
+    figures.write_text(figures.read_text() + "\nfrom impleval import valuemap\n")
+    os.utime(figures, ns=(figures.stat().st_atime_ns, figures.stat().st_mtime_ns + 10**9))
+    fresh()
+    assert "src/impleval/valuemap.py" in code_inputs(tmp_path / "plot_survey.py", tmp_path)
+    assert "src/impleval/valuemap.py" not in first
+    fresh()
+
+
 def test_steps_import_only_inside_their_functions():
     """The precision rule needs it: a steps module imports no impleval module at top level."""
     for steps in sorted((REPO / "src/impleval").rglob("steps.py")):

@@ -183,6 +183,19 @@ def config_input_files():
     return files
 
 
+def uses_bundled_synthetic_data():
+    """True when any export the config names is one of the pipeline's own synthetic demo files
+    (data/raw/**/synthetic_*): the report then carries the synthetic-data banner whatever
+    `synthetic_demo` says, so a copied demo config cannot present invented data as real."""
+    bundled = os.path.realpath(os.path.join(PIPELINE_DIR, "data", "raw"))
+    for path in config_input_files():
+        rel = os.path.relpath(os.path.realpath(path), bundled)
+        parts = rel.split(os.sep)
+        if parts[0] != os.pardir and any(p.startswith("synthetic_") for p in parts):
+            return True
+    return False
+
+
 def prose_files():
     """The study team's prose (config study → report → `prose:` folder): report inputs."""
     report_file = config["study"].get("report")

@@ -49,7 +49,7 @@ rule render_report:
         results=lambda w, input: os.path.dirname(input.provenance),
         settings={
             "study_name": config["study_name"],
-            "synthetic": config["synthetic_demo"],
+            "synthetic": config["synthetic_demo"] or uses_bundled_synthetic_data(),
             "min_cell": config["min_cell"],
             "seed": config["seed"],
             "deid": config["deid"],

@@ -104,7 +104,7 @@ def checklists(ctx: ReportContext, path: str | Path) -> str:
             state, section = status(ctx, item["topic"], guideline["id"])
             where = ctx.phrases(f"appendix.status.{state}")
             if section:
-                where = f"[{ctx.phrases('appendix.section_link')}](#{section})" + (
+                where = f"@{section}" + (
                     "" if state == "reported" else f" ({where})"
                 )
             rows.append(
