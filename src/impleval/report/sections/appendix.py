@@ -104,9 +104,7 @@ def checklists(ctx: ReportContext, path: str | Path) -> str:
             state, section = status(ctx, item["topic"], guideline["id"])
             where = ctx.phrases(f"appendix.status.{state}")
             if section:
-                where = f"@{section}" + (
-                    "" if state == "reported" else f" ({where})"
-                )
+                where = f"@{section}" + ("" if state == "reported" else f" ({where})")
             rows.append(
                 {"item": md.escape(item["id"]), "text": md.escape(item["text"]), "where": where}
             )
