@@ -186,7 +186,8 @@ def config_input_files():
 def uses_bundled_synthetic_data():
     """True when any export the config names is one of the pipeline's own synthetic demo files
     (data/raw/**/synthetic_*): the report then carries the synthetic-data banner whatever
-    `synthetic_demo` says, so a copied demo config cannot present invented data as real."""
+    `synthetic_demo` says, so a copied demo config cannot present invented data as real.
+    """
     bundled = os.path.realpath(os.path.join(PIPELINE_DIR, "data", "raw"))
     for path in config_input_files():
         rel = os.path.relpath(os.path.realpath(path), bundled)
