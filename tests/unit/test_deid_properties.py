@@ -5,7 +5,7 @@ import re
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from impleval.errors import InputError
@@ -42,6 +42,9 @@ sentences = st.lists(st.sampled_from(WORDS), max_size=12).map(" ".join)
 
 @settings(max_examples=200, deadline=None)
 @given(identity_numbers(), sentences, BOUNDARY, AFTER, sentences)
+@example(  # a tight dot and a digit after it: an integer part, but its control digits hold
+    ident=("fnr", "01010000110"), before="", left=" ", right=".", after="3"
+)
 def test_valid_identity_numbers_in_text_are_always_caught(ident, before, left, right, after):
     kind, number = ident
     text = before + left + number + right + after

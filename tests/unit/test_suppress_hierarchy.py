@@ -9,7 +9,7 @@ import itertools
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
@@ -142,6 +142,15 @@ def printed_breakdowns(counts, site_trust, trust_region, variables):
         ]
     ),
     st.integers(3, 6),
+)
+@example(  # one trust per region: each region's cell equals its trust's (found by CI)
+    data=(
+        {("s000", "role0"): 0, ("s100", "role0"): 5},
+        {"s000": "t00", "s100": "t10"},
+        {"t00": "r0", "t10": "r1"},
+    ),
+    variables=["region", "trust"],
+    min_cell=3,
 )
 def test_no_hidden_cell_is_recoverable_across_the_hierarchy(data, variables, min_cell):
     counts, site_trust, trust_region = data

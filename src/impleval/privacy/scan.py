@@ -189,9 +189,13 @@ def _number_hits(norm: str) -> list[tuple[str, int, int, str]]:
                 total += len(groups[j].digits)
                 if total > 11:
                     break
-                if (j == len(groups) - 1 and glued_after) or (j < len(groups) - 1 and tight[j]):
-                    continue
                 window = groups[i : j + 1]
+                if (j == len(groups) - 1 and glued_after) or (j < len(groups) - 1 and tight[j]):
+                    # Digits before a decimal mark are an integer part, except an identity
+                    # number whose date and control digits hold ("01010000110.3"): privacy first.
+                    if total == 11:
+                        hits += [h for h in _nin_hit(window, any(tight[i:j])) if h[3] == "high"]
+                    continue
                 # " / " and " - " set numbers apart ("41234567 / 22334455", a YAML list "- 41"):
                 # an identity number is read across them (its control digits vouch for it), a
                 # phone number only as a low-confidence hit, an organisation number not at all.

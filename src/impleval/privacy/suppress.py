@@ -111,7 +111,12 @@ def apply_small_cell_rule(
         grouped = out.reset_index(drop=True).groupby(keys, dropna=False, sort=False).indices
         groups.extend(np.sort(np.asarray(ix)) for ix in grouped.values())
     mask = _protect(n, primary, groups, min_cell)
-    for col in dict.fromkeys([n_col, *value_cols]):
+    return _hide(out, mask, [n_col, *value_cols])
+
+
+def _hide(out: pd.DataFrame, mask: np.ndarray, cols: list[str]) -> pd.DataFrame:
+    """Blank the masked rows of `cols` (missing, keeping each column's type) and mark them."""
+    for col in dict.fromkeys(cols):
         out[col] = _nullable(out[col])
         if mask.any():
             out.loc[mask, col] = pd.NA if out[col].dtype != float else np.nan
@@ -139,12 +144,7 @@ def suppress_linked(
     if SUPPRESSED in out.columns:
         primary |= out[SUPPRESSED].fillna(False).to_numpy(dtype=bool)
     mask = _protect(n, primary, [np.asarray(sorted(g), dtype=int) for g in groups], min_cell)
-    for col in dict.fromkeys([n_col, *value_cols]):
-        out[col] = _nullable(out[col])
-        if mask.any():
-            out.loc[mask, col] = pd.NA if out[col].dtype != float else np.nan
-    out[SUPPRESSED] = mask
-    return out
+    return _hide(out, mask, [n_col, *value_cols])
 
 
 def suppress_crosstab(
@@ -215,7 +215,8 @@ class Margin:
 def nesting(df: pd.DataFrame, variables: Sequence[str]) -> dict[str, tuple[str, dict[str, str]]]:
     """The hierarchy among `variables` found in the data: a variable is nested in another when
     each of its levels occurs with exactly one level of the other (trust → region, site →
-    trust). Each child gets its closest parent (the candidate with the most levels)."""
+    trust), also one to one (one trust per region). Each child gets its closest parent (the
+    candidate with the most levels)."""
     out: dict[str, tuple[str, dict[str, str]]] = {}
     for child in variables:
         candidates = []
@@ -225,7 +226,16 @@ def nesting(df: pd.DataFrame, variables: Sequence[str]) -> dict[str, tuple[str, 
             pairs = df[[child, parent]].dropna().astype(str).drop_duplicates()
             pairs = pairs[(pairs[child] != "") & (pairs[parent] != "")]
             n_child, n_parent = pairs[child].nunique(), pairs[parent].nunique()
-            if len(pairs) and pairs[child].is_unique and n_parent < n_child:
+            # One level of the other per level (child unique), fewer levels, or as many and one
+            # to one (one trust per region: equal cells): then the later variable is the child,
+            # so that the relation is recorded once and the hierarchy has no cycle.
+            one_to_one = n_parent == n_child and pairs[parent].is_unique
+            later = list(variables).index(parent) < list(variables).index(child)
+            if (
+                len(pairs)
+                and pairs[child].is_unique
+                and (n_parent < n_child or (one_to_one and later))
+            ):
                 candidates.append(
                     (n_parent, parent, dict(zip(pairs[child], pairs[parent], strict=True)))
                 )
@@ -487,12 +497,7 @@ def suppress_table(
     if SUPPRESSED in out.columns:
         primary |= out[SUPPRESSED].fillna(False).to_numpy(dtype=bool)
     mask = protect(n, primary, margins, min_cell, audit=audit)
-    for col in dict.fromkeys([n_col, *value_cols]):
-        out[col] = _nullable(out[col])
-        if mask.any():
-            out.loc[mask, col] = pd.NA if out[col].dtype != float else np.nan
-    out[SUPPRESSED] = mask
-    return out
+    return _hide(out, mask, [n_col, *value_cols])
 
 
 def crossing_cells(
