@@ -239,3 +239,16 @@ def test_every_element_type_of_the_service(tmp_path):
     assert {"improve": "comment", "comment": "comment"} == {
         k: q[k]["use"] for k in ("improve", "comment")
     }
+
+
+def test_a_drafted_scale_never_takes_a_group_variables_name():
+    """The demo's form has a matrix question `trust` (trust in the tool): as a scale named `trust`
+    it would collide with the health trust in the respondent-level scores (found by running the
+    untouched draft of the demo exports, as the README says)."""
+    from impleval.draft.survey import RESERVED_SCALE_IDS, scale_id
+
+    assert scale_id("trust") == "trust_scale" and scale_id("role") == "role_scale"
+    assert (
+        scale_id("co") == "co"
+        and not {scale_id(r) for r in RESERVED_SCALE_IDS} & RESERVED_SCALE_IDS
+    )

@@ -364,6 +364,17 @@ def cut_points(scale: dict) -> dict:
     }
 
 
+# Columns of the respondent-level scores beside the scales: a scale may not take their names.
+RESERVED_SCALE_IDS = {"respondent_id", "region", "trust", "role"}
+
+
+def scale_id(question_id: str) -> str:
+    """The drafted scale id of a matrix question: its slug, suffixed where it would share a
+    name with a group variable (a question `trust` about trust in the tool)."""
+    sid = slug(question_id)
+    return f"{sid}_scale" if sid in RESERVED_SCALE_IDS else sid
+
+
 def write_analysis(d: SurveyDraft, organisation: dict, file: str = "survey-analysis.yaml") -> Doc:
     doc = Doc(file)
     doc.comment(
@@ -380,7 +391,7 @@ def write_analysis(d: SurveyDraft, organisation: dict, file: str = "survey-analy
         note=doc.decide("scales", "which items form which scale", "one scale per matrix question"),
     )
     for qid, its in matrices.items():
-        doc.key(slug(qid), block=True, indent=2)
+        doc.key(scale_id(qid), block=True, indent=2)
         doc.key("items", its, indent=4)
         doc.key("label", _label(_question(d, qid)["text"] or qid), indent=4)
     doc.blank()
