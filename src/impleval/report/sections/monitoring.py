@@ -30,23 +30,18 @@ Decision rules (each tested in tests/unit/test_report_monitoring.py):
   "simultaneous" with one date shared by several sites, "single" with one site.
 - `count_class`: zero / one / many, so that no sentence says "0 sites" or lists "none".
 
-Analysis-side facts this section needs that the results do not have yet (it falls back as noted;
-`src/impleval/monitoring/` is being restructured, so nothing there is changed from here):
-- its_estimates and its_diagnostics: `se_method` (id: `newey_west` = fixed-lag Newey–West,
-  `newey_west_auto` = Newey–West (1994) data-driven lag, `andrews` = Andrews (1991) bandwidth,
-  `gls_ar1` = GLS with AR(1) errors, `hac_panel` = Newey–West within site, pooled model) and
-  `hac_bandwidth` (lags in periods of the series; empty for GLS). Fallback: `newey_west` (sites)
-  / `hac_panel` (pooled) with the `hac_maxlags` column, else the configured `hac_maxlags` (monthly
-  series: max(1, round(lags / 4)), as the analysis does today).
-- its_estimates: `model` as an id (`ols_hac`, `quasi_poisson`) and a boolean `pooled`, not the
-  English text "OLS, Newey-West HAC, pooled (…)"; the section reads `scale` and the config model.
-- its_diagnostics: `frequency` per row (today joined from monitoring_sites) and
-  `crosscheck_tolerance_se` (today the 2 SE of the analysis code, not printed by the report).
-- monitoring_sites: drop `message` (English text); the report builds the reason from `n_pre`,
-  `n_post`, `baseline` and the configured thresholds.
-- values/monitoring.yml (language-neutral facts): per outcome `pooled: {sites: [ids],
-  n_intervention, n_comparison, se_method, hac_bandwidth}` (today derived from monitoring_sites:
-  intervention sites not refused, plus comparison sites) and `crosscheck_tolerance_se`.
+What the section reads from the analysis (src/impleval/monitoring/, docs/data/monitoring.md):
+- its_estimates and its_diagnostics: `se_method` (`gls_arma11`, `gls_ar1`, `newey_west`,
+  `newey_west_auto`, `andrews`; `hac_panel` for a pooled model under the Newey–West methods) and
+  `hac_bandwidth` (periods; empty for GLS). Results written before these columns existed carry
+  `hac_maxlags` instead: read as fixed-window Newey–West (`newey_west` / `hac_panel`) with that
+  window, else with the configured one (monthly series: max(1, round(lags / 4))).
+- its_estimates: `model` as an id (`ols_hac`, `quasi_poisson`), a boolean `pooled` and `scale`.
+- its_diagnostics: `frequency` and `crosscheck_tolerance_se` per row.
+- monitoring_sites: `n_pre`, `n_post`, `baseline`; the report words the reason with the
+  configured thresholds.
+- values/monitoring.yml: per outcome `pooled: {sites, n_intervention, n_comparison, se_method,
+  hac_bandwidth}` and `crosscheck_tolerance_se`.
 """
 
 from __future__ import annotations
