@@ -15,9 +15,11 @@ export PATH := $(abspath $(BIN)):$(PATH)
 
 .PHONY: venv report notebooks test lint benchmark validate demo-data snakemake-report clean recover
 
+# The lock is the whole environment (scripts/dev/lock_dependencies.py), so pip installs exactly
+# it and resolves nothing again (--no-deps); tests/unit/test_environment.py runs `pip check`.
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@

@@ -16,6 +16,14 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 QUARTO = "quarto=1.8"  # conda-forge; the pipeline falls back to pandoc when Quarto is absent
+# Left out of the lock on purpose (the Makefile installs the lock with --no-deps, so they stay
+# out): rfc3987-syntax is an optional IRI format checker that jupyter-events pulls in through
+# jsonschema[format-nongpl]; jsonschema imports it, if present, whenever it is imported, and its
+# import compiles Lark grammars: 1.2 s of CPU in every papermill, nbconvert and Jupyter process
+# (`papermill --version`, which Snakemake runs before each notebook job, 1.7 → 0.5 s). No schema
+# of ours or Jupyter's needs IRI checks; without the module jsonschema skips them. lark is only
+# its dependency.
+NOT_INSTALLED = {"rfc3987-syntax", "lark"}
 
 
 def norm(name: str) -> str:
@@ -33,7 +41,7 @@ def main() -> None:
         (
             line
             for line in frozen
-            if "==" in line and norm(line.split("==")[0]) not in {"pip", "impleval"}
+            if "==" in line and norm(line.split("==")[0]) not in {"pip", "impleval", *NOT_INSTALLED}
         ),
         key=norm,
     )
