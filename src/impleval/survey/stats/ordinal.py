@@ -13,9 +13,11 @@ import warnings
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import special, stats
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
 from statsmodels.miscmodels.ordinal_model import OrderedModel
+from statsmodels.tools.tools import add_constant
 
 log = logging.getLogger(__name__)
 
@@ -229,9 +231,7 @@ def brant_test(
     .. [1] Brant, R. (1990). Assessing proportionality in the proportional odds model for ordinal
        logistic regression. Biometrics, 46(4), 1171-1178. (eq. 2.4)
     """
-    x = sm.add_constant(design(agg, variables, references)[terms], has_constant="add").to_numpy(
-        float
-    )
+    x = add_constant(design(agg, variables, references)[terms], has_constant="add").to_numpy(float)
     w = agg["weight"].to_numpy(float)
     y = agg[outcome].to_numpy(float)
     cuts = np.unique(y)[:-1]
@@ -242,9 +242,7 @@ def brant_test(
     for c in cuts:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            res = sm.GLM(
-                (y > c).astype(float), x, family=sm.families.Binomial(), freq_weights=w
-            ).fit()
+            res = GLM((y > c).astype(float), x, family=families.Binomial(), freq_weights=w).fit()
         if not np.all(np.isfinite(res.params)) or np.abs(res.params).max() > 20:
             return {}, PO_SPARSE
         pi = res.fittedvalues
