@@ -578,9 +578,14 @@ def parse_date(
     Serial numbers only within SERIAL_DATE_RANGE (1970–2099): `9` is a week number, not a date."""
     lo, hi = SERIAL_DATE_RANGE
     out = []
+    # Each distinct text parsed once: a long export repeats its dates (one per site and period),
+    # and one pd.to_datetime call costs ~0.1 ms.
+    parsed: dict[str, object] = {}
     for i, raw in enumerate(values.astype(str)):
         s = raw.strip()
-        ts = _parse_one_date(s)
+        if s not in parsed:
+            parsed[s] = _parse_one_date(s)
+        ts = parsed[s]
         if ts is None:
             hint = ""
             if s.isdigit() and int(s) < lo:

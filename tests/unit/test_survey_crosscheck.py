@@ -26,7 +26,7 @@ def demo():
     prepared, settings, res = demo_results()
     wide = prepared.responses.pivot(index="respondent_id", columns="item", values="score")
     people = prepared.respondents.set_index("respondent_id")
-    scores = res.scores.set_index("respondent_id")
+    scores = res.scores.set_index("respondent_id").rename(columns={"group__region": "region"})
     return settings, res, wide.join(people[["region", "role"]]), scores
 
 

@@ -321,3 +321,36 @@ def test_ordinal_models_same_on_categorical_and_text_groups_with_a_left_out_leve
     ref = ordinal_models(text, settings, gvs, min_cell=5)
     assert len(got) and "tiny" not in set(got["level"])
     pd.testing.assert_frame_equal(got, ref)
+
+
+@pytest.mark.parametrize("dtype", ["str", object, "category"])
+def test_design_equals_get_dummies(dtype):
+    """ordinal.design (factorised codes) = the Categorical + get_dummies route it replaced:
+    same columns, same order, same 0/1 values, for text, object and categorical predictors, a
+    reference absent from the data and a variable with the reference only."""
+    from impleval.survey.stats.ordinal import design
+
+    def reference(df, variables, references):
+        parts = []
+        for var in variables:
+            levels = [references[var]] + sorted(set(df[var]) - {references[var]})
+            cat = pd.Categorical(df[var], categories=levels)
+            dummies = pd.get_dummies(cat, prefix=var, prefix_sep="[", dtype=float).iloc[:, 1:]
+            dummies.columns = [f"{c}]" for c in dummies.columns]
+            parts.append(dummies.set_axis(df.index))
+        return pd.concat(parts, axis=1) if parts else pd.DataFrame(index=df.index)
+
+    rng = np.random.default_rng(3)
+    df = pd.DataFrame(
+        {
+            "region": rng.choice(["hso", "vest", "midt", "nord"], 200),
+            "role": rng.choice(["radiographer", "radiologist", "other"], 200),
+            "only": ["x"] * 200,
+        },
+        index=rng.permutation(1000)[:200],
+    ).astype(dtype)
+    references = {"region": "hso", "role": "nurse", "only": "x"}  # `nurse` absent
+    for variables in (["region"], ["region", "role"], ["role", "only"], ["only"], []):
+        pd.testing.assert_frame_equal(
+            design(df, variables, references), reference(df, variables, references)
+        )

@@ -74,7 +74,8 @@ def test_figures_never_draw_small_groups(tmp_path):
     respondents.loc[respondents.index[:3], "region"] = "tiny"
     shares = likert_shares(responses, respondents, {"coherence": ["CO1", "CO2"]}, "region", 5)
     assert "tiny" not in set(shares["group"])
-    scores = respondents[["region"]].assign(coherence=np.linspace(1, 5, len(respondents)))
+    scores = respondents[["region"]].rename(columns={"region": "group__region"})
+    scores = scores.assign(coherence=np.linspace(1, 5, len(respondents)))
     fig = scale_distributions(
         scores, ["coherence"], {}, "region", ["hso", "vest", "midt", "nord", "tiny"], {}, 5, "en"
     )

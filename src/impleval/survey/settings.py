@@ -542,6 +542,13 @@ def load_settings(path: str | os.PathLike, schema_path: str | os.PathLike) -> di
     return load_validated(path, schema_path)
 
 
+def group_column(name: str) -> str:
+    """Column holding group variable `name` in the respondent frame and in the respondent-level
+    scores file (results/interim/survey_scale_scores.parquet): `group__<name>`, never `<name>`,
+    which a scale or item may carry too."""
+    return f"group__{name}"
+
+
 @dataclass(frozen=True)
 class GroupVar:
     name: str
@@ -553,7 +560,7 @@ class GroupVar:
     def column(self) -> str:
         """Column of the respondent frame holding this variable (an outcome may share its name:
         the health trust `trust` and the scale `trust`)."""
-        return f"group__{self.name}"
+        return group_column(self.name)
 
     def order(self, present) -> list[str]:
         """Levels present in the data: reference first, then declared order, then alphabetical."""

@@ -21,8 +21,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
+from statsmodels.regression.linear_model import GLSAR, OLS
 from statsmodels.stats.diagnostic import acorr_breusch_godfrey, acorr_ljungbox
 from statsmodels.stats.stattools import durbin_watson
 
@@ -140,8 +142,8 @@ def _fit(y: np.ndarray, X: pd.DataFrame, kind: str, offset, analysis: dict, freq
 
     def model():
         if kind == "quasi_poisson":
-            return sm.GLM(y, X, family=sm.families.Poisson(), offset=offset)
-        return sm.OLS(y, X)
+            return GLM(y, X, family=families.Poisson(), offset=offset)
+        return OLS(y, X)
 
     if method == "newey_west":
         lags = maxlags(analysis, frequency)
@@ -401,7 +403,7 @@ def crosscheck(fit: SiteFit) -> dict:
     method = "glsar_ar1"
     if fit.kind == "quasi_poisson":
         y, method = np.log(y + 0.5), "glsar_ar1_log"  # on log(count + 0.5)
-    res = sm.GLSAR(y, fit.X, rho=1).iterative_fit(maxiter=20)
+    res = GLSAR(y, fit.X, rho=1).iterative_fit(maxiter=20)
     out = {"crosscheck_method": method}
     worst = 0.0
     ci = res.conf_int()
@@ -458,7 +460,7 @@ def diagnostics(fit: SiteFit, analysis: dict) -> dict:
         row[f"ljung_box_p_lag{lag}"] = float(lb.loc[lag, "lb_pvalue"]) if lag in usable else np.nan
     if fit.kind == "ols_hac" and lags[0] < len(resid) - fit.X.shape[1]:
         # The auxiliary regression needs least-squares residuals: a plain OLS fit of the design.
-        ols = sm.OLS(fit.frame[fit.outcome].to_numpy(dtype=float), fit.X).fit()
+        ols = OLS(fit.frame[fit.outcome].to_numpy(dtype=float), fit.X).fit()
         row["breusch_godfrey_p"] = float(
             acorr_breusch_godfrey(ols, nlags=lags[0], result_object=True).lmpval
         )
@@ -542,11 +544,11 @@ def pooled(fits: list[SiteFit], analysis: dict) -> SiteFit | None:
         bandwidth = float(lags)
         cov = {"maxlags": lags, "groups": groups}
         if kind == "quasi_poisson":
-            res = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit(
+            res = GLM(y, X, family=families.Poisson(), offset=offset).fit(
                 cov_type="hac-panel", cov_kwds=cov
             )
         else:
-            res = sm.OLS(y, X).fit(cov_type="hac-panel", cov_kwds=cov)
+            res = OLS(y, X).fit(cov_type="hac-panel", cov_kwds=cov)
     frame = pd.concat([f.frame for f in usable], ignore_index=True)
     fit = SiteFit("pooled", outcome, kind, frame, X, None, res, offset=offset)
     fit.se_method, fit.hac_bandwidth = method, bandwidth

@@ -19,8 +19,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import linalg, optimize
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
+from statsmodels.regression.linear_model import OLS
 
 RHO_BOUND = 0.98  # |ρ| is clipped here: a unit root is not a stationary AR(1) error
 
@@ -251,7 +253,7 @@ def gls(
     Returns
     -------
     GLSFit
-        ``result`` is ``sm.OLS(ỹ, X̃).fit()`` on the whitened, scale-weighted data: its params
+        ``result`` is ``OLS(ỹ, X̃).fit()`` on the whitened, scale-weighted data: its params
         are the GLS estimates, its covariance :math:`s^2 (\tilde X^\top \tilde X)^{-1}` and its
         t tests use n − p degrees of freedom.
 
@@ -287,7 +289,7 @@ def gls(
     poisson = family == "poisson"
     estimate = errors is None
     if poisson and estimate:  # the independence fit, whose working model gives the first R
-        beta = sm.GLM(y, Xa, family=sm.families.Poisson(), offset=off).fit().params
+        beta = GLM(y, Xa, family=families.Poisson(), offset=off).fit().params
     elif poisson:  # a start for Fisher scoring (the pooled model: R is given)
         beta = np.linalg.lstsq(Xa, np.log(y + 0.5) - off, rcond=None)[0]
     else:
@@ -334,7 +336,7 @@ def gls(
             break
     # The final weighted least squares through statsmodels: its params, covariance and t tests
     # are those of the GLS estimator (the loop above only iterates to the fixed point).
-    res = sm.OLS(yw, pd.DataFrame(Xw, columns=X.columns)).fit()
+    res = OLS(yw, pd.DataFrame(Xw, columns=X.columns)).fit()
     return GLSFit(res, errors, sigma, it, converged)
 
 

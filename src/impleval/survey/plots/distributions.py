@@ -9,6 +9,7 @@ import pandas as pd
 from impleval.figures import OKABE_ITO, WIDTH_IN, shorten, use_report_style
 from impleval.privacy.suppress import visible_groups
 from impleval.survey.plots.common import TEXT
+from impleval.survey.settings import group_column
 
 NCOL = 2
 
@@ -46,8 +47,9 @@ def scale_distributions(
     )
     positions = {g: len(groups) - i for i, g in enumerate(groups)}  # first group on top
     drawn: set[str] = set()
+    group = scores[group_column(group_var)]  # `group__<name>`: a scale may share the name
     for ax, scale in zip(axes.ravel(), scales, strict=False):
-        data = {g: scores.loc[scores[group_var] == g, scale].dropna().to_numpy() for g in groups}
+        data = {g: scores.loc[group == g, scale].dropna().to_numpy() for g in groups}
         shown = visible_groups({g: len(v) for g, v in data.items()}, min_cell)
         shown = [g for g in groups if g in shown]
         drawn.update(shown)

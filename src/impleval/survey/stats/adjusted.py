@@ -394,7 +394,10 @@ def adjusted_scales(
     rows = []
     # Plain strings for the predictors (arrow-backed text is slow to compare element-wise).
     frame = data[list(columns)].rename(columns=columns).astype(object)
-    frame = frame.join(data.drop(columns=list(columns)))
+    # Only the scales' item columns join them: a scale may carry a group variable's name (the
+    # scale `trust` beside the health trust `trust`), and its score column is not needed here.
+    items_used = {i for spec in settings["scales"].values() for i in spec["items"] if i in data}
+    frame = frame.join(data[[c for c in data.columns if c in items_used]])
     for scale, spec in settings["scales"].items():
         items = [i for i in spec["items"] if i in data]
         sub = frame[[*variables, *items]].dropna(subset=variables)

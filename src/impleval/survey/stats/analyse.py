@@ -95,9 +95,9 @@ class SurveyResults:
     pairwise: pd.DataFrame
     ordinal: pd.DataFrame
     adjusted_scales: pd.DataFrame  # scale-level adjusted tests (survey_adjusted_scales.csv)
-    scores: (
-        pd.DataFrame
-    )  # respondent-level group variables + scale scores (for figures, not results)
+    # Respondent-level group variables (columns `group__<name>`, GroupVar.column) and scale
+    # scores, for the figures (results/interim/survey_scale_scores.parquet), not for results.
+    scores: pd.DataFrame
 
 
 def stream(seed: int, *keys: str) -> np.random.Generator:
@@ -271,9 +271,10 @@ def analyse_survey(
         pairwise=pairwise.reindex(columns=PAIRWISE_COLS),
         ordinal=ordinal.reindex(columns=ORDINAL_COLS),
         adjusted_scales=adjusted,
+        # Group columns keep their `group__` prefix (GroupVar.column): a scale may carry a group
+        # variable's name (the scale `trust` beside the health trust `trust`).
         scores=data[[g.column for g in gvs] + scales]
         .astype({g.column: respondents[g.name].dtype for g in gvs})
-        .rename(columns={g.column: g.name for g in gvs})
         .reset_index(),
     )
 
