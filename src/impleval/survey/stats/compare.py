@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pingouin as pg
 from scipy import stats
 from statsmodels.stats.oneway import anova_oneway
 
@@ -662,12 +663,17 @@ def games_howell_scale(df, scale, gv, *, min_cell, ci_level) -> list[dict]:
     groups = part.groups
     if len(groups) < 2:
         return []
-    t, dof, p, hedges = games_howell(part)
+    labels = np.repeat(np.array(groups, dtype=object), part.sizes)
+    sub = pd.DataFrame({"group": labels, "y": part.answers})
+    res = pg.pairwise_gameshowell(data=sub, dv="y", between="group", effsize="hedges")
     n = dict(zip(groups, part.sizes, strict=True))
     means = {g: v.mean() for g, v in zip(groups, part.values, strict=True)}
+    rank = {g: i for i, g in enumerate(groups)}
     rows = []
-    for k, (a, b) in enumerate(itertools.combinations(groups, 2)):
-        g = float(hedges[k])
+    for r in res.itertuples(index=False):
+        a, b, t, g = str(r.A), str(r.B), float(r.T), float(r.hedges)
+        if rank[a] > rank[b]:  # report in config order (reference first): flip the contrast
+            a, b, t, g = b, a, -t, -g
         low, high = fx.hedges_g_ci(g, int(n[a]), int(n[b]), ci_level)
         rows.append(
             {
@@ -677,8 +683,8 @@ def games_howell_scale(df, scale, gv, *, min_cell, ci_level) -> list[dict]:
                 "group_a": a,
                 "group_b": b,
                 "test": "games_howell",
-                "statistic": float(t[k]),
-                "p_value": float(p[k]),
+                "statistic": t,
+                "p_value": float(r.pval),
                 "effect_size": g,
                 "effect_size_name": "hedges_g",
                 "es_ci_low": low,
@@ -686,59 +692,8 @@ def games_howell_scale(df, scale, gv, *, min_cell, ci_level) -> list[dict]:
                 "n_a": int(n[a]),
                 "n_b": int(n[b]),
                 "mean_diff": means[a] - means[b],
-                "df": float(dof[k]),
+                "df": float(r.df),
             }
         )
+    rows.sort(key=lambda row: (rank[row["group_a"]], rank[row["group_b"]]))
     return rows
-
-
-def games_howell(part: Split) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    r"""Games–Howell statistics and Hedges' g of every pair of kept groups, in config order.
-
-    ``pingouin.pairwise_gameshowell(data, dv, between, effsize="hedges")`` (pingouin 0.7.0)
-    written out, the same operations in the same order: group means and variances by a pandas
-    groupby, Welch standard errors and Welch–Satterthwaite df, p from the studentised range
-    (``scipy.stats.studentized_range.sf``, where nearly all the time goes), g from the pooled SD.
-    Importing pingouin loads matplotlib and seaborn through its plotting module (~0.9 s of CPU in
-    the analysis job, a fifth of it). Pingouin orders a pair's groups alphabetically; here the
-    earlier kept group (reference first) comes first, which negates t and g exactly and leaves
-    se, df and p unchanged (tests/unit/test_survey_pingouin_equivalence.py: equal to pingouin to
-    the last bit).
-
-    Parameters
-    ----------
-    part : Split
-        An outcome's answers per kept group (:func:`split`).
-
-    Returns
-    -------
-    (t, df, p, g) : numpy.ndarray
-        One entry per pair (a, b), a before b in ``part.groups``
-        (``itertools.combinations`` order).
-    """
-    # Grouped as pingouin groups: by the group names (pandas sums group means differently when
-    # the key is an integer array, in the last bit).
-    labels = np.repeat(np.array(part.groups, dtype=object), part.sizes)
-    grp = pd.DataFrame({"group": labels, "y": part.answers}).groupby("group", observed=True)["y"]
-    n = grp.count().reindex(part.groups).to_numpy()
-    gmeans = grp.mean().reindex(part.groups).to_numpy()
-    gvars = grp.var().reindex(part.groups).to_numpy()
-    g1, g2 = np.triu_indices(len(part.groups), k=1)
-    v = gvars / n
-    se = np.sqrt(v[g1] + v[g2])
-    t = (gmeans[g1] - gmeans[g2]) / se
-    dof = (v[g1] + v[g2]) ** 2 / (v[g1] ** 2 / (n[g1] - 1) + v[g2] ** 2 / (n[g2] - 1))
-    p = np.clip(stats.studentized_range.sf(np.sqrt(2) * np.abs(t), len(part.groups), dof), 0, 1)
-    values = part.values
-    hedges = np.array([_hedges_g(values[a], values[b]) for a, b in zip(g1, g2, strict=True)])
-    return t, dof, p, hedges
-
-
-def _hedges_g(x: np.ndarray, y: np.ndarray) -> float:
-    """Hedges' g of two independent samples: ``pingouin.compute_effsize(x, y, paired=False,
-    eftype="hedges")`` written out (pooled SD, small-sample correction 1 − 3/(4(n_x+n_y)−9))."""
-    nx, ny = x.size, y.size
-    dof = nx + ny - 2
-    poolsd = np.sqrt(((nx - 1) * x.var(ddof=1) + (ny - 1) * y.var(ddof=1)) / dof)
-    d = (x.mean() - y.mean()) / poolsd
-    return d * (1 - (3 / (4 * (nx + ny) - 9)))

@@ -1,16 +1,13 @@
 """Effect sizes and their confidence intervals for the group comparisons.
 
-Library calls where the field has them (statsmodels for Cliff's δ and the noncentral-F interval);
-written here only what no library offers, each marked, and Hedges g's interval, pingouin's
-``compute_esci`` written out operation for operation (importing pingouin loads matplotlib and
-seaborn through its plotting module: ~0.9 s of CPU in the analysis job for a few lines of
-arithmetic; equal to pingouin to the last bit, tests/unit/test_survey_pingouin_equivalence.py).
+Library calls where the field has them (statsmodels for Cliff's δ and the noncentral-F interval,
+pingouin for Hedges g's interval); written here only what no library offers, each marked.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
+from pingouin import compute_esci
 from statsmodels.stats.nonparametric import rank_compare_2indep, rank_compare_2ordinal
 from statsmodels.stats.oneway import confint_effectsize_oneway
 
@@ -250,9 +247,7 @@ def omega_squared_welch(f: float, df1: float, df2: float, n: int, ci_level: floa
 
 
 def hedges_g_ci(g: float, n_a: int, n_b: int, ci_level: float) -> tuple[float, float]:
-    r"""Confidence interval of Hedges' g: ``pingouin.compute_esci(stat=g, nx=n_a, ny=n_b,
-    eftype="hedges", confidence=ci_level, decimals=12)`` (pingouin 0.7.0) written out, the same
-    operations in the same order.
+    r"""Confidence interval of Hedges' g (``pingouin.compute_esci``).
 
     Parameters
     ----------
@@ -277,7 +272,7 @@ def hedges_g_ci(g: float, n_a: int, n_b: int, ci_level: float) -> tuple[float, f
     ----------
     .. [1] Hedges, L. V., & Olkin, I. (1985). Statistical Methods for Meta-Analysis. Academic Press.
     """
-    se = np.sqrt(((n_a + n_b) / (n_a * n_b)) + (g**2) / (2 * (n_a + n_b)))
-    crit = np.abs(stats.t.ppf((1 - ci_level) / 2, n_a + n_b - 2))
-    low, high = np.round(np.array([g - crit * se, g + crit * se]), 12)
+    low, high = compute_esci(
+        stat=g, nx=n_a, ny=n_b, eftype="hedges", confidence=ci_level, decimals=12
+    )
     return float(low), float(high)

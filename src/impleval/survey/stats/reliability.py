@@ -8,8 +8,8 @@ import zlib
 
 import numpy as np
 import pandas as pd
+import pingouin as pg
 from factor_analyzer import FactorAnalyzer
-from scipy.stats import f as f_dist
 
 log = logging.getLogger(__name__)
 
@@ -34,43 +34,6 @@ def _sklearn_compat() -> None:
 
 
 _sklearn_compat()
-
-
-def cronbach_alpha(items: pd.DataFrame, ci_level: float) -> tuple[float, np.ndarray]:
-    r"""Cronbach's α with the Feldt F interval: ``pingouin.cronbach_alpha(data=items,
-    ci=ci_level, nan_policy="listwise")`` (pingouin 0.7.0) written out, the same operations in the
-    same order, the interval rounded to 3 decimals as there. Importing pingouin loads matplotlib
-    and seaborn through its plotting module (~0.9 s of CPU in the analysis job); equal to pingouin
-    to the last bit (tests/unit/test_survey_pingouin_equivalence.py).
-
-    Parameters
-    ----------
-    items : pandas.DataFrame
-        Respondents × items, numeric; rows with a missing answer are left out (listwise).
-    ci_level : float
-        Confidence level.
-
-    Returns
-    -------
-    (float, numpy.ndarray)
-        α and its (lower, upper) bound, rounded to 3 decimals.
-
-    References
-    ----------
-    .. [1] Feldt, L. S., Woodruff, D. J., & Salih, F. A. (1987). Statistical inference for
-       coefficient alpha. Applied Psychological Measurement, 11(1), 93-103.
-    """
-    n, k = items.shape  # before the listwise deletion, as pingouin (callers pass complete cases)
-    if items.isna().any().any():
-        items = items.dropna(axis=0, how="any")
-    cov = items.cov(numeric_only=True)
-    alpha = (k / (k - 1)) * (1 - np.trace(cov) / cov.sum().sum())
-    tail = 1 - ci_level
-    df1 = n - 1
-    df2 = df1 * (k - 1)
-    lower = 1 - (1 - alpha) * f_dist.isf(tail / 2, df1, df2)
-    upper = 1 - (1 - alpha) * f_dist.isf(1 - tail / 2, df1, df2)
-    return alpha, np.round([lower, upper], 3)
 
 
 def omega_from_corr(corr: np.ndarray) -> float:
@@ -338,8 +301,8 @@ def scale_reliability(
     Notes
     -----
     :math:`\alpha = \frac{k}{k-1}\left(1 - \frac{\sum_j \sigma^2_j}{\sigma^2_X}\right)` on complete
-    cases (:func:`cronbach_alpha`, as ``pingouin.cronbach_alpha``), with the F-distribution
-    interval of Feldt et al.; omega as in :func:`omega_from_corr`.
+    cases (``pingouin.cronbach_alpha``), with the F-distribution interval of Feldt et al.; omega as
+    in :func:`omega_from_corr`.
 
     References
     ----------
@@ -359,7 +322,7 @@ def scale_reliability(
             )
             rows.append(row)
             continue
-        alpha, (a_low, a_high) = cronbach_alpha(items, ci_level)
+        alpha, (a_low, a_high) = pg.cronbach_alpha(data=items, ci=ci_level, nan_policy="listwise")
         # One stream per scale, keyed on its name (as stats_analyse.stream): adding, removing or
         # reordering scales leaves the others' intervals unchanged.
         rng = np.random.default_rng([seed, zlib.crc32(f"omega|{name}".encode())])
