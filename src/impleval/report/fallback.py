@@ -18,8 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from impleval.config import safe_load
 from impleval.report.variables import check_keys, substitute
 
 log = logging.getLogger(__name__)
@@ -66,7 +65,7 @@ def cell_options(source: str) -> tuple[dict, str]:
     while i < len(lines) and OPTION.match(lines[i]):
         opts.append(OPTION.match(lines[i]).group(1))
         i += 1
-    options = yaml.safe_load("\n".join(opts)) if opts else {}
+    options = safe_load("\n".join(opts)) if opts else {}
     return options or {}, "\n".join(lines[i:])
 
 
@@ -160,7 +159,7 @@ def front_matter(text: str) -> dict:
     end = text.find("\n---", 3)
     if end == -1:
         return {}
-    data = yaml.safe_load(text[3:end])
+    data = safe_load(text[3:end])
     return data if isinstance(data, dict) else {}
 
 
