@@ -6,7 +6,9 @@ the code, including the injected input-hash cell, is unchanged), assemble markdo
 kept as pandoc metadata, code hidden, markdown outputs inserted, table cells wrapped in a
 `#tbl-` div with their caption), substitute `{{< var >}}` values, then pandoc `--standalone
 --embed-resources` with the Lua filters in `report/_filters/` (numbering, cross-references,
-callouts, one h1).
+callouts, one h1). A document without code chunks (the generated report) goes straight from the
+expanded text to the `{{< var >}}` substitution: jupytext would only split it into cells that are
+joined again, and there is nothing to execute or cache (`has_code`, `plain_markdown`).
 """
 
 from __future__ import annotations
