@@ -141,10 +141,15 @@ RAW_CODES = (
 )
 
 
+# A CSV download (impleval.report.markdown.csv_link): a raw HTML block whose data: URI and
+# download file name are machine-readable by design; the reader sees the label.
+CSV_DOWNLOAD = re.compile(r'```\{=html\}\n<p><a href="data:[^"]*"[^>]*>(.*?)</a></p>\n```')
+
+
 def _visible(markdown: str) -> str:
     """The text a reader sees: without embedded CSV downloads (data: URIs, machine-readable by
     design) and without cross-reference/citation keys."""
-    text = re.sub(r"\(data:[^)]*\)\{[^}]*\}", "", markdown)
+    text = CSV_DOWNLOAD.sub(r"\1", markdown)
     text = re.sub(r"@(tbl|fig|sec)-[\w-]+", "", text)
     text = re.sub(r"\[@[^\]]*\]", "", text)
     return re.sub(r"\{#[\w-]+[^}]*\}", "", text)

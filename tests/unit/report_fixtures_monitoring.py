@@ -19,6 +19,7 @@ import pandas as pd
 
 from impleval.report.context import Prose, ReportContext, Results, Study
 from impleval.report.text import load_phrases
+from tests.unit.report_fixtures import CSV_DOWNLOAD
 
 REPO = Path(__file__).resolve().parents[2]
 PHRASES = REPO / "report" / "phrases"
@@ -354,7 +355,7 @@ _ATTRIBUTES = re.compile(r"\{[#.][^}]*\}|\{download=[^}]*\}|\(data:[^)]*\)")
 
 def visible(markdown: str) -> str:
     """The text a reader sees: without data URIs, element attributes and figure paths."""
-    text = _ATTRIBUTES.sub("", markdown)
+    text = _ATTRIBUTES.sub("", CSV_DOWNLOAD.sub(r"\1", markdown))
     return re.sub(r"\]\(figures/[^)]*\)", "]", text)
 
 

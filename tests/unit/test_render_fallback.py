@@ -190,3 +190,53 @@ def test_quarto_renders_the_same_fixture(tmp_path):
     html = project["output"].read_text(encoding="utf-8")
     assert info.renderer == "quarto" and "Quarto" in info.label
     assert html_problems(html, language="nb", renderer="quarto", synthetic=True) == []
+
+
+PROSE_ONLY = """---
+title: "Bare tekst"
+lang: nb
+---
+
+[Laget med {{< var report.renderer >}}.]{.renderer-line}
+
+## Innledning {#sec-intro}
+
+Vi fikk {{< var survey.n >}} svar.
+
+
+
+Etter tre tomme linjer.
+
+::: {.callout-note title="Om tallene"}
+Alt er syntetisk.
+:::
+
+```
+kode som vises, ikke kjøres
+
+
+med tomme linjer
+```
+
+::: {.table-download}
+```{=html}
+<p><a href="data:text/csv;base64,QQo=" class="csv-download" download="a.csv">Last ned</a></p>
+```
+:::
+"""
+
+
+def test_document_without_code_reads_as_jupytext_would_read_it():
+    """Without a code chunk the fallback skips jupytext (nothing to execute); pandoc must read
+    the same document as from jupytext's cells."""
+    import jupytext
+    import pypandoc
+
+    variables = {"report": {"renderer": "R"}, "survey": {"n": "42"}}
+    assert not fallback.has_code(PROSE_ONLY)
+    assert fallback.has_code(FRAME + CHAPTER) and fallback.has_code("<!-- #region -->\n")
+    via_jupytext = fallback.assemble(jupytext.reads(PROSE_ONLY, fmt="Rmd"), variables, [])
+    direct = fallback.plain_markdown(PROSE_ONLY, variables)
+    assert "Vi fikk 42 svar" in direct
+    native = [pypandoc.convert_text(t, "native", format="markdown") for t in (direct, via_jupytext)]
+    assert native[0] == native[1]

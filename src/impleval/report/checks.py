@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from impleval.config import safe_load
 from impleval.report.variables import MissingVariableError, check_keys
 
 # Attributes through which a browser loads something by itself (a plain <a href> it does not).
@@ -132,7 +133,7 @@ def source_problems(text: str, variables: Mapping | None = None) -> list[str]:
     if text.startswith("---"):
         end = text.find("\n---", 3)
         try:
-            header = yaml.safe_load(text[3:end])
+            header = safe_load(text[3:end])
             if not isinstance(header, dict) or "title" not in header:
                 problems.append("YAML header without a title")
         except yaml.YAMLError as err:

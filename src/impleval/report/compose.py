@@ -8,9 +8,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-import yaml
-
-from impleval.config import load_yaml
+from impleval.config import load_yaml, safe_load
 from impleval.report.context import Prose, ReportContext, Results, Study
 from impleval.report.document import document
 from impleval.report.text import load_phrases
@@ -43,7 +41,7 @@ def prose_folder(study: Study, report_file: str | None) -> Path | None:
 def load_values(files) -> dict:
     values = {}
     for file in files:
-        data = yaml.safe_load(Path(file).read_text(encoding="utf-8")) or {}
+        data = safe_load(Path(file).read_text(encoding="utf-8")) or {}
         values.update(data if set(data) == {Path(file).stem} else {Path(file).stem: data})
     return values
 

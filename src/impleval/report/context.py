@@ -7,9 +7,10 @@ context built from small frames (`ReportContext.for_tests`).
 
 from __future__ import annotations
 
+import functools
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -19,6 +20,27 @@ import pandas as pd
 from impleval.report.text import Phrases, pick
 
 STRANDS = ("survey", "interviews", "monitoring")
+
+
+def per_context(fn: Callable) -> Callable:
+    """Compute `fn(ctx, *args)` once per context (and arguments) and reuse the result.
+
+    For the sections' derived results that several sections ask for (an interview theme's
+    change across stages is read by the summary, the interview results, the integration's joint
+    display and its CSV download: 24 calls of the same computation in one report). The context is
+    read-only while a report is written, so the result cannot go stale; a caller must not modify
+    what it gets back. The cache lives on the context object (`_per_context`), so a new context
+    (another language, a test's own) starts empty."""
+
+    @functools.wraps(fn)
+    def wrapper(ctx, *args):
+        cache = vars(ctx).setdefault("_per_context", {})
+        key = (fn.__module__, fn.__qualname__, args)
+        if key not in cache:
+            cache[key] = fn(ctx, *args)
+        return cache[key]
+
+    return wrapper
 
 
 @dataclass

@@ -6,11 +6,14 @@ the code, including the injected input-hash cell, is unchanged), assemble markdo
 kept as pandoc metadata, code hidden, markdown outputs inserted, table cells wrapped in a
 `#tbl-` div with their caption), substitute `{{< var >}}` values, then pandoc `--standalone
 --embed-resources` with the Lua filters in `report/_filters/` (numbering, cross-references,
-callouts, one h1).
+callouts, one h1). A document without code chunks (the generated report) goes straight from the
+expanded text to the `{{< var >}}` substitution: jupytext would only split it into cells that are
+joined again, and there is nothing to execute or cache (`has_code`, `plain_markdown`).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import tempfile
@@ -18,14 +21,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from impleval.config import safe_load
 from impleval.report.variables import check_keys, substitute
 
 log = logging.getLogger(__name__)
 
 INCLUDE = re.compile(r"^[ \t]*\{\{<\s*include\s+(\S+)\s*>\}\}[ \t]*$", re.M)
 OPTION = re.compile(r"^#\|\s?(.*)$")
+# A line that may open an executable chunk for jupytext's R Markdown reader (```{python}, also
+# ```{.python} to be safe); a raw block (```{=html}) stays Markdown. With none of these and no
+# jupytext cell marker (<!-- #region -->, <!-- #raw -->...), jupytext would return the text as
+# a header cell and Markdown cells (split only at blank lines), nothing to execute.
+CODE_CHUNK = re.compile(r"^```\{(?!=)", re.M)
+CELL_MARKER = "<!-- #"
 TOC_TITLE = {"nb": "Innhold", "en": "Contents"}
 
 
@@ -66,7 +74,7 @@ def cell_options(source: str) -> tuple[dict, str]:
     while i < len(lines) and OPTION.match(lines[i]):
         opts.append(OPTION.match(lines[i]).group(1))
         i += 1
-    options = yaml.safe_load("\n".join(opts)) if opts else {}
+    options = safe_load("\n".join(opts)) if opts else {}
     return options or {}, "\n".join(lines[i:])
 
 
@@ -160,14 +168,27 @@ def front_matter(text: str) -> dict:
     end = text.find("\n---", 3)
     if end == -1:
         return {}
-    data = yaml.safe_load(text[3:end])
+    data = safe_load(text[3:end])
     return data if isinstance(data, dict) else {}
 
 
+@functools.cache
 def pandoc_version() -> str:
+    """The bundled pandoc's version (`pandoc --version`, run once per process)."""
     import pypandoc
 
     return pypandoc.get_pandoc_version()
+
+
+def plain_markdown(text: str, variables: Mapping) -> str:
+    """The Markdown for pandoc of a document without code (`has_code` false): `assemble` of
+    jupytext's cells reads the same to pandoc (tests/unit/test_render_fallback.py)."""
+    return substitute(text, variables).strip("\n") + "\n"
+
+
+def has_code(text: str) -> bool:
+    """Whether the document may hold a chunk that jupytext would make a code cell."""
+    return bool(CODE_CHUNK.search(text)) or CELL_MARKER in text
 
 
 def label() -> str:
@@ -184,30 +205,22 @@ def render(
     timeout: int = 600,
 ) -> FallbackResult:
     """Render `build/index.qmd` to the self-contained HTML file `output`."""
-    import jupytext
-    import nbformat
     import pypandoc
 
     build, output = Path(build).resolve(), Path(output).resolve()
     text = expand_includes((build / "index.qmd").read_text(encoding="utf-8"), build)
     check_keys(text, variables, "index.qmd and its includes")
-    nb = jupytext.reads(text, fmt="Rmd")
-    # Only code reaches the kernel and the cache key: a prose-only edit reuses the outputs.
-    code_nb = nbformat.v4.new_notebook(
-        cells=[nbformat.v4.new_code_cell(c.source) for c in nb.cells if c.cell_type == "code"],
-        metadata={
-            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
-        },
-    )
-    executed = bool(code_nb.cells) and _execute(
-        code_nb, build, build / ".jupyter_cache" if cache else None, timeout
-    )
-    outputs = iter(code_nb.cells)
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell["outputs"] = next(outputs).get("outputs", [])
     warnings: list[str] = []
-    markdown = assemble(nb, variables, warnings)
+    if has_code(text):
+        markdown, executed, n_code = _executed_markdown(
+            text, build, variables, warnings, cache, timeout
+        )
+    else:
+        # The generated report has no code chunk: nothing to execute or cache, and jupytext would
+        # only split the text into cells that `assemble` joins again (the same Markdown). Not
+        # importing jupytext, nbformat (and so jsonschema) and jupyter-cache saves 0.5 s.
+        markdown = plain_markdown(text, variables)
+        executed, n_code = False, 0
     for w in warnings:
         log.warning("%s", w)
     header = front_matter(text)
@@ -251,4 +264,30 @@ def render(
         except RuntimeError as err:
             raise RenderError(f"pandoc failed: {err}") from None
         tmp_html.replace(output)
-    return FallbackResult(output, executed, len(code_nb.cells), warnings)
+    return FallbackResult(output, executed, n_code, warnings)
+
+
+def _executed_markdown(
+    text: str, build: Path, variables: Mapping, warnings: list[str], cache: bool, timeout: int
+) -> tuple[str, bool, int]:
+    """(Markdown, whether a kernel ran, number of code cells) of a document with code chunks:
+    read with jupytext, code executed (or taken from jupyter-cache), outputs assembled."""
+    import jupytext
+    import nbformat
+
+    nb = jupytext.reads(text, fmt="Rmd")
+    # Only code reaches the kernel and the cache key: a prose-only edit reuses the outputs.
+    code_nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(c.source) for c in nb.cells if c.cell_type == "code"],
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+    )
+    executed = bool(code_nb.cells) and _execute(
+        code_nb, build, build / ".jupyter_cache" if cache else None, timeout
+    )
+    outputs = iter(code_nb.cells)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell["outputs"] = next(outputs).get("outputs", [])
+    return assemble(nb, variables, warnings), executed, len(code_nb.cells)

@@ -14,7 +14,7 @@ import string
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-import yaml
+from impleval.config import safe_load
 
 LANGUAGES = ("nb", "en")
 AND = {"nb": "og", "en": "and"}
@@ -61,7 +61,7 @@ def load_phrases(folder: str | os.PathLike, language: str) -> Phrases:
     """Every `*.yml` in `folder`, merged; a key defined twice is an error."""
     book: dict = {}
     for path in sorted(Path(folder).glob("*.yml")):
-        for key, entry in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+        for key, entry in (safe_load(path.read_text(encoding="utf-8")) or {}).items():
             if not isinstance(entry, Mapping) or set(entry) - set(LANGUAGES):
                 raise PhraseError(f"{path}: phrase {key!r} must map {LANGUAGES} to text")
             if key in book:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from impleval.config import safe_load
 from impleval.errors import InputError, Problem
 
 VAR = re.compile(r"\{\{<\s*var\s+([^\s>]+)\s*>\}\}")
@@ -35,7 +36,7 @@ def merge_values(files: Iterable[str | os.PathLike], extra: Mapping | None = Non
     merged: dict = {}
     problems = []
     for file in sorted(map(Path, files)):
-        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        data = safe_load(file.read_text(encoding="utf-8")) or {}
         if not isinstance(data, dict):
             problems.append(Problem(str(file), "a YAML mapping of values"))
             continue

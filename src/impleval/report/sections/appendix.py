@@ -13,8 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
+from impleval.config import safe_load
 from impleval.report import blocks
 from impleval.report import markdown as md
 from impleval.report.context import ReportContext
@@ -96,7 +96,7 @@ def status(ctx: ReportContext, topic: str, guideline: str) -> tuple[str, str | N
 
 
 def checklists(ctx: ReportContext, path: str | Path) -> str:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    data = safe_load(Path(path).read_text(encoding="utf-8"))
     parts = [ctx.phrases("appendix.checklists_intro")]
     for guideline in data["guidelines"]:
         rows = []

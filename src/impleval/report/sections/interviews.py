@@ -82,7 +82,7 @@ import pandas as pd
 from impleval import fmt
 from impleval.report import blocks
 from impleval.report import markdown as md
-from impleval.report.context import ReportContext
+from impleval.report.context import ReportContext, per_context
 from impleval.report.text import join
 
 ALL = "all"  # margin value in every breakdown column of the interview tables
@@ -326,6 +326,7 @@ def total_interviews(ctx: ReportContext) -> float | None:
     return None
 
 
+@per_context
 def theme_prevalence(ctx: ReportContext) -> pd.DataFrame | None:
     """One row per theme (index): n, n_total, share over all interviews and `share:<stage>` per
     stage (NaN where suppressed), `suppressed` when any cell of the row is hidden."""
@@ -386,6 +387,7 @@ class ChangeCounts:
         return len(self.changed)
 
 
+@per_context
 def _test_rows(ctx: ReportContext) -> pd.DataFrame | None:
     tests = _table(ctx, "theme_stage_tests")
     if tests is None or tests.empty:
@@ -395,6 +397,7 @@ def _test_rows(ctx: ReportContext) -> pd.DataFrame | None:
     return tests[tests["kind"].notna()]
 
 
+@per_context
 def theme_changes(ctx: ReportContext) -> dict[str, ThemeChange]:
     """Classification of every theme in the stage-test table (see `classify`)."""
     tests = _test_rows(ctx)
@@ -472,6 +475,7 @@ class Agreement:
     n_units: float
 
 
+@per_context
 def agreement(ctx: ReportContext) -> Agreement | None:
     """Agreement results when the study computes them and the table has rows; else None."""
     a = agreement_settings(ctx)

@@ -415,10 +415,15 @@ def _estimates(ctx: ReportContext, oid: str) -> pd.DataFrame:
 
 
 def _row(rows: pd.DataFrame, site: str, parameter: str, horizon=None) -> pd.Series | None:
-    sel = rows[(rows["site"] == site) & (rows["parameter"] == parameter)]
+    """The first row of `site` and `parameter` (and `horizon`), None when there is none.
+
+    Only the row found is taken out of the frame: filtering the whole frame first took a fifth
+    of the report's generation time (80 look-ups in the estimates tables)."""
+    mask = (rows["site"] == site) & (rows["parameter"] == parameter)
     if horizon is not None:
-        sel = sel[sel["horizon_weeks"] == horizon]
-    return None if sel.empty else sel.iloc[0]
+        mask &= rows["horizon_weeks"] == horizon
+    found = mask.to_numpy(dtype=bool, na_value=False).nonzero()[0]
+    return rows.iloc[found[0]] if len(found) else None
 
 
 def horizons(rows: pd.DataFrame) -> list[int]:
