@@ -240,3 +240,20 @@ def test_document_without_code_reads_as_jupytext_would_read_it():
     assert "Vi fikk 42 svar" in direct
     native = [pypandoc.convert_text(t, "native", format="markdown") for t in (direct, via_jupytext)]
     assert native[0] == native[1]
+
+
+def test_the_renderer_label_names_only_the_tools_that_ran(tmp_path, rendered):
+    """A generated document without code chunks is converted by pandoc alone, and its label
+    says so; a document with code chunks (the fixture's frame) names jupytext and jupyter-cache
+    too (test_callout_banner_variable_and_renderer)."""
+    project = {**make_project(tmp_path), "synthetic": False}
+    shown_code = PROSE_ONLY[
+        PROSE_ONLY.index("```\nkode") : PROSE_ONLY.index("::: {.table-download}")
+    ]
+    document = PROSE_ONLY.replace(shown_code, "")  # the checks refuse code on the page
+    info = render_report(**project, document=lambda label: document)
+    html = project["output"].read_text(encoding="utf-8")
+    assert info.label.startswith("fallback: pandoc ") and info.executed is False
+    assert f'name="impleval-renderer" content="{info.label}"' in html
+    assert f"Laget med {info.label}." in html and "jupyter" not in info.label
+    assert rendered[1].label.startswith("fallback: jupytext + jupyter-cache + pandoc ")

@@ -191,8 +191,12 @@ def has_code(text: str) -> bool:
     return bool(CODE_CHUNK.search(text)) or CELL_MARKER in text
 
 
-def label() -> str:
-    return f"fallback: jupytext + jupyter-cache + pandoc {pandoc_version()}"
+def label(code: bool = False) -> str:
+    """What the fallback uses for a document without code chunks (pandoc only) or with them
+    (`code`: jupytext reads the cells, jupyter-cache runs them): the report names only the
+    tools that made it."""
+    tools = "jupytext + jupyter-cache + pandoc" if code else "pandoc"
+    return f"fallback: {tools} {pandoc_version()}"
 
 
 def render(

@@ -23,7 +23,7 @@ RENDERERS = ("auto", "quarto", "fallback")
 @dataclass
 class RenderInfo:
     renderer: str  # "quarto" or "fallback"
-    label: str  # e.g. "Quarto 1.6.40" or "fallback: jupytext + jupyter-cache + pandoc 3.9"
+    label: str  # e.g. "Quarto 1.6.40" or "fallback: pandoc 3.9"
     executed: bool | None  # fallback: whether a kernel ran (False: all outputs from the cache)
     seconds: float
 
@@ -65,19 +65,30 @@ def render_report(
     language's frame in `source` is rendered."""
     start = time.perf_counter()
     kind, label, exe = choose(renderer)
+
+    def fill(label: str) -> Path:
+        return build_mod.prepare(
+            source,
+            build,
+            language=language,
+            variables=with_renderer(variables, label),
+            results=results,
+            synthetic=synthetic,
+            renderer_label=label,
+            document=document(label) if document else None,
+            figures=figures,
+        )
+
+    index = fill(label)
+    if kind == "fallback" and fallback.has_code(
+        fallback.expand_includes(index.read_text(encoding="utf-8"), Path(build))
+    ):
+        # choose() names pandoc alone, all that a document without code chunks (the generated
+        # report) needs; this one has code, which jupytext reads and jupyter-cache runs.
+        label = fallback.label(code=True)
+        index = fill(label)
     log.info("renderer: %s", label)
     variables = with_renderer(variables, label)
-    build_mod.prepare(
-        source,
-        build,
-        language=language,
-        variables=variables,
-        results=results,
-        synthetic=synthetic,
-        renderer_label=label,
-        document=document(label) if document else None,
-        figures=figures,
-    )
     executed = None
     # Render beside the target and check before renaming into place: a report that fails its
     # checks never sits at the output path, even when the script is run by hand.
