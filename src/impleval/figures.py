@@ -231,11 +231,38 @@ def display_scale(width_in: float) -> float:
     return shown_px / CSS_PX_PER_INCH / width_in
 
 
+def lay_out(fig, *, freeze: bool = False):
+    """Lay `fig` out once as `savefig` lays out the PNG (its layout engine, text measured at
+    SAVE_DPI) and return the bounding box in inches that `savefig.bbox: tight` would save: the
+    tight box padded by PAD_INCHES. With `freeze`, the layout engine is then removed, so that
+    `savefig(bbox_inches=<that box>)` draws the figure only once per format (with the engine or
+    with `bbox_inches='tight'`, matplotlib draws it a second time to lay it out).
+
+    `draw_without_rendering` runs the layout and places every text without rasterizing; the box
+    is measured with the same renderer (the figure canvas'), so no second layout pass is needed."""
+    import matplotlib
+
+    dpi = fig.dpi
+    fig.set_dpi(SAVE_DPI)  # as print_figure does: text extents and layout at the saving dpi
+    try:
+        fig.draw_without_rendering()
+        bbox = fig.get_tightbbox(fig.canvas.get_renderer()).padded(PAD_INCHES)
+    finally:
+        fig.set_dpi(dpi)
+    if freeze and fig.get_layout_engine() is not None:
+        # `set_layout_engine("none")` leaves a placeholder engine, which savefig still lays out
+        # for; None (with the figure.autolayout / constrained_layout.use rcParams off, as
+        # use_report_style leaves them) removes the engine.
+        assert not matplotlib.rcParams["figure.autolayout"]
+        assert not matplotlib.rcParams["figure.constrained_layout.use"]
+        fig.set_layout_engine(None)
+    return bbox
+
+
 def saved_size_in(fig) -> tuple[float, float]:
     """(width, height) in inches of the image `savefig(bbox_inches='tight')` writes."""
-    fig.canvas.draw()
-    bbox = fig.get_tightbbox(fig.canvas.get_renderer())
-    return bbox.width + 2 * PAD_INCHES, bbox.height + 2 * PAD_INCHES
+    bbox = lay_out(fig)
+    return bbox.width, bbox.height
 
 
 def visible_texts(fig) -> list:
@@ -265,10 +292,15 @@ def tick_labels(fig) -> list[str]:
     return sorted(out)
 
 
-def font_report(fig) -> dict:
+def font_report(fig, bbox=None) -> dict:
     """Saved width and height (inches), display scale, the smallest text size as displayed
-    (points, rounded down to 0.1 so a check never passes on rounding) and the tick labels."""
-    width, height = saved_size_in(fig)
+    (points, rounded down to 0.1 so a check never passes on rounding) and the tick labels.
+
+    `bbox`: the box `lay_out` returned for the figure as it is drawn now (no second layout);
+    without it the figure is laid out here."""
+    if bbox is None:
+        bbox = lay_out(fig)
+    width, height = bbox.width, bbox.height
     scale = display_scale(width)
     sizes = [t.get_fontsize() for t in visible_texts(fig)]
     smallest = min(sizes) * scale if sizes else float("nan")
@@ -435,11 +467,14 @@ def save_figure(
 
     if not caption.strip() or not alt.strip():
         raise ValueError(f"figure {Path(svg).name} needs both a caption and alt text")
-    display = font_report(fig)
+    # One layout for the sidecar and both images (savefig would lay the figure out again for
+    # each format, and font_report once more): the layout is frozen and the box passed explicitly.
+    bbox = lay_out(fig, freeze=True)
+    display = font_report(fig, bbox)
     with atomic_path(svg) as tmp:
-        fig.savefig(tmp, format="svg", metadata={"Date": None, "Creator": None})
+        fig.savefig(tmp, format="svg", bbox_inches=bbox, metadata={"Date": None, "Creator": None})
     with atomic_path(png) as tmp:
-        fig.savefig(tmp, format="png", metadata={"Software": None})
+        fig.savefig(tmp, format="png", bbox_inches=bbox, metadata={"Software": None})
     write_json(
         {
             "caption": caption,
