@@ -177,18 +177,31 @@ def date_formatter(language: str):
     class DateFormatter(Formatter):
         pattern = patterns[2]
 
+        def __init__(self):
+            # Every layout pass and render formats the same few ticks again (on each axis of a
+            # grid of shared date axes too), and num2date is slow: the pattern per set of ticks
+            # and the text per tick are remembered.
+            self._patterns: dict[tuple, str] = {}
+            self._texts: dict[tuple, str] = {}
+
         def set_locs(self, locs):
             super().set_locs(locs)
-            dates = [num2date(v) for v in locs]
-            if dates and all(d.month == 1 and d.day == 1 for d in dates):
-                self.pattern = patterns[0]
-            elif dates and all(d.day == 1 for d in dates):
-                self.pattern = patterns[1]
-            else:
-                self.pattern = patterns[2]
+            key = tuple(float(v) for v in locs)
+            if key not in self._patterns:
+                dates = [num2date(v) for v in key]
+                if dates and all(d.month == 1 and d.day == 1 for d in dates):
+                    self._patterns[key] = patterns[0]
+                elif dates and all(d.day == 1 for d in dates):
+                    self._patterns[key] = patterns[1]
+                else:
+                    self._patterns[key] = patterns[2]
+            self.pattern = self._patterns[key]
 
         def __call__(self, x, pos=None):
-            return num2date(x).strftime(self.pattern)
+            key = (float(x), self.pattern)
+            if key not in self._texts:
+                self._texts[key] = num2date(x).strftime(self.pattern)
+            return self._texts[key]
 
     return DateFormatter()
 
@@ -246,6 +259,8 @@ def lay_out(fig, *, freeze: bool = False):
     fig.set_dpi(SAVE_DPI)  # as print_figure does: text extents and layout at the saving dpi
     try:
         fig.draw_without_rendering()
+        if freeze:
+            _freeze_ticks(fig)
         bbox = fig.get_tightbbox(fig.canvas.get_renderer()).padded(PAD_INCHES)
     finally:
         fig.set_dpi(dpi)
@@ -257,6 +272,23 @@ def lay_out(fig, *, freeze: bool = False):
         assert not matplotlib.rcParams["figure.constrained_layout.use"]
         fig.set_layout_engine(None)
     return bbox
+
+
+def _freeze_ticks(fig) -> None:
+    """Fix every axis' tick positions at those its locators gave in the layout just drawn.
+
+    The layout is frozen with them, so the views do not change any more; without this every
+    later pass (the tight box, the SVG and the PNG render) runs each locator again, and date
+    locators (dateutil rrules) are slow. Tick labels still come from the axis' formatter."""
+    from matplotlib.ticker import FixedLocator, NullLocator
+
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            # Shared axes share one locator object: fixed once, for all of them (same view).
+            if not isinstance(axis.get_major_locator(), FixedLocator | NullLocator):
+                axis.set_major_locator(FixedLocator(axis.get_majorticklocs()))
+            if not isinstance(axis.get_minor_locator(), FixedLocator | NullLocator):
+                axis.set_minor_locator(FixedLocator(axis.get_minorticklocs()))
 
 
 def saved_size_in(fig) -> tuple[float, float]:
