@@ -206,6 +206,20 @@ def date_formatter(language: str):
     return DateFormatter()
 
 
+def fix_date_ticks(axis) -> None:
+    """Fix a date axis' major ticks at those its AutoDateLocator gives for the current view (call
+    it once everything is plotted). That locator picks ticks from the date range alone, never
+    from the axis' length, so these are the ticks every layout pass would get; fixed, its
+    dateutil rule runs once instead of on each pass for each axis (a grid of shared date axes
+    shares one locator, so one call fixes them all). Labels still come from `date_formatter`."""
+    from matplotlib.dates import AutoDateLocator
+    from matplotlib.ticker import FixedLocator
+
+    locator = axis.get_major_locator()
+    if isinstance(locator, AutoDateLocator):
+        axis.set_major_locator(FixedLocator(locator()))
+
+
 def localise_numbers(fig, language: str) -> None:
     """Every axis of `fig` that still has matplotlib's default number formatter (linear or log,
     colour bars included) gets `number_formatter`; log axes get 1-2-5 ticks and no minor labels;
