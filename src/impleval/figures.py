@@ -10,6 +10,9 @@ Style rules every figure follows (tested per figure family and over the demo's f
   wider than the column is scaled down. `display_scale` gives that factor; `font_report` the
   smallest text size after scaling, which `save_figure` records in the JSON sidecar.
 
+Saving (`save_figure`) lays a figure out once (`lay_out`), freezes that layout and saves the SVG
+and the PNG with the same explicit bounding box, so matplotlib draws each format only once.
+
 Matplotlib is imported lazily (inside functions), so importing this module costs little.
 """
 
@@ -280,11 +283,11 @@ def lay_out(fig, *, freeze: bool = False):
         fig.set_dpi(dpi)
     if freeze and fig.get_layout_engine() is not None:
         # `set_layout_engine("none")` leaves a placeholder engine, which savefig still lays out
-        # for; None (with the figure.autolayout / constrained_layout.use rcParams off, as
-        # use_report_style leaves them) removes the engine.
-        assert not matplotlib.rcParams["figure.autolayout"]
-        assert not matplotlib.rcParams["figure.constrained_layout.use"]
-        fig.set_layout_engine(None)
+        # for; None removes the engine, as long as the rcParams do not ask for one by default.
+        with matplotlib.rc_context(
+            {"figure.autolayout": False, "figure.constrained_layout.use": False}
+        ):
+            fig.set_layout_engine(None)
     return bbox
 
 
