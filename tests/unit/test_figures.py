@@ -149,7 +149,7 @@ def test_save_figure_records_what_the_report_shows(tmp_path):
 
 
 def test_save_figure_lays_out_once_and_draws_each_format_once(tmp_path, monkeypatch):
-    """A constrained-layout figure with date axes: one layout pass plus one render per format
+    """A constrained-layout figure with date axes: one layout, then one render per format
     (savefig alone would lay it out again per format), and both images are the box the JSON
     records, as `savefig.bbox: tight` with PAD_INCHES would save them."""
     import matplotlib.pyplot as plt
@@ -171,7 +171,7 @@ def test_save_figure_lays_out_once_and_draws_each_format_once(tmp_path, monkeypa
     monkeypatch.setattr(Figure, "draw", lambda self, r: draws.append(1) or original(self, r))
     paths = [tmp_path / f"f.{e}" for e in ("svg", "png", "json")]
     F.save_figure(fig, *paths, caption="A caption.", alt="Alt text.")
-    assert len(draws) == 3  # the layout, the SVG, the PNG
+    assert len(draws) == 2  # the SVG, the PNG: the layout engine runs without a draw
     display = json.loads(paths[2].read_text())["display"]
     # Constrained layout starts from the figure's last layout, so a second one may move a box
     # edge by a hundredth of an inch; everything else is the same.
