@@ -295,7 +295,7 @@ def lay_out(fig, *, freeze: bool = False):
 
 
 def _freeze_ticks(fig) -> None:
-    """Fix every axis' tick positions at those its locators gave in the layout just drawn.
+    """Fix every axis' tick positions at those its locators give in the layout just made.
 
     The layout is frozen with them, so the views do not change any more; without this every
     later pass (the tight box, the SVG and the PNG render) runs each locator again, and date
