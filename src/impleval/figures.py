@@ -10,6 +10,9 @@ Style rules every figure follows (tested per figure family and over the demo's f
   wider than the column is scaled down. `display_scale` gives that factor; `font_report` the
   smallest text size after scaling, which `save_figure` records in the JSON sidecar.
 
+Saving (`save_figure`) lays a figure out once (`lay_out`), freezes that layout and saves the SVG
+and the PNG with the same explicit bounding box, so matplotlib draws each format only once.
+
 Matplotlib is imported lazily (inside functions), so importing this module costs little.
 """
 
@@ -177,20 +180,47 @@ def date_formatter(language: str):
     class DateFormatter(Formatter):
         pattern = patterns[2]
 
+        def __init__(self):
+            # Every layout pass and render formats the same few ticks again (on each axis of a
+            # grid of shared date axes too), and num2date is slow: the pattern per set of ticks
+            # and the text per tick are remembered.
+            self._patterns: dict[tuple, str] = {}
+            self._texts: dict[tuple, str] = {}
+
         def set_locs(self, locs):
             super().set_locs(locs)
-            dates = [num2date(v) for v in locs]
-            if dates and all(d.month == 1 and d.day == 1 for d in dates):
-                self.pattern = patterns[0]
-            elif dates and all(d.day == 1 for d in dates):
-                self.pattern = patterns[1]
-            else:
-                self.pattern = patterns[2]
+            key = tuple(float(v) for v in locs)
+            if key not in self._patterns:
+                dates = [num2date(v) for v in key]
+                if dates and all(d.month == 1 and d.day == 1 for d in dates):
+                    self._patterns[key] = patterns[0]
+                elif dates and all(d.day == 1 for d in dates):
+                    self._patterns[key] = patterns[1]
+                else:
+                    self._patterns[key] = patterns[2]
+            self.pattern = self._patterns[key]
 
         def __call__(self, x, pos=None):
-            return num2date(x).strftime(self.pattern)
+            key = (float(x), self.pattern)
+            if key not in self._texts:
+                self._texts[key] = num2date(x).strftime(self.pattern)
+            return self._texts[key]
 
     return DateFormatter()
+
+
+def fix_date_ticks(axis) -> None:
+    """Fix a date axis' major ticks at those its AutoDateLocator gives for the current view (call
+    it once everything is plotted). That locator picks ticks from the date range alone, never
+    from the axis' length, so these are the ticks every layout pass would get; fixed, its
+    dateutil rule runs once instead of on each pass for each axis (a grid of shared date axes
+    shares one locator, so one call fixes them all). Labels still come from `date_formatter`."""
+    from matplotlib.dates import AutoDateLocator
+    from matplotlib.ticker import FixedLocator
+
+    locator = axis.get_major_locator()
+    if isinstance(locator, AutoDateLocator):
+        axis.set_major_locator(FixedLocator(locator()))
 
 
 def localise_numbers(fig, language: str) -> None:
@@ -231,11 +261,60 @@ def display_scale(width_in: float) -> float:
     return shown_px / CSS_PX_PER_INCH / width_in
 
 
+def lay_out(fig, *, freeze: bool = False):
+    """Lay `fig` out once as `savefig` lays out the PNG (its layout engine, text measured at
+    SAVE_DPI) and return the bounding box in inches that `savefig.bbox: tight` would save: the
+    tight box padded by PAD_INCHES. With `freeze`, the layout engine is then removed, so that
+    `savefig(bbox_inches=<that box>)` draws the figure only once per format (with the engine or
+    with `bbox_inches='tight'`, matplotlib draws it a second time to lay it out).
+
+    Only the layout engine runs (not a whole draw with the renderer disabled, as savefig's
+    layout pass does): measuring the tight box places every axis, tick and text as a draw
+    would, and the demo's images came out pixel-identical either way."""
+    import matplotlib
+
+    dpi = fig.dpi
+    fig.set_dpi(SAVE_DPI)  # as print_figure does: text extents and layout at the saving dpi
+    try:
+        engine = fig.get_layout_engine()
+        if engine is not None:
+            engine.execute(fig)  # measures with the figure canvas' renderer at SAVE_DPI
+        if freeze:
+            _freeze_ticks(fig)
+        bbox = fig.get_tightbbox(fig.canvas.get_renderer()).padded(PAD_INCHES)
+    finally:
+        fig.set_dpi(dpi)
+    if freeze and fig.get_layout_engine() is not None:
+        # `set_layout_engine("none")` leaves a placeholder engine, which savefig still lays out
+        # for; None removes the engine, as long as the rcParams do not ask for one by default.
+        with matplotlib.rc_context(
+            {"figure.autolayout": False, "figure.constrained_layout.use": False}
+        ):
+            fig.set_layout_engine(None)
+    return bbox
+
+
+def _freeze_ticks(fig) -> None:
+    """Fix every axis' tick positions at those its locators give in the layout just made.
+
+    The layout is frozen with them, so the views do not change any more; without this every
+    later pass (the tight box, the SVG and the PNG render) runs each locator again, and date
+    locators (dateutil rrules) are slow. Tick labels still come from the axis' formatter."""
+    from matplotlib.ticker import FixedLocator, NullLocator
+
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            # Shared axes share one locator object: fixed once, for all of them (same view).
+            if not isinstance(axis.get_major_locator(), FixedLocator | NullLocator):
+                axis.set_major_locator(FixedLocator(axis.get_majorticklocs()))
+            if not isinstance(axis.get_minor_locator(), FixedLocator | NullLocator):
+                axis.set_minor_locator(FixedLocator(axis.get_minorticklocs()))
+
+
 def saved_size_in(fig) -> tuple[float, float]:
     """(width, height) in inches of the image `savefig(bbox_inches='tight')` writes."""
-    fig.canvas.draw()
-    bbox = fig.get_tightbbox(fig.canvas.get_renderer())
-    return bbox.width + 2 * PAD_INCHES, bbox.height + 2 * PAD_INCHES
+    bbox = lay_out(fig)
+    return bbox.width, bbox.height
 
 
 def visible_texts(fig) -> list:
@@ -265,10 +344,15 @@ def tick_labels(fig) -> list[str]:
     return sorted(out)
 
 
-def font_report(fig) -> dict:
+def font_report(fig, bbox=None) -> dict:
     """Saved width and height (inches), display scale, the smallest text size as displayed
-    (points, rounded down to 0.1 so a check never passes on rounding) and the tick labels."""
-    width, height = saved_size_in(fig)
+    (points, rounded down to 0.1 so a check never passes on rounding) and the tick labels.
+
+    `bbox`: the box `lay_out` returned for the figure as it is drawn now (no second layout);
+    without it the figure is laid out here."""
+    if bbox is None:
+        bbox = lay_out(fig)
+    width, height = bbox.width, bbox.height
     scale = display_scale(width)
     sizes = [t.get_fontsize() for t in visible_texts(fig)]
     smallest = min(sizes) * scale if sizes else float("nan")
@@ -435,11 +519,14 @@ def save_figure(
 
     if not caption.strip() or not alt.strip():
         raise ValueError(f"figure {Path(svg).name} needs both a caption and alt text")
-    display = font_report(fig)
+    # One layout for the sidecar and both images (savefig would lay the figure out again for
+    # each format, and font_report once more): the layout is frozen and the box passed explicitly.
+    bbox = lay_out(fig, freeze=True)
+    display = font_report(fig, bbox)
     with atomic_path(svg) as tmp:
-        fig.savefig(tmp, format="svg", metadata={"Date": None, "Creator": None})
+        fig.savefig(tmp, format="svg", bbox_inches=bbox, metadata={"Date": None, "Creator": None})
     with atomic_path(png) as tmp:
-        fig.savefig(tmp, format="png", metadata={"Software": None})
+        fig.savefig(tmp, format="png", bbox_inches=bbox, metadata={"Software": None})
     write_json(
         {
             "caption": caption,

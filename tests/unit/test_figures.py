@@ -148,6 +148,48 @@ def test_save_figure_records_what_the_report_shows(tmp_path):
         F.save_figure(_fig()[0], *paths, caption=" ", alt="x")
 
 
+def test_save_figure_lays_out_once_and_draws_each_format_once(tmp_path, monkeypatch):
+    """A constrained-layout figure with date axes: one layout, then one render per format
+    (savefig alone would lay it out again per format), and both images are the box the JSON
+    records, as `savefig.bbox: tight` with PAD_INCHES would save them."""
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
+    fig, axes = plt.subplots(2, 2, figsize=(F.WIDTH_IN, 4), sharex=True, layout="constrained")
+    dates = pd.date_range("2021-01-04", periods=160, freq="W-MON")
+    for ax in axes.ravel():
+        ax.plot(dates, np.linspace(10, 90, len(dates)))
+        ax.set_title("panel")
+    fig.legend(["series"], loc="outside upper center")
+    F.localise_numbers(fig, "nb")
+    F.fix_date_ticks(axes[0, 0].xaxis)
+    expected = F.font_report(fig)  # lays out without freezing: the reference
+    assert fig.get_layout_engine() is not None
+
+    draws = []
+    original = Figure.draw
+    monkeypatch.setattr(Figure, "draw", lambda self, r: draws.append(1) or original(self, r))
+    paths = [tmp_path / f"f.{e}" for e in ("svg", "png", "json")]
+    F.save_figure(fig, *paths, caption="A caption.", alt="Alt text.")
+    assert len(draws) == 2  # the SVG, the PNG: the layout engine runs without a draw
+    display = json.loads(paths[2].read_text())["display"]
+    # Constrained layout starts from the figure's last layout, so a second one may move a box
+    # edge by a hundredth of an inch; everything else is the same.
+    for key in ("width_in", "height_in"):
+        assert display.pop(key) == pytest.approx(expected.pop(key), abs=0.015)
+    assert display == expected
+    assert "01.2022" in display["ticks"]  # dates in the report style, from fixed ticks
+    display = json.loads(paths[2].read_text())["display"]
+    with open(paths[1], "rb") as fh:
+        fh.read(16)
+        width_px, height_px = struct.unpack(">II", fh.read(8))
+    assert width_px == pytest.approx(display["width_in"] * F.SAVE_DPI, abs=1.5)
+    assert height_px == pytest.approx(display["height_in"] * F.SAVE_DPI, abs=1.5)
+    svg = re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', paths[0].read_text())
+    assert float(svg[1]) == pytest.approx(display["width_in"] * 72, abs=0.5)
+    assert float(svg[2]) == pytest.approx(display["height_in"] * 72, abs=0.5)
+
+
 def test_direct_labels_never_overlap_and_keep_their_order():
     fig, ax = _fig(width=F.WIDTH_IN, height=3.0)
     ends = []

@@ -14,6 +14,7 @@ from impleval.figures import (
     OKABE_ITO,
     WIDTH_IN,
     chars_per_line,
+    fix_date_ticks,
     localise_numbers,
     wrap,
 )
@@ -99,6 +100,7 @@ def series_figure(
     handles, names = axes[0, 0].get_legend_handles_labels()
     fig.legend(handles, names, loc="outside upper center", ncol=4, frameon=False)
     localise_numbers(fig, language)
+    fix_date_ticks(axes[0, 0].xaxis)  # shared by every panel
     intervention = order[order["role"] == "intervention"]
     monthly = set(order["frequency"].dropna()) == {"monthly"}
     every = {

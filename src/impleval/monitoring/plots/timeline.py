@@ -5,7 +5,14 @@ from __future__ import annotations
 import pandas as pd
 
 from impleval.config import label
-from impleval.figures import NOT_RELEVANT_GREY, OKABE_ITO, WIDTH_IN, localise_numbers, shorten
+from impleval.figures import (
+    NOT_RELEVANT_GREY,
+    OKABE_ITO,
+    WIDTH_IN,
+    fix_date_ticks,
+    localise_numbers,
+    shorten,
+)
 from impleval.monitoring.plots.common import MARKERS, pyplot
 from impleval.monitoring.settings import go_live_kind
 
@@ -48,6 +55,7 @@ def timeline_figure(timeline: pd.DataFrame, definition: dict, language: str):
     ax.set_axisbelow(True)
     fig.legend(loc="outside upper center", ncol=min(len(kinds), 4), frameon=False)
     localise_numbers(fig, language)
+    fix_date_ticks(ax.xaxis)
     n_go = int(timeline.loc[timeline["milestone"] == go_live_kind(definition), "site"].nunique())
     first, last = timeline["date"].min(), timeline["date"].max()
     names = [label(kind_labels, kind, language) for kind in kinds]

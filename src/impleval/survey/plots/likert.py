@@ -124,9 +124,11 @@ def likert_bars(
             s = [0.0 if not np.isfinite(v) else v for v in s]
             half = len(s) // 2
             left = -(sum(s[:half]) + (s[half] / 2 if len(s) % 2 else 0.0))
-            for k, width in enumerate(s):
-                ax.barh(y, width, left=left, color=colours[k], edgecolor="white", height=0.8)
-                left += width
+            # One barh call per row (the same rectangles, drawn in the same order): a call per
+            # segment costs a container and an autoscale update each.
+            if s:
+                lefts = left + np.cumsum([0.0, *s])[:-1]
+                ax.barh([y] * len(s), s, left=lefts, color=colours, edgecolor="white", height=0.8)
             ax_nr.barh(y, 100 * r["nr_share"], color=NOT_RELEVANT_GREY, height=0.8)
             ticks.append(y)
             labels.append(shorten(group_labels.get(group, group), 34))
