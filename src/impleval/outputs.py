@@ -12,8 +12,10 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # only for annotations: jobs that write no table need not import pandas
+    import pandas as pd
 
 # Enough precision for every reported statistic; stable text across runs.
 FLOAT_FORMAT = "%.10g"
