@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pty
 import secrets
 import shutil
 import signal
@@ -60,6 +61,10 @@ class Session:
             JUPYTER_TOKEN=self.token,
         )
         self.log = tmp / "session.log"
+        # A terminal, as a user has: Jupyter then handles Ctrl-C itself and asks to confirm.
+        # Without one it falls back to KeyboardInterrupt, after which an idle AnyIO worker thread
+        # (left by the contents API) can keep its process alive for good (seen in CI runs).
+        self.terminal, terminal = pty.openpty()
         self.proc = subprocess.Popen(
             [
                 str(BIN / "snakemake"),
@@ -72,11 +77,12 @@ class Session:
             ],
             cwd=work,
             env=env,
-            stdin=subprocess.DEVNULL,
+            stdin=terminal,
             stdout=self.log.open("w"),
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        os.close(terminal)
 
     def request(self, path: str, method: str = "GET", body: dict | None = None) -> bytes:
         req = urllib.request.Request(
@@ -110,13 +116,16 @@ class Session:
         return next(p for p in kids if "jupyter-notebook" in " ".join(p.cmdline()))
 
     def interrupt(self) -> None:
-        """Ctrl-C in the terminal, and once more if Jupyter asked to confirm (it says: "twice to
-        skip confirmation")."""
+        """Ctrl-C in the terminal, then "y" to Jupyter's "Shutdown this Jupyter server (y/[n])?"
+        (typed until the session ends: Jupyter reads it once it asks)."""
         os.killpg(self.proc.pid, signal.SIGINT)
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGINT)
+        deadline = time.monotonic() + 60
+        while self.proc.poll() is None and time.monotonic() < deadline:
+            os.write(self.terminal, b"y\n")
+            try:
+                self.proc.wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                pass
 
     def wait(self) -> int:
         try:
@@ -128,6 +137,9 @@ class Session:
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait()
+        if self.terminal is not None:
+            os.close(self.terminal)
+            self.terminal = None
 
 
 @pytest.fixture
