@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import html
 import os
-import re
 import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -23,7 +22,6 @@ from pathlib import Path
 from impleval.outputs import write_text
 from impleval.report.variables import dump
 
-CODE_CELL = re.compile(r"^```\{python", re.M)
 KEEP = {".jupyter_cache", "_freeze", ".quarto"}  # caches survive a rebuild of the folder
 SKIP_SOURCE = {"_build", ".jupyter_cache", "_freeze", ".quarto", "_output", "__pycache__"}
 BANNER = {
@@ -118,10 +116,12 @@ def inject_after_header(text: str, block: str) -> str:
 
 def has_code_cells(text: str, base: Path) -> bool:
     """Whether the document, with its includes, holds any code cell (the generated report has
-    none: no kernel starts and Quarto needs no Jupyter)."""
-    from impleval.report.fallback import expand_includes
+    none: no kernel starts and Quarto needs no Jupyter). The fallback's own test
+    (`fallback.has_code`), so that the input-hash cell and the renderer label follow the path the
+    fallback takes."""
+    from impleval.report.fallback import expand_includes, has_code
 
-    return bool(CODE_CELL.search(expand_includes(text, base)))
+    return has_code(expand_includes(text, base))
 
 
 def prepare(

@@ -80,8 +80,8 @@ def render_report(
         )
 
     index = fill(label)
-    if kind == "fallback" and fallback.has_code(
-        fallback.expand_includes(index.read_text(encoding="utf-8"), Path(build))
+    if kind == "fallback" and build_mod.has_code_cells(
+        index.read_text(encoding="utf-8"), Path(build)
     ):
         # choose() names pandoc alone, all that a document without code chunks (the generated
         # report) needs; this one has code, which jupytext reads and jupyter-cache runs.
