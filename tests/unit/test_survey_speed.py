@@ -325,9 +325,9 @@ def test_ordinal_models_same_on_categorical_and_text_groups_with_a_left_out_leve
 
 @pytest.mark.parametrize("dtype", ["str", object, "category"])
 def test_design_equals_get_dummies(dtype):
-    """ordinal.design (factorised codes) = the Categorical + get_dummies route it replaced:
-    same columns, same order, same 0/1 values, for text, object and categorical predictors, a
-    reference absent from the data and a variable with the reference only."""
+    """ordinal.design = the Categorical + get_dummies route written out: same columns, same
+    order, same 0/1 values, for text, object and categorical predictors, a reference absent from
+    the data and a variable with the reference only (a guard for any faster rewrite)."""
     from impleval.survey.stats.ordinal import design
 
     def reference(df, variables, references):
