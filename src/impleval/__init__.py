@@ -7,12 +7,11 @@ import sys
 
 __version__ = "0.1.0"
 
-# jsonschema imports its optional IRI format checker (rfc3987-syntax, installed here because
-# jupyter-events asks for jsonschema[format-nongpl]) when it is itself imported, and that module
-# compiles 38 Lark grammars: 1.3 s in every process that validates a config (Snakemake's start and
-# nearly every job; `import jsonschema` took 1.43 s with it and 0.14 s without on our 2-core
-# machine), half an import of the whole statistics stack. No
-# impleval schema is checked with a format checker, so the optional module is marked absent before
-# jsonschema is imported and jsonschema skips the IRI checks it would have offered. A process that
-# imported it already keeps it.
+# jsonschema imports its optional IRI format checker (rfc3987-syntax, which jupyter-events asks
+# for through jsonschema[format-nongpl]) when it is itself imported, and that module compiles 38
+# Lark grammars: `import jsonschema` took 1.43 s with it and 0.14 s without on our 2-core machine.
+# requirements.lock leaves it out (scripts/dev/lock_dependencies.py), but an environment resolved
+# by conda or pip may have it: no impleval schema is checked with a format checker, so the module
+# is marked absent before jsonschema is imported, in every process that imports impleval first,
+# and jsonschema skips the IRI checks it would have offered. A process that imported it keeps it.
 sys.modules.setdefault("rfc3987_syntax", None)
