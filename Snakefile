@@ -69,7 +69,8 @@ rule all:
 
 # Before the first job: is this the project's environment? Keep the executed notebooks of the
 # last run, and put them back if this run fails; after an --edit-notebook session, have the
-# saved notebook re-executed by the next run (common.smk, notebooks.smk).
+# saved notebook re-executed by the next run (common.smk, notebooks.smk). At the end, exit
+# without waiting out the scheduler's rate-limit timer (src/impleval/schedulerexit.py).
 onstart:
     check_environment()
     save_executed_notebooks()
@@ -77,7 +78,9 @@ onstart:
 
 onerror:
     restore_executed_notebooks()
+    release_scheduler_timers()
 
 
 onsuccess:
     mark_edited_notebooks()
+    release_scheduler_timers()

@@ -53,6 +53,7 @@ os.environ.update(
 sys.path.insert(0, os.path.join(PIPELINE_DIR, "src"))
 from impleval.codeinputs import code_inputs as _code_inputs
 from impleval.privacy.paths import IdentifyingPathError, check_config_paths
+from impleval.schedulerexit import release_scheduler_timers
 
 # No path holding a name or an identifier may reach Snakemake's console, the logs or the
 # provenance record: checked before any job is scheduled (docs/privacy.md, "File names").
