@@ -110,6 +110,58 @@ def test_declared_code_equals_what_the_imports_load(entry):
     assert set(code_inputs(entry, REPO)) == _probe(entry)
 
 
+def _by_ast(text: str, package: str):
+    import impleval.codeinputs as ci
+
+    return sorted(ci._imports(ast.parse(text).body, package))
+
+
+@pytest.mark.parametrize(
+    "path", sorted((REPO / "src").rglob("*.py")) + SCRIPTS, ids=lambda p: p.name
+)
+def test_imports_read_line_by_line_equal_the_syntax_trees(path):
+    """The cold-build shortcut (import statements found as lines) reads every file of the
+    repository as the full parse does, or declines and leaves it to the full parse."""
+    import impleval.codeinputs as ci
+
+    text = path.read_text(encoding="utf-8")
+    by_line = ci._imports_by_line(text, "impleval.survey")
+    assert by_line is None or sorted(by_line) == _by_ast(text, "impleval.survey")
+
+
+HIDDEN_IMPORTS = [
+    "from typing import TYPE_CHECKING\nif TYPE_CHECKING: import impleval.figures\n",
+    "try: import impleval.figures\nexcept ImportError: pass\n",
+    "x = 1; import impleval.figures\n",
+    "import os; import impleval.figures\n",
+    "class A: import impleval.figures\n",
+    "from impleval import (fmt,  # a comment (with a paren)\n    figures)\n",
+    "from impleval import fmt, \\\n    figures\n",
+    'def f():\n    """We import nothing here."""\n    from impleval import figures\n',
+    "s = 'import this'\nfrom impleval import figures\n",
+]
+
+
+@pytest.mark.parametrize("text", HIDDEN_IMPORTS)
+def test_a_statement_the_lines_could_miss_sends_the_file_to_the_full_parse(text):
+    """Wherever the line reading could miss an import it declines (None) and the syntax tree
+    decides; where it answers, it answers what the tree says."""
+    import impleval.codeinputs as ci
+
+    by_ast = _by_ast(text, "impleval")
+    assert any("figures" in str(entry) for entry in by_ast)  # the case is real
+    by_line = ci._imports_by_line(text, "impleval")
+    assert by_line is None or sorted(by_line) == by_ast
+
+
+def test_an_import_shown_in_a_docstring_can_only_add_a_code_input():
+    import impleval.codeinputs as ci
+
+    text = 'def f():\n    """Example:\n\n    from impleval import fmt\n    """\n'
+    assert _by_ast(text, "impleval") == []
+    assert ci._imports_by_line(text, "impleval") in (None, [("impleval", ("fmt",))])
+
+
 def test_the_import_cache_gives_the_same_inputs_and_follows_edits(tmp_path, monkeypatch):
     """The import statements kept in .snakemake/ between runs: the same code inputs as a fresh
     parse, and a library file with a new mtime is parsed again (its new imports count)."""
