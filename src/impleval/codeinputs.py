@@ -86,11 +86,12 @@ def _imports(nodes, package: str | None) -> list[tuple[str, tuple[str, ...]]]:
 
 # A cold build reads every library file's imports before its first job can start (ast.parse of
 # ~1 MB). Only the import statements are needed, so each is found as a line and parsed alone
-# (code inputs of every script and notebook, nothing cached: 0.41–0.47 → 0.13–0.16 s), and the whole file is parsed only where that could miss one: an `import` word outside
-# the statements found (a one-liner such as `if TYPE_CHECKING: import x`, `a; import b`, a string
-# or comment), or a found statement that does not parse on its own. A docstring line that reads
-# like an import of the library can only add a code input (one rerun too many), never drop one.
-# The two readings are compared over the whole library in tests/unit/test_code_inputs.py.
+# (code inputs of every script and notebook, nothing cached: 0.41–0.47 → 0.13–0.16 s). The whole
+# file is parsed only where that could miss one: an `import` word outside the statements found
+# (a one-liner such as `if TYPE_CHECKING: import x`, `a; import b`, a string or a comment), or a
+# statement that does not parse on its own. A docstring line that reads like an import of the
+# library can only add a code input (one rerun too many), never drop one. The two readings are
+# compared over every file of the repository in tests/unit/test_code_inputs.py.
 _IMPORT_STATEMENT = re.compile(
     r"^[ \t]*(?:import[ \t]+[^\n]*|from[ \t]+[.\w]+[ \t]+import[ \t]*(?:\([^)]*\)|[^\n]*))",
     re.M,

@@ -32,6 +32,7 @@ rule prepare_interviews:
         deid="results/interim/deid_interviews.csv",
     log:
         "logs/interviews/prepare_interviews.log",
+    priority: PRIORITY["prepare"]
     conda:
         ENV
     params:
@@ -64,6 +65,7 @@ rule analyse_interviews:
         values="results/values/interviews.yml",
     log:
         "logs/interviews/analyse_interviews.log",
+    priority: PRIORITY["analyse"]
     conda:
         ENV
     params:
@@ -86,6 +88,7 @@ rule plot_interviews:
         **figure_paths(INTERVIEW_FIGURES, category="Interviews"),
     log:
         "logs/interviews/plot_interviews_{lang}.log",
+    priority: PRIORITY["plot"]
     conda:
         ENV
     params:

@@ -36,6 +36,7 @@ rule prepare_monitoring:
         deid="results/interim/deid_monitoring.csv",
     log:
         "logs/monitoring/prepare_monitoring.log",
+    priority: PRIORITY["prepare"]
     conda:
         ENV
     script:
@@ -55,6 +56,7 @@ rule analyse_monitoring:
         values="results/values/monitoring.yml",
     log:
         "logs/monitoring/analyse_monitoring.log",
+    priority: PRIORITY["analyse"]
     conda:
         ENV
     params:
@@ -75,6 +77,7 @@ rule plot_monitoring:
         **figure_paths(MONITORING_FIGURES, category="Monitoring"),
     log:
         "logs/monitoring/plot_monitoring_{lang}.log",
+    priority: PRIORITY["plot"]
     conda:
         ENV
     params:

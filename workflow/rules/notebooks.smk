@@ -25,6 +25,7 @@ rule explore_survey:
         figure=update("results/notebooks/survey_not_relevant_by_role.png"),
     log:
         notebook="results/notebooks/survey_exploration.py.ipynb",
+    priority: PRIORITY["notebook"]
     conda:
         ENV
     params:
@@ -42,6 +43,7 @@ rule explore_interviews:
         figure=update("results/notebooks/segments_per_interview.png"),
     log:
         notebook="results/notebooks/interviews_exploration.py.ipynb",
+    priority: PRIORITY["notebook"]
     conda:
         ENV
     notebook:

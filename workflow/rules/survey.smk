@@ -37,9 +37,6 @@ SURVEY_EXPORT_KEYS = [
     for key in SURVEY_FORMAT_INPUTS[config["inputs"]["survey"]["format"]]
     if key in config["inputs"]["survey"]
 ]
-# prepare_survey → analyse_survey → plot_survey is the longest chain of a build: when more jobs
-# are ready than cores, Snakemake starts these first (the other branches fit beside them).
-SURVEY_PATH_PRIORITY = 10
 
 
 rule prepare_survey:
@@ -60,7 +57,7 @@ rule prepare_survey:
         values="results/values/survey_flow.yml",
     log:
         "logs/survey/prepare_survey.log",
-    priority: SURVEY_PATH_PRIORITY
+    priority: PRIORITY["survey"]
     conda:
         ENV
     params:
@@ -112,7 +109,7 @@ rule analyse_survey:
         values="results/values/survey.yml",
     log:
         "logs/survey/analyse_survey.log",
-    priority: SURVEY_PATH_PRIORITY
+    priority: PRIORITY["survey"]
     conda:
         ENV
     params:
@@ -148,7 +145,7 @@ rule plot_survey:
         ),
     log:
         "logs/survey/plot_survey_{lang}.log",
-    priority: SURVEY_PATH_PRIORITY
+    priority: PRIORITY["survey"]
     conda:
         ENV
     params:
