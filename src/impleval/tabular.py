@@ -249,10 +249,35 @@ def read_delimited(path: str | os.PathLike) -> Table:
     columns = _unique_header(header)
     if all(c.startswith("Unnamed:") for c in columns):
         raise InputError(Problem(path, f"a header row separated by '{sep}'", row=header_pos + 1))
-    df = pd.DataFrame(data_rows, columns=columns, dtype=object)
-    if len(df):
-        df = df.map(_nfc)
+    # A header without data rows stays a frame of object columns, as pandas builds it.
+    df = (
+        _text_frame(data_rows, columns)
+        if data_rows
+        else pd.DataFrame(data_rows, columns=columns, dtype=object)
+    )
     return Table(df, path, header_pos + 1, enc, sep, warnings, rows)
+
+
+def _text_frame(records: list[list[str]], columns: list[str]) -> pd.DataFrame:
+    """Records of equal width as a frame of pandas text columns (`str`), every cell NFC."""
+    cells = np.array(records, dtype=object)
+    return pd.DataFrame(
+        {name: _nfc_column(pd.Series(cells[:, j], dtype="str")) for j, name in enumerate(columns)}
+    )
+
+
+def _nfc_column(column: pd.Series) -> pd.Series:
+    """Every cell of a text column in NFC, normalised once per distinct non-ASCII text.
+
+    decode_bytes has normalised the whole text, yet a cell may still not be NFC: the csv reader
+    drops quote characters, and a text after a closing quote (`"e"` + U+0301, read leniently as
+    one field) joins the text before it. So each cell is checked, but ASCII text (always NFC)
+    and repeated texts are not normalised again: one call per cell was most of reading a large
+    export."""
+    odd = column[~column.str.isascii()].unique()
+    changed = {text: nfc for text in odd if (nfc := _nfc(text)) != text}
+    # Keys are not NFC and values are, so no replacement can feed another.
+    return column.replace(changed) if changed else column
 
 
 # --- zip archives and XML from outside ---------------------------------------------------------
