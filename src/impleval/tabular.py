@@ -5,7 +5,8 @@ clear `InputError` (file, row as Excel shows it, column, what was expected) or a
 repair:
 - encodings: UTF-8 (BOM stripped), UTF-16/UTF-32 with a BOM or UTF-16 without one (detected
   from its zero bytes; read with a warning), cp1252 fallback with a warning; binary files and
-  zip archives saved as `.csv` are refused; text is NFC-normalised;
+  zip archives saved as `.csv` are refused; text is NFC-normalised (a table's cells after
+  parsing, so that U+037E GREEK QUESTION MARK, NFC ';', does not become a separator);
 - separators `;`, `,`, tab (sniffed); every record must have as many fields as the header;
 - row numbers: blank lines count as rows (Excel shows them), so a problem below a blank line is
   reported at the row the user sees; `Table.rows` holds the row of every data row;
@@ -113,6 +114,12 @@ def decode_bytes(raw: bytes, path: str) -> tuple[str, str, list[str]]:
     """Decode an exported text file: BOM (UTF-8/16/32), UTF-16 without BOM, UTF-8, else cp1252
     with a warning. Binary data and zip archives are refused. Returns (NFC text, encoding,
     warnings)."""
+    text, encoding, warnings = _decode(raw, path)
+    return _nfc(text), encoding, warnings
+
+
+def _decode(raw: bytes, path: str) -> tuple[str, str, list[str]]:
+    """`decode_bytes` without the normalisation (for parsers that normalise what they parsed)."""
     warnings: list[str] = []
     name = Path(path).name
     if raw.startswith(b"PK\x03\x04"):
@@ -142,7 +149,7 @@ def decode_bytes(raw: bytes, path: str) -> tuple[str, str, list[str]]:
         msg = f"{name}: read as {label.upper()} ({encoding}); UTF-8 is the usual export encoding."
         log.warning(msg)
         warnings.append(msg)
-        return _nfc(text), encoding, warnings
+        return text, encoding, warnings
     try:
         text, enc = raw.decode("utf-8-sig").lstrip("\ufeff"), "utf-8"  # a BOM saved twice, too
     except UnicodeDecodeError:
@@ -154,7 +161,7 @@ def decode_bytes(raw: bytes, path: str) -> tuple[str, str, list[str]]:
         raise InputError(
             Problem(path, "a text table (CSV/TXT); the file holds binary data (zero bytes)")
         )
-    return _nfc(text), enc, warnings
+    return text, enc, warnings
 
 
 def read_text(path: str | os.PathLike) -> tuple[str, str, list[str]]:
@@ -218,7 +225,9 @@ def read_delimited(path: str | os.PathLike) -> Table:
     raw = Path(path).read_bytes()
     if not raw.strip():
         raise InputError(Problem(path, "a non-empty file with a header row and data rows"))
-    text, enc, warnings = decode_bytes(raw, path)
+    # Parsed before it is normalised: NFC maps U+037E GREEK QUESTION MARK to ';', which would
+    # split a cell of a ';'-separated file. Header and cells are normalised after parsing.
+    text, enc, warnings = _decode(raw, path)
     if not text.strip():
         raise InputError(Problem(path, "a non-empty file with a header row and data rows"))
     sep = sniff_separator(text, path)
@@ -269,11 +278,10 @@ def _text_frame(records: list[list[str]], columns: list[str]) -> pd.DataFrame:
 def _nfc_column(column: pd.Series) -> pd.Series:
     """Every cell of a text column in NFC, normalised once per distinct non-ASCII text.
 
-    decode_bytes has normalised the whole text, yet a cell may still not be NFC: the csv reader
-    drops quote characters, and a text after a closing quote (`"e"` + U+0301, read leniently as
-    one field) joins the text before it. So each cell is checked, but ASCII text (always NFC)
-    and repeated texts are not normalised again: one call per cell was most of reading a large
-    export."""
+    Every cell is checked, even where the file's whole text is NFC: the csv reader drops quote
+    characters, and a text after a closing quote (`"e"` + U+0301, read leniently as one field)
+    joins the text before it. ASCII text (always NFC) and repeated texts are not normalised
+    again: one call per cell was most of reading a large export."""
     odd = column[~column.str.isascii()].unique()
     changed = {text: nfc for text in odd if (nfc := _nfc(text)) != text}
     # Keys are not NFC and values are, so no replacement can feed another.
