@@ -77,7 +77,10 @@ class Table:
 
     def spreadsheet_rows(self) -> np.ndarray:
         """Spreadsheet row of every data row, in order (for importers that keep row numbers)."""
-        return np.asarray([self.row_number(i) for i in range(len(self.data))], dtype=int)
+        n = len(self.data)
+        if self.rows is not None and len(self.rows) >= n:  # all known: no lookup per row
+            return np.asarray(self.rows[:n], dtype=int)
+        return np.asarray([self.row_number(i) for i in range(n)], dtype=int)
 
 
 def _nfc(text: str) -> str:

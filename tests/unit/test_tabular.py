@@ -343,3 +343,11 @@ def test_cells_equal_normalising_every_cell(tmp_path):
         lambda v: unicodedata.normalize("NFC", v)
     )
     pd.testing.assert_frame_equal(table.data, want, check_exact=True)
+
+
+def test_spreadsheet_rows_without_or_with_too_few_known_rows():
+    frame = pd.DataFrame({"a": [1, 2, 3]})
+    assert tabular.Table(frame, "x", header_row=2).spreadsheet_rows().tolist() == [3, 4, 5]
+    short = tabular.Table(frame, "x", rows=[7, 9])  # the third row falls back to header + index
+    assert short.spreadsheet_rows().tolist() == [7, 9, 4]
+    assert tabular.Table(frame, "x", rows=[7, 9, 12]).spreadsheet_rows().dtype == int
