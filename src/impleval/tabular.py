@@ -5,7 +5,8 @@ clear `InputError` (file, row as Excel shows it, column, what was expected) or a
 repair:
 - encodings: UTF-8 (BOM stripped), UTF-16/UTF-32 with a BOM or UTF-16 without one (detected
   from its zero bytes; read with a warning), cp1252 fallback with a warning; binary files and
-  zip archives saved as `.csv` are refused; text is NFC-normalised;
+  zip archives saved as `.csv` are refused; text is NFC-normalised (a table's cells after
+  parsing, so that U+037E GREEK QUESTION MARK, NFC ';', does not become a separator);
 - separators `;`, `,`, tab (sniffed); every record must have as many fields as the header;
 - row numbers: blank lines count as rows (Excel shows them), so a problem below a blank line is
   reported at the row the user sees; `Table.rows` holds the row of every data row;
@@ -76,7 +77,10 @@ class Table:
 
     def spreadsheet_rows(self) -> np.ndarray:
         """Spreadsheet row of every data row, in order (for importers that keep row numbers)."""
-        return np.asarray([self.row_number(i) for i in range(len(self.data))], dtype=int)
+        n = len(self.data)
+        if self.rows is not None and len(self.rows) >= n:  # all known: no lookup per row
+            return np.asarray(self.rows[:n], dtype=int)
+        return np.asarray([self.row_number(i) for i in range(n)], dtype=int)
 
 
 def _nfc(text: str) -> str:
@@ -113,6 +117,12 @@ def decode_bytes(raw: bytes, path: str) -> tuple[str, str, list[str]]:
     """Decode an exported text file: BOM (UTF-8/16/32), UTF-16 without BOM, UTF-8, else cp1252
     with a warning. Binary data and zip archives are refused. Returns (NFC text, encoding,
     warnings)."""
+    text, encoding, warnings = _decode(raw, path)
+    return _nfc(text), encoding, warnings
+
+
+def _decode(raw: bytes, path: str) -> tuple[str, str, list[str]]:
+    """`decode_bytes` without the normalisation (for parsers that normalise what they parsed)."""
     warnings: list[str] = []
     name = Path(path).name
     if raw.startswith(b"PK\x03\x04"):
@@ -142,7 +152,7 @@ def decode_bytes(raw: bytes, path: str) -> tuple[str, str, list[str]]:
         msg = f"{name}: read as {label.upper()} ({encoding}); UTF-8 is the usual export encoding."
         log.warning(msg)
         warnings.append(msg)
-        return _nfc(text), encoding, warnings
+        return text, encoding, warnings
     try:
         text, enc = raw.decode("utf-8-sig").lstrip("\ufeff"), "utf-8"  # a BOM saved twice, too
     except UnicodeDecodeError:
@@ -154,7 +164,7 @@ def decode_bytes(raw: bytes, path: str) -> tuple[str, str, list[str]]:
         raise InputError(
             Problem(path, "a text table (CSV/TXT); the file holds binary data (zero bytes)")
         )
-    return _nfc(text), enc, warnings
+    return text, enc, warnings
 
 
 def read_text(path: str | os.PathLike) -> tuple[str, str, list[str]]:
@@ -218,7 +228,9 @@ def read_delimited(path: str | os.PathLike) -> Table:
     raw = Path(path).read_bytes()
     if not raw.strip():
         raise InputError(Problem(path, "a non-empty file with a header row and data rows"))
-    text, enc, warnings = decode_bytes(raw, path)
+    # Parsed before it is normalised: NFC maps U+037E GREEK QUESTION MARK to ';', which would
+    # split a cell of a ';'-separated file. Header and cells are normalised after parsing.
+    text, enc, warnings = _decode(raw, path)
     if not text.strip():
         raise InputError(Problem(path, "a non-empty file with a header row and data rows"))
     sep = sniff_separator(text, path)
@@ -249,10 +261,34 @@ def read_delimited(path: str | os.PathLike) -> Table:
     columns = _unique_header(header)
     if all(c.startswith("Unnamed:") for c in columns):
         raise InputError(Problem(path, f"a header row separated by '{sep}'", row=header_pos + 1))
-    df = pd.DataFrame(data_rows, columns=columns, dtype=object)
-    if len(df):
-        df = df.map(_nfc)
+    # A header without data rows stays a frame of object columns, as pandas builds it.
+    df = (
+        _text_frame(data_rows, columns)
+        if data_rows
+        else pd.DataFrame(data_rows, columns=columns, dtype=object)
+    )
     return Table(df, path, header_pos + 1, enc, sep, warnings, rows)
+
+
+def _text_frame(records: list[list[str]], columns: list[str]) -> pd.DataFrame:
+    """Records of equal width as a frame of pandas text columns (`str`), every cell NFC."""
+    cells = np.array(records, dtype=object)
+    return pd.DataFrame(
+        {name: _nfc_column(pd.Series(cells[:, j], dtype="str")) for j, name in enumerate(columns)}
+    )
+
+
+def _nfc_column(column: pd.Series) -> pd.Series:
+    """Every cell of a text column in NFC, normalised once per distinct non-ASCII text.
+
+    Every cell is checked, even where the file's whole text is NFC: the csv reader drops quote
+    characters, and a text after a closing quote (`"e"` + U+0301, read leniently as one field)
+    joins the text before it. ASCII text (always NFC) and repeated texts are not normalised
+    again: one call per cell was most of reading a large export."""
+    odd = column[~column.str.isascii()].unique()
+    changed = {text: nfc for text in odd if (nfc := _nfc(text)) != text}
+    # Keys are not NFC and values are, so no replacement can feed another.
+    return column.replace(changed) if changed else column
 
 
 # --- zip archives and XML from outside ---------------------------------------------------------

@@ -264,3 +264,90 @@ def test_a_bom_saved_twice_and_a_long_free_text_field(tmp_path):
     table = read_delimited(write(tmp_path, "a.csv", data))
     assert table.data.columns.tolist() == ["id", "comment"]
     assert table.data["comment"].iloc[0] == long
+
+
+# --- Unicode normalisation of cells ------------------------------------------------------------
+
+
+def test_decomposed_cells_are_nfc_and_combining_marks_stay_in_their_cell(tmp_path):
+    data = "navn;merknad\nRe\u0301ne;\u0301x\nRéne;a\u0301\u0316\n".encode()
+    table = read_delimited(write(tmp_path, "a.csv", data))
+    assert table.data["navn"].tolist() == ["Réne", "Réne"]  # e + U+0301 → U+00E9
+    # A cell beginning with a combining mark keeps it (nothing before it in the cell to join),
+    # and marks are put in canonical order.
+    assert table.data["merknad"].tolist() == ["\u0301x", "á\u0316"]
+    assert table.data.dtypes.tolist() == ["str", "str"]
+
+
+def test_a_cell_joined_across_a_closing_quote_is_nfc(tmp_path):
+    # The csv reader drops the closing quote of `"e"` + U+0301 and keeps the rest in the field:
+    # the cell is e + U+0301 although the file's text is NFC.
+    data = 'a;b\n"e"\u0301;x\n'.encode()
+    table = read_delimited(write(tmp_path, "a.csv", data))
+    assert table.data.loc[0, "a"] == "\u00e9"
+
+
+@pytest.mark.parametrize("cell", ["Hvorfor\u037e", '"Hvorfor\u037e"', "\u037e"])
+def test_a_greek_question_mark_stays_in_its_cell(tmp_path, cell):
+    # NFC maps U+037E GREEK QUESTION MARK to ';', the separator: the file is parsed first, so
+    # the mark ends up as ';' inside its cell instead of splitting the row into three fields.
+    data = f"spm;svar\n{cell};ja\n".encode()
+    table = read_delimited(write(tmp_path, "a.csv", data))
+    assert table.data.loc[0].tolist() == [cell.strip('"').replace("\u037e", ";"), "ja"]
+
+
+def test_header_only_file_gives_no_rows(tmp_path):
+    table = read_delimited(write(tmp_path, "a.csv", b"a;b\n"))
+    assert table.data.empty and table.data.columns.tolist() == ["a", "b"]
+
+
+def test_cells_equal_normalising_every_cell(tmp_path):
+    """The cells equal the NFC of every parsed cell (the per-cell code before), on random text
+    with composed and decomposed letters, combining marks, Hangul jamo, quotes and separators."""
+    import csv
+    import io
+    import unicodedata
+
+    import numpy as np
+
+    rng = np.random.default_rng(11)
+    pieces = [
+        *"abcø ",
+        "æ",
+        "e\u0301",
+        "\u0301",
+        "\u0316",
+        "A\u030a",
+        "Å",
+        "\u1100",
+        "\u1161",
+        "\u11a8",
+        '"',
+        ";",
+        "\n",
+        "",
+    ]
+    cells = [
+        ["".join(rng.choice(pieces, size=rng.integers(0, 6))) for _ in range(4)]
+        for _ in range(3000)
+    ]
+    cells += [[f"{v}\u0301" for v in row] for row in cells[:200]]  # repeated texts, varied
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=";", lineterminator="\n").writerows([["a", "b", "c", "d"], *cells])
+    path = write(tmp_path, "a.csv", buf.getvalue().encode())
+    table = read_delimited(path)
+    text = unicodedata.normalize("NFC", buf.getvalue())
+    records = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=";")][1:]
+    records = [r for r in records if any(c.strip() for c in r)]
+    want = pd.DataFrame(records, columns=["a", "b", "c", "d"], dtype=object).map(
+        lambda v: unicodedata.normalize("NFC", v)
+    )
+    pd.testing.assert_frame_equal(table.data, want, check_exact=True)
+
+
+def test_spreadsheet_rows_without_or_with_too_few_known_rows():
+    frame = pd.DataFrame({"a": [1, 2, 3]})
+    assert tabular.Table(frame, "x", header_row=2).spreadsheet_rows().tolist() == [3, 4, 5]
+    short = tabular.Table(frame, "x", rows=[7, 9])  # the third row falls back to header + index
+    assert short.spreadsheet_rows().tolist() == [7, 9, 4]
+    assert tabular.Table(frame, "x", rows=[7, 9, 12]).spreadsheet_rows().dtype == int

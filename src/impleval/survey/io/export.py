@@ -233,6 +233,22 @@ def validate_export(export: SurveyExport, instrument: Instrument) -> pd.DataFram
     return out.reset_index(drop=True)
 
 
+def _each_distinct(values: pd.Series, func) -> pd.Series:
+    """`values.map(func)` with `func` called once per distinct value (NaN counts as one), then
+    looked up by pandas: a survey column repeats a few answers over every row, and a Python call
+    per cell was most of validate_export's time (2.2 M calls at 60 000 respondents)."""
+    uniques = values.unique()
+    return values.map(dict(zip(uniques, map(func, uniques), strict=True)))
+
+
+def _whole_number_text(value: float) -> str:
+    return "" if pd.isna(value) else str(int(value))
+
+
+def _number_text_or_empty(value: float) -> str:
+    return "" if pd.isna(value) else number_text(value)
+
+
 def _check_column(raw: pd.Series, col, report) -> pd.Series:
     """One export column checked for its kind and turned into canonical text."""
     s = raw.fillna("").astype(str).str.strip()
@@ -245,7 +261,9 @@ def _check_column(raw: pd.Series, col, report) -> pd.Series:
             s,
             f"one of the option codes {', '.join(accepted)} or empty",
         )
-        return s.map(lambda v: col.values.get(v, v))
+        if not col.values:  # no exported code to map: the column as checked
+            return s
+        return _each_distinct(s, lambda v: col.values.get(v, v))
     if col.kind == "checkbox":
         s = _integer_text(s)
         report(~s.isin(["", "0", "1"]), col.name, s, "0 or 1 (or empty) for a checkbox option")
@@ -255,7 +273,7 @@ def _check_column(raw: pd.Series, col, report) -> pd.Series:
         num = _numbers(s)
         bad = (s != "") & (num.isna() | (num % 1 != 0) | (num < lo) | (num > hi))
         report(bad, col.name, s, f"a whole number from {lo} to {hi} or empty")
-        return num.map(lambda v: "" if pd.isna(v) else str(int(v))).where(~bad, s)
+        return _each_distinct(num, _whole_number_text).where(~bad, s)
     if col.kind == "number":
         lo, hi = col.number_range or (None, None)
         num = _numbers(s)
@@ -274,12 +292,13 @@ def _check_column(raw: pd.Series, col, report) -> pd.Series:
             else ""
         )
         report(bad, col.name, s, f"a number{span} (decimal point or comma) or empty")
-        return num.map(lambda v: "" if pd.isna(v) else number_text(v)).where(~bad, s)
+        return _each_distinct(num, _number_text_or_empty).where(~bad, s)
     if col.kind == "date":
         text = {v: date_text(v, col.date_format) for v in s.unique() if v != ""}
-        bad = s.map(lambda v: v != "" and text[v] is None)
+        # Looked up per distinct text, as in _each_distinct: '' is neither bad nor changed.
+        bad = s.map({"": False} | {v: iso is None for v, iso in text.items()})
         report(bad, col.name, s, f"{DATE_FORMATS[col.date_format]} or empty")
-        return s.map(lambda v: text.get(v) or v)
+        return s.map({"": ""} | {v: iso or v for v, iso in text.items()})
     return s  # free text: checked by the de-identification gate, never printed here
 
 

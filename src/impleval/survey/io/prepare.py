@@ -64,18 +64,20 @@ def read_export(inputs: dict, instrument: Instrument) -> SurveyExport:
 def canonical_responses(kept: pd.DataFrame, ids: pd.Series, instrument: Instrument) -> pd.DataFrame:
     """Long table: one row per respondent × item, in respondent then instrument order.
 
-    Scores are looked up per distinct code (factorize), not per cell: 60 000 respondents × 45
-    items stay fast."""
+    Scores are looked up per distinct code (factorize), not per cell, and the text columns are
+    taken from their distinct texts (`_taken_text`): 60 000 respondents × 45 items stay fast."""
     cols = instrument.item_columns
     n, k = len(kept), len(cols)
-    codes = np.empty((n, k), dtype=object)
+    code_at = np.empty((n, k), dtype=np.intp)  # position of each cell's code in `code_texts`
+    code_texts: list[np.ndarray] = []  # each column's distinct codes, one column after another
     scores = np.full((n, k), np.nan)
     nr = np.zeros((n, k), dtype=bool)
     dk = np.zeros((n, k), dtype=bool)
     for j, c in enumerate(cols):
         index, uniques = pd.factorize(kept[c.name].astype(str), use_na_sentinel=False)
         uniques = np.asarray(uniques, dtype=object)
-        codes[:, j] = uniques[index]
+        code_at[:, j] = index + sum(len(u) for u in code_texts)
+        code_texts.append(uniques)
         if c.kind in ("linear", "number"):  # the answer is the score
             score_u = np.array([float(u) if u != "" else np.nan for u in uniques])
             scores[:, j] = score_u[index]
@@ -86,16 +88,24 @@ def canonical_responses(kept: pd.DataFrame, ids: pd.Series, instrument: Instrume
         ]
         nr[:, j] = np.array([miss == NOT_RELEVANT for _, miss in info])[index]
         dk[:, j] = np.array([miss == DONT_KNOW for _, miss in info])[index]
+    items = np.array([c.item for c in cols], dtype=object)
     return pd.DataFrame(
         {
-            "respondent_id": np.repeat(ids.to_numpy(dtype=object), k),
-            "item": np.tile(np.array([c.item for c in cols], dtype=object), n),
-            "code": codes.ravel(),
+            "respondent_id": _taken_text(ids.to_numpy(dtype=object), np.repeat(np.arange(n), k)),
+            "item": _taken_text(items, np.tile(np.arange(k), n)),
+            "code": _taken_text(np.concatenate(code_texts), code_at.ravel()),
             "score": scores.ravel(),
             "not_relevant": nr.ravel(),
             "dont_know": dk.ravel(),
         }
     ).astype({"respondent_id": str, "item": str, "code": str})
+
+
+def _taken_text(texts: np.ndarray, positions: np.ndarray):
+    """`texts[positions]` as a pandas text (`str`) array: the few texts are converted once and
+    then taken, instead of pandas converting one Python string per row (2 M rows per column at
+    60 000 respondents)."""
+    return pd.array(texts, dtype="str").take(positions)
 
 
 def check_groups_present(kept: pd.DataFrame, instrument: Instrument, file: str) -> None:
@@ -133,6 +143,12 @@ def checked(schema, frame: pd.DataFrame, file: str, table: str) -> pd.DataFrame:
                 column=str(column) if column is not None else None,
             )
         ) from None
+
+
+def joined_comments(text: pd.DataFrame) -> list[str]:
+    """Each row's non-empty comment texts, joined by line breaks. A loop over plain tuples:
+    DataFrame.agg(axis=1) built a Series per row (0.2 s for 5 000 comments)."""
+    return ["\n".join(v for v in row if v) for row in text.itertuples(index=False, name=None)]
 
 
 def submissions_table(
@@ -210,9 +226,7 @@ def prepare(
             "respondent_id": ids[has].to_numpy(),
             "region": region[has].to_numpy(),
             "role": role[has].to_numpy(),
-            "comment": text.agg(lambda r: "\n".join(v for v in r if v), axis=1).to_numpy()
-            if len(text)
-            else [],
+            "comment": joined_comments(text),
         }
     ).astype(str)
     flow = flow_table(counts)

@@ -35,33 +35,69 @@ def likert_shares(
 ) -> pd.DataFrame:
     """Per block × group: share of each score among substantive answers (columns `s<score>` for
     the block's `levels`, default the scores seen), and the share of not relevant/don't know among
-    all answers given; groups with < min_cell respondents dropped."""
-    item_block = {i: b for b, items in blocks.items() for i in items}
-    df = responses[responses["item"].isin(item_block)].merge(
-        respondents[["respondent_id", group_var]], on="respondent_id"
+    all answers given; groups with < min_cell respondents dropped. Respondent ids are unique (the
+    canonical respondents table)."""
+    answers, block_names, group_names = _coded_answers(
+        responses, respondents, blocks, group_var, min_cell
     )
-    df["block"] = df["item"].map(item_block)
-    df["nr"] = df["not_relevant"].astype(bool) | df["dont_know"].astype(bool)
-    df = df[df["score"].notna() | df["nr"]]
-    n_people = respondents[group_var].value_counts()
-    keep = visible_groups(n_people.to_dict(), min_cell)
-    df = df[df[group_var].isin(keep)]
+    # Counts per block × group (× score) in order of first appearance, from one grouping on codes
+    # each instead of a boolean selection per block, group and score.
+    cells = answers.groupby(["block", "group"], sort=False)
+    answered, n_nr, n_scored = cells.size(), cells["nr"].sum(), cells["score"].count()
+    per_score = answers.groupby(["block", "group", "score"], sort=False).size().to_dict()
     rows = []
-    for (block, group), sub in df.groupby(["block", group_var], sort=False):
-        scores = sub["score"].dropna()
-        block_levels = (levels or {}).get(block) or _seen(df, block)
-        row = {"block": block, "group": group, "n": len(scores), "nr_share": sub["nr"].mean()}
+    for b, g in answered.index:
+        block, n = block_names[b], int(n_scored[(b, g)])
+        block_levels = (levels or {}).get(block) or _seen(per_score, b)
+        row = {
+            "block": block,
+            "group": group_names[g],
+            "n": n,
+            "nr_share": int(n_nr[(b, g)]) / int(answered[(b, g)]),
+        }
         for k in block_levels:
-            row[f"s{k}"] = (scores == k).mean() if len(scores) else np.nan
+            row[f"s{k}"] = per_score.get((b, g, k), 0) / n if n else np.nan
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def _seen(df: pd.DataFrame, block: str) -> list[int]:
-    scores = df.loc[df["block"] == block, "score"].dropna()
-    if scores.empty:
+def _coded_answers(
+    responses: pd.DataFrame,
+    respondents: pd.DataFrame,
+    blocks: dict[str, list[str]],
+    group_var: str,
+    min_cell: int,
+) -> tuple[pd.DataFrame, pd.Index, pd.Index]:
+    """The answers that count (a score or not relevant/don't know, in a block, from a respondent
+    of a shown group), in their order, with block and group as positions in the names returned.
+
+    Items and respondent ids are looked up once per distinct value: at 100× the demo, 2.1 M
+    answers repeat 35 items and 60 000 ids."""
+    item_block = pd.Series({i: b for b, items in blocks.items() for i in items}, dtype="str")
+    item_at, items = pd.factorize(responses["item"], use_na_sentinel=False)
+    block_at, block_names = pd.factorize(item_block.reindex(items))  # -1: in no block
+    person_at, persons = pd.factorize(responses["respondent_id"], use_na_sentinel=False)
+    group_of = respondents.set_index("respondent_id")[group_var].reindex(persons)
+    group_at, group_names = pd.factorize(group_of)  # -1: not a respondent, or no group
+    keep = visible_groups(respondents[group_var].value_counts().to_dict(), min_cell)
+    shown = np.asarray(group_names.isin(keep))
+    block, group = block_at[item_at], group_at[person_at]
+    score = responses["score"].to_numpy()
+    nr = (responses["not_relevant"].astype(bool) | responses["dont_know"].astype(bool)).to_numpy()
+    use = (block >= 0) & (group >= 0) & (pd.notna(score) | nr)
+    use[use] = shown[group[use]]  # and of a shown group (looked up where a group is known)
+    frame = pd.DataFrame(
+        {"block": block[use], "group": group[use], "score": score[use], "nr": nr[use]}
+    )
+    return frame, block_names, group_names
+
+
+def _seen(per_score: dict, block: int) -> list[int]:
+    """Every whole score from the lowest to the highest answered in the block (any group)."""
+    scores = [score for b, _, score in per_score if b == block]
+    if not scores:
         return []
-    return list(range(int(scores.min()), int(scores.max()) + 1))
+    return list(range(int(min(scores)), int(max(scores)) + 1))
 
 
 def diverging_colours(k: int) -> list[str]:
