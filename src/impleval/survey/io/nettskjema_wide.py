@@ -262,9 +262,15 @@ def check_field_counts(path: str, sep: str) -> None:
     except UnicodeDecodeError:
         text = raw.decode("cp1252", errors="replace")
     problems = ProblemCollector()
-    reader = csv.reader(io.StringIO(text), delimiter=sep, quotechar='"')
+    # newline="": the csv module's own line handling, as read_delimited uses it (a file with
+    # old-Mac CR line ends is otherwise one line and a bare csv.Error).
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"')
+    try:
+        records = list(reader)
+    except csv.Error as err:
+        raise InputError(Problem(path, f"a well-formed '{sep}'-separated table ({err})")) from None
     width = None
-    for line_no, fields in enumerate(reader, start=1):
+    for line_no, fields in enumerate(records, start=1):
         if width is None:
             width = len(fields)
             continue
