@@ -219,3 +219,90 @@ def test_item_model_gradient_is_the_numerical_one():
     params = np.array([0.3, -0.2, 0.5, -1.0, 0.2, -0.3])
     numerical = approx_fprime(params, model.loglike, centered=True)
     np.testing.assert_allclose(model.score(params), numerical, rtol=1e-5, atol=1e-5)
+
+
+# --- the counting behind fit_stacked, against the straightforward route -----------------------
+
+
+def test_covariate_patterns_equal_numpy_unique_rows():
+    """adjusted.covariate_patterns = np.unique(x, axis=0, return_inverse=True): the same sorted
+    patterns and the same numbering, for 0/1 dummies, other values, one row, one column and a
+    pattern held by one row only."""
+    rng = np.random.default_rng(4)
+    cases = [
+        (rng.random((300, 5)) < 0.2).astype(float),
+        rng.integers(-2, 3, (200, 3)) * 0.5,  # negative and fractional values
+        np.array([[1.0, 0.0, 1.0]]),  # one row
+        (rng.random((50, 1)) < 0.5).astype(float),  # one column
+    ]
+    single = (rng.random((100, 4)) < 0.3).astype(float)
+    single[single.sum(axis=1) == 4] = 0.0
+    single[17] = 1.0  # the only all-ones row: a pattern of its own
+    cases.append(single)
+    for x in cases:
+        patterns, pattern_of = adj.covariate_patterns(x)
+        want, want_of = np.unique(x, axis=0, return_inverse=True)
+        np.testing.assert_array_equal(patterns, want)
+        np.testing.assert_array_equal(pattern_of, np.asarray(want_of).ravel())
+    patterns, pattern_of = adj.covariate_patterns(np.empty((0, 2)))
+    assert patterns.shape == (0, 2) and pattern_of.shape == (0,)
+
+
+def _fit_answer_by_answer(long, exog, weights):
+    """fit_stacked written the slow way: np.unique cells, np.add.at counts, and each respondent's
+    score summed answer by answer in a loop."""
+    x = exog.to_numpy(float)
+    patterns, pattern_of = np.unique(x, axis=0, return_inverse=True)
+    pattern_of = np.asarray(pattern_of).ravel()
+    resp, item, answer = (long[c].to_numpy() for c in ("respondent", "item", "answer"))
+    J = item.max() + 1
+    levels = np.zeros(J, dtype=int)
+    np.maximum.at(levels, item, answer + 1)
+    used, group = np.unique(pattern_of[resp] * J + item, return_inverse=True)
+    counts = np.zeros((len(used), levels.max()))
+    np.add.at(counts, (group, answer), weights[resp])
+    model = adj._StackedOrdinal(counts, used % J, levels, patterns[used // J])
+    psi, loglike, _ = model.fit()
+    _, info, per_obs = model.score_info(psi)
+    s = np.zeros((len(exog), per_obs.shape[-1]))
+    for r, g, a in zip(resp, group, answer, strict=True):
+        s[r] += per_obs[g, a]
+    answering = np.unique(resp)
+    clusters = weights[answering].sum()
+    meat = sum(weights[i] * np.outer(s[i], s[i]) for i in answering) * clusters / (clusters - 1)
+    bread = np.linalg.pinv(info)
+    t = model.n_theta
+    return psi, loglike, (bread @ meat @ bread)[t:, t:], bread[t:, t:]
+
+
+def test_fit_stacked_equals_the_answer_by_answer_fit():
+    """The hashed cell numbering, bincount counts and sparse score sums of fit_stacked against
+    the slow route, with missing answers, a respondent who answered nothing, a covariate pattern
+    of one respondent, and frequency weights."""
+    df = _people(n=250, items=3, shared=0.6, seed=5)
+    df.loc[3, ["I0", "I2"]] = np.nan  # some answers missing
+    df.loc[7, ["I0", "I1", "I2"]] = np.nan  # no answer at all: not a cluster
+    df.loc[11, ["region", "role"]] = ["d", "y"]  # the only respondent of region d
+    df.loc[df.index[20:60], "I1"] = df.loc[df.index[20:60], "I1"].clip(upper=3)
+    long = pd.concat(
+        [
+            pd.DataFrame({"respondent": np.flatnonzero(df[i].notna()), "item": j}).assign(
+                answer=df[i].dropna().to_numpy() - 1
+            )
+            for j, i in enumerate(["I0", "I1", "I2"])
+        ],
+        ignore_index=True,
+    ).astype(int)
+    x = so.design(df, ["region", "role"], REFS)
+    w = np.random.default_rng(6).integers(1, 4, len(df)).astype(float)
+    for weights in (None, w):
+        fit = adj.fit_stacked(long, x, weights=weights)
+        psi, loglike, cov, cov_model = _fit_answer_by_answer(
+            long, x, np.ones(len(df)) if weights is None else weights
+        )
+        t = len(fit.thresholds)
+        np.testing.assert_array_equal(fit.thresholds, psi[:t])
+        np.testing.assert_array_equal(fit.beta, psi[t:])
+        assert fit.loglike == loglike
+        np.testing.assert_array_equal(fit.cov_model, cov_model)
+        np.testing.assert_allclose(fit.cov, cov, rtol=1e-10)
