@@ -77,6 +77,42 @@ def test_split_matches_boolean_selection(frame):
     np.testing.assert_array_equal(counts, fx.level_counts(part.values, levels))
 
 
+def test_split_level_counts_and_crosstab_with_many_groups_and_text():
+    """split, level_counts and crosstab against the sorting route (np.unique, stable argsort of
+    int64 keys, pd.crosstab) with 300 groups (16-bit sort keys), groups of one respondent, missing
+    answers and text values with an empty string and mixed case."""
+    rng = np.random.default_rng(11)
+    n = 3000
+    names = [f"g{i:03d}" for i in range(300)]
+    group = rng.choice(names, n).astype(object)
+    group[rng.random(n) < 0.03] = None
+    group[:2] = ["solo", "other"]  # two groups of one respondent each
+    answers = np.round(rng.normal(3, 1, n)) + 0.5 * (rng.random(n) < 0.1)
+    answers[rng.random(n) < 0.1] = np.nan
+    text = rng.choice(["Yes", "no", "", "yes", "Ja"], n).astype(object)
+    df = pd.DataFrame({"group__many": group, "y": answers, "t": text})
+    df["group__many"] = df["group__many"].astype("category")
+    gv = GroupVar("many", "g000", ())
+    part = cmp.split(df, "y", gv, 5)
+    ok = df["y"].notna() & df["group__many"].notna()
+    codes, names_of = cmp.group_codes(df, gv)
+    position = {g: i for i, g in enumerate(part.groups)}
+    key = np.array([position.get(names_of[c], -1) if c >= 0 else -1 for c in codes])
+    rows = np.flatnonzero(ok.to_numpy() & (key >= 0))
+    rows = rows[np.argsort(key[rows].astype(np.int64), kind="stable")]
+    np.testing.assert_array_equal(part.answers, df["y"].to_numpy()[rows])
+    assert not {"solo", "other"} & set(part.groups) and len(part.groups) > 255
+    levels, counts = part.level_counts()
+    np.testing.assert_array_equal(levels, np.unique(part.answers))
+    np.testing.assert_array_equal(counts, fx.level_counts(part.values, levels))
+    kept = part.groups[:40]
+    table = cmp.crosstab(codes, names_of, df["t"].to_numpy(), kept)
+    sub = df[df["group__many"].astype(str).isin(kept)]
+    ref = pd.crosstab(sub["group__many"].astype(str), sub["t"])
+    np.testing.assert_array_equal(table.to_numpy(), ref.to_numpy())
+    assert list(table.index) == list(ref.index) and list(table.columns) == list(ref.columns)
+
+
 def test_group_codes_of_text_and_numbers():
     df = pd.DataFrame({"group__region": pd.Series([1, "1", None, "b"], dtype=object)})
     codes, names = cmp.group_codes(df, REGION)

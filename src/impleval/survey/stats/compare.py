@@ -119,11 +119,10 @@ class Split:
 
     def level_counts(self) -> tuple[np.ndarray, np.ndarray]:
         """The distinct answers and the kept groups × answers table of counts (float)."""
-        levels, level = np.unique(self.answers, return_inverse=True)
+        # As np.unique(return_inverse=True), by hashing instead of sorting every answer.
+        level, levels = pd.factorize(self.answers, sort=True)
         group = np.repeat(np.arange(len(self.groups)), self.sizes)
-        cells = np.bincount(
-            group * len(levels) + level.reshape(-1), minlength=len(self.groups) * len(levels)
-        )
+        cells = np.bincount(group * len(levels) + level, minlength=len(self.groups) * len(levels))
         return levels, cells.reshape(len(self.groups), len(levels)).astype(float)
 
 
@@ -156,7 +155,10 @@ def split(df: pd.DataFrame, outcome: str, gv: GroupVar, min_cell: int) -> Split:
     position[[code_of[g] for g in keep]] = np.arange(len(keep))
     group = position[codes]
     rows = np.flatnonzero(ok & (group >= 0))
-    rows = rows[np.argsort(group[rows], kind="stable")]  # stable: respondent order within groups
+    # Stable: respondent order within groups. numpy sorts 8- and 16-bit integers stably by radix
+    # sort, in linear time (int64 keys take a comparison sort, 5× slower at 60 000 respondents).
+    key = group[rows].astype(np.min_scalar_type(len(keep)))
+    rows = rows[np.argsort(key, kind="stable")]
     return Split(keep, x[rows], np.bincount(group[rows], minlength=len(keep)))
 
 
@@ -184,10 +186,12 @@ def crosstab(codes: np.ndarray, names: list, column: np.ndarray, groups: list) -
     row_of[[code_of[g] for g in rows]] = np.arange(len(rows))
     row = row_of[codes]  # -1 (no group) maps through the extra last slot to -1
     keep = row >= 0
-    values, col = np.unique(column[keep], return_inverse=True)
-    table = np.bincount(
-        row[keep] * len(values) + col.reshape(-1), minlength=len(rows) * len(values)
-    ).reshape(len(rows), len(values))
+    # As np.unique(return_inverse=True), by hashing: np.unique sorts every value, text by Python
+    # comparisons (25 ms per table at 60 000 respondents).
+    col, values = pd.factorize(column[keep], sort=True, use_na_sentinel=False)
+    table = np.bincount(row[keep] * len(values) + col, minlength=len(rows) * len(values)).reshape(
+        len(rows), len(values)
+    )
     return pd.DataFrame(table, index=rows, columns=values)
 
 
