@@ -224,30 +224,6 @@ def test_item_model_gradient_is_the_numerical_one():
 # --- the counting behind fit_stacked, against the straightforward route -----------------------
 
 
-def test_covariate_patterns_equal_numpy_unique_rows():
-    """adjusted.covariate_patterns = np.unique(x, axis=0, return_inverse=True): the same sorted
-    patterns and the same numbering, for 0/1 dummies, other values, one row, one column and a
-    pattern held by one row only."""
-    rng = np.random.default_rng(4)
-    cases = [
-        (rng.random((300, 5)) < 0.2).astype(float),
-        rng.integers(-2, 3, (200, 3)) * 0.5,  # negative and fractional values
-        np.array([[1.0, 0.0, 1.0]]),  # one row
-        (rng.random((50, 1)) < 0.5).astype(float),  # one column
-    ]
-    single = (rng.random((100, 4)) < 0.3).astype(float)
-    single[single.sum(axis=1) == 4] = 0.0
-    single[17] = 1.0  # the only all-ones row: a pattern of its own
-    cases.append(single)
-    for x in cases:
-        patterns, pattern_of = adj.covariate_patterns(x)
-        want, want_of = np.unique(x, axis=0, return_inverse=True)
-        np.testing.assert_array_equal(patterns, want)
-        np.testing.assert_array_equal(pattern_of, np.asarray(want_of).ravel())
-    patterns, pattern_of = adj.covariate_patterns(np.empty((0, 2)))
-    assert patterns.shape == (0, 2) and pattern_of.shape == (0,)
-
-
 def _fit_answer_by_answer(long, exog, weights):
     """fit_stacked written the slow way: np.unique cells, np.add.at counts, and each respondent's
     score summed answer by answer in a loop."""

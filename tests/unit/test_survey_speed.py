@@ -20,6 +20,7 @@ from impleval.survey.stats import compare as cmp
 from impleval.survey.stats import effects as fx
 from impleval.survey.stats.analyse import respondent_frame
 from impleval.survey.stats.descriptives import describe, group_summary
+from impleval.survey.stats.patterns import unique_rows
 from impleval.survey.stats.reliability import (
     omega_uls_batch,
     omega_uls_fast,
@@ -295,6 +296,31 @@ def _items(n: int, k: int, seed: int) -> np.ndarray:
     rng = np.random.default_rng(seed)
     factor = rng.normal(size=(n, 1))
     return np.clip(np.round(3 + factor + rng.normal(0, 1, (n, k))), 1, 5)
+
+
+def test_unique_rows_equal_numpy_unique_rows():
+    """patterns.unique_rows = np.unique(x, axis=0, return_inverse=True): the same sorted
+    patterns and the same numbering, for 0/1 dummies, other values, one row, one column and a
+    pattern held by one row only."""
+    rng = np.random.default_rng(4)
+    cases = [
+        (rng.random((300, 5)) < 0.2).astype(float),
+        rng.integers(-2, 3, (200, 3)) * 0.5,  # negative and fractional values
+        np.array([[1.0, 0.0, 1.0]]),  # one row
+        (rng.random((50, 1)) < 0.5).astype(float),  # one column
+    ]
+    single = (rng.random((100, 4)) < 0.3).astype(float)
+    single[single.sum(axis=1) == 4] = 0.0
+    single[17] = 1.0  # the only all-ones row: a pattern of its own
+    cases.append(single)
+    cases.append(_items(500, 6, 1))  # answer patterns of a scale (reliability bootstrap)
+    for x in cases:
+        patterns, pattern_of = unique_rows(x)
+        want, want_of = np.unique(x, axis=0, return_inverse=True)
+        np.testing.assert_array_equal(patterns, want)
+        np.testing.assert_array_equal(pattern_of, np.asarray(want_of).ravel())
+    patterns, pattern_of = unique_rows(np.empty((0, 2)))
+    assert patterns.shape == (0, 2) and pattern_of.shape == (0,)
 
 
 def test_omega_batch_equals_one_fit_per_matrix():

@@ -30,6 +30,7 @@ from impleval.survey.settings import GroupVar
 from impleval.survey.stats import compare as cmp
 from impleval.survey.stats.multiplicity import adjust
 from impleval.survey.stats.ordinal import design
+from impleval.survey.stats.patterns import unique_rows
 
 log = logging.getLogger(__name__)
 
@@ -214,34 +215,6 @@ class StackedFit:
         return stat, len(columns), float(stats.chi2.sf(stat, len(columns)))
 
 
-def covariate_patterns(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct rows of `x` in ascending lexicographic order and the pattern of each row,
-    as ``np.unique(x, axis=0, return_inverse=True)``.
-
-    pandas' sorted group numbering hashes the rows instead of sorting them as one structured
-    array (``np.unique`` with an axis took 0.14 s per model at 100× the demo, pandas 10 ms);
-    the numbering is the same (tests/unit/test_survey_speed.py).
-
-    Parameters
-    ----------
-    x : numpy.ndarray
-        n × p values without NaN (the dummies of the predictors).
-
-    Returns
-    -------
-    (numpy.ndarray, numpy.ndarray)
-        The patterns (m × p) and each row's pattern (n integers in 0..m−1).
-    """
-    n, p = x.shape
-    if p == 0:  # no predictor: one pattern
-        return np.empty((1 if n else 0, 0)), np.zeros(n, dtype=np.int64)
-    frame = pd.DataFrame(x)
-    pattern_of = frame.groupby(list(frame.columns), sort=True).ngroup().to_numpy()
-    patterns = np.empty((int(pattern_of.max()) + 1 if n else 0, p))
-    patterns[pattern_of] = x  # every row of a pattern holds the same values
-    return patterns, pattern_of
-
-
 def fit_stacked(
     long: pd.DataFrame, exog: pd.DataFrame, weights: np.ndarray | None = None
 ) -> StackedFit:
@@ -280,7 +253,7 @@ def fit_stacked(
        inference. Journal of Human Resources, 50(2), 317-372.
     """
     x = exog.to_numpy(dtype=float)
-    patterns, pattern_of = covariate_patterns(x)
+    patterns, pattern_of = unique_rows(x)  # the covariate patterns
     resp = long["respondent"].to_numpy()
     item = long["item"].to_numpy()
     answer = long["answer"].to_numpy()
