@@ -161,6 +161,22 @@ def test_small_groups_are_left_out_with_a_complement(survey):
     assert (table["unadj_df"] == 2).all() and (table["n"] < 597).all()
 
 
+def test_same_table_from_categorical_text_and_object_predictors(survey):
+    """adjusted_scales keeps the respondent frame's categorical predictors: the same table as
+    from text or object columns, with a level left out (and its complement) and an unused
+    category."""
+    data, settings = survey
+    data = data.copy()
+    data["group__region"] = data["group__region"].cat.add_categories(["tiny", "unused"])
+    data.loc[data.index[:3], "group__region"] = "tiny"
+    gvs = group_vars(settings)
+    got = adj.adjusted_scales(data, settings, gvs, min_cell=5)
+    for dtype in ("str", object):
+        other = data.astype({g.column: dtype for g in gvs})
+        pd.testing.assert_frame_equal(adj.adjusted_scales(other, settings, gvs, min_cell=5), got)
+    assert (got["unadj_df"] == 2).all()
+
+
 def test_no_covariates_and_unmodellable_scales(survey):
     data, settings = survey
     settings = {**settings, "adjusted_model": {**settings["adjusted_model"], "covariates": []}}

@@ -8,6 +8,8 @@ small groups, missing answers and groups left out, and compares.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pingouin as pg
@@ -416,3 +418,11 @@ def test_design_equals_get_dummies(dtype):
         pd.testing.assert_frame_equal(
             design(df, variables, references), reference(df, variables, references)
         )
+    if dtype == "category":  # rows of a level left out: its category stays, unused
+        left = df.assign(region=df["region"].cat.add_categories("tiny"))
+        left = left[left["region"] != "vest"]
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # no deprecated recoding into fewer categories
+            got = design(left, ["region", "role"], references)
+        want = reference(left.astype(str), ["region", "role"], references)
+        pd.testing.assert_frame_equal(got, want)

@@ -397,8 +397,9 @@ def adjusted_scales(
     references = {g.name: g.reference for g in gvs}
     columns = {f"group__{v}": v for v in variables}
     rows = []
-    # Plain strings for the predictors (arrow-backed text is slow to compare element-wise).
-    frame = data[list(columns)].rename(columns=columns).astype(object)
+    # The predictors stay categorical (analyse.respondent_frame): the dummies of each model are
+    # then recoded from the categories instead of hashing every respondent's text.
+    frame = data[list(columns)].rename(columns=columns)
     # Only the scales' item columns join them: a scale may carry a group variable's name (the
     # scale `trust` beside the health trust `trust`), and its score column is not needed here.
     items_used = {i for spec in settings["scales"].values() for i in spec["items"] if i in data}
