@@ -177,6 +177,51 @@ def test_same_table_from_categorical_text_and_object_predictors(survey):
     assert (got["unadj_df"] == 2).all()
 
 
+def test_keep_levels_equals_counting_the_text():
+    """keep_levels counts values and names them by their text; the straightforward route counts
+    the text of every row. Same rows kept, for categorical and text predictors, where leaving out
+    a level of one variable pushes a level of the other below min_cell."""
+    from impleval.survey.settings import GroupVar
+    from impleval.survey.stats import compare as cmp
+
+    def reference(sub, variables, gvs, min_cell):
+        gv_of = {g.name: g for g in gvs}
+        left_out = {v: (0, 0.0) for v in variables}
+        changed = True
+        while changed:
+            changed = False
+            for var in left_out:
+                counts = sub[var].astype(str).value_counts()
+                keep = cmp.kept_groups(counts, gv_of[var], min_cell, prior=left_out[var])
+                if len(keep) < len(counts):
+                    out = counts.drop(keep)
+                    left_out[var] = (left_out[var][0] + len(out), left_out[var][1] + out.sum())
+                    sub = sub[sub[var].astype(str).isin(keep)]
+                    changed = True
+        return sub
+
+    rng = np.random.default_rng(7)
+    n = 120
+    df = pd.DataFrame(
+        {
+            "region": rng.choice(["a", "b", "c"], n, p=[0.45, 0.45, 0.1]),
+            "role": rng.choice(["x", "y"], n),
+        }
+    )
+    # Role z: six respondents, four of them in tiny region d; once d goes, z is below min_cell.
+    df.loc[:5, "role"] = "z"
+    df.loc[:3, "region"] = "d"
+    gvs = [GroupVar("region", "a", ("a", "b", "c", "d")), GroupVar("role", "x", ("x", "y", "z"))]
+    for dtype in ("category", "str"):
+        sub = df.astype(dtype)
+        if dtype == "category":
+            sub["region"] = sub["region"].cat.add_categories("unused")
+        got = adj.keep_levels(sub, ["region", "role"], gvs, 5)
+        want = reference(sub, ["region", "role"], gvs, 5)
+        pd.testing.assert_frame_equal(got, want)
+        assert "z" not in set(got["role"]) and "d" not in set(got["region"])
+
+
 def test_no_covariates_and_unmodellable_scales(survey):
     data, settings = survey
     settings = {**settings, "adjusted_model": {**settings["adjusted_model"], "covariates": []}}

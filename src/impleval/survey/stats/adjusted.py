@@ -87,7 +87,11 @@ def keep_levels(
     while changed:
         changed = False
         for var in left_out:
-            counts = sub[var].astype(str).value_counts()
+            # Counted on the values, then named by their text (one count per text, as values
+            # 1 and "1" are one group): text-converting every row cost more than the counting.
+            counts = sub[var].value_counts()
+            counts = counts[counts > 0]  # a categorical also counts its absent levels
+            counts = counts.groupby(counts.index.astype(str)).sum()
             keep = cmp.kept_groups(counts, gv_of[var], min_cell, prior=left_out[var])
             if len(keep) < len(counts):
                 out = counts.drop(keep)
@@ -334,9 +338,11 @@ def scale_test(
     parts = []
     for column in scores.T:
         ok = ~np.isnan(column)
-        levels = np.unique(column[ok])
+        # Answer codes 0..levels−1 in ascending order of the answers (pandas hashes; np.unique
+        # and searchsorted sorted and searched every answer).
+        answer, levels = pd.factorize(column[ok], sort=True)
         if len(levels) >= 2:
-            parts.append((np.flatnonzero(ok), len(parts), np.searchsorted(levels, column[ok])))
+            parts.append((np.flatnonzero(ok), len(parts), answer))
     if not parts or sub[group_var].nunique() < 2:
         row.update({f"{k}_{m}": v for k, t in tests.items() for m, v in zip(STAT, t, strict=True)})
         return row
