@@ -261,21 +261,53 @@ def test_not_relevant_and_categorical_match_pandas_crosstab(frame):
 # --- descriptives and wide tables ---------------------------------------------------------------
 
 
-def test_group_summary_matches_masks_over_the_frame(small):
+@pytest.mark.parametrize("missing_role", [False, True])
+def test_group_summary_matches_masks_over_the_frame(small, missing_role):
+    """Every row described from its own mask; the `all` rows are shared between variables only
+    where they hold the same respondents (not when some respondents lack a role)."""
     respondents, responses, settings = small
     data, flags, _ = respondent_frame(respondents, responses, settings)
     gvs = group_vars(settings)
+    if missing_role:
+        data = data.copy()
+        data.loc[data.index[::7], "group__role"] = np.nan
+    cuts = {"agree_min": 4, "disagree_max": 2}
+    outcomes = [("CO1", "item", cuts), ("coherence", "scale", cuts)]
+    table = group_summary(data, flags, outcomes, gvs, min_cell=1)
+    for outcome, kind, _ in outcomes:
+        for gv in gvs:
+            groups = data[gv.column].astype("string")
+            for group in gv.order(groups.dropna().unique()) + ["all"]:
+                mask = groups.notna() if group == "all" else (groups == group).fillna(False)
+                nr = flags.loc[mask, outcome] if kind == "item" else None
+                ref = describe(data.loc[mask, outcome], nr, cuts)
+                got = table[
+                    (table["outcome"] == outcome)
+                    & (table["group_var"] == gv.name)
+                    & (table["group"] == group)
+                ].iloc[0]
+                assert not got["suppressed"]
+                for key, value in ref.items():
+                    assert got[key] == pytest.approx(value, rel=1e-15, nan_ok=True), (group, key)
+
+
+def test_margins_nest_on_the_distinct_level_combinations(small):
+    """descriptives._margins finds the nesting on one row per combination of levels: the same
+    additive relations as from every respondent's row."""
+    from impleval.privacy.suppress import additive_groups, breakdown_cells, nesting
+    from impleval.survey.stats.descriptives import _margins
+
+    respondents, responses, settings = small
+    data, flags, _ = respondent_frame(respondents, responses, settings)
+    gvs = group_vars(settings)
+    names = [gv.name for gv in gvs]
     cuts = {"agree_min": 4, "disagree_max": 2}
     table = group_summary(data, flags, [("CO1", "item", cuts)], gvs, min_cell=1)
-    for gv in gvs:
-        groups = data[gv.column].astype("string")
-        for group in gv.order(groups.dropna().unique()) + ["all"]:
-            mask = groups.notna() if group == "all" else (groups == group).fillna(False)
-            ref = describe(data.loc[mask, "CO1"], flags.loc[mask, "CO1"], cuts)
-            got = table[(table["group_var"] == gv.name) & (table["group"] == group)].iloc[0]
-            assert not got["suppressed"]
-            for key, value in ref.items():
-                assert got[key] == pytest.approx(value, rel=1e-15, nan_ok=True), (group, key)
+    every_row = pd.DataFrame({gv.name: data[gv.column].astype("string") for gv in gvs})
+    cells = breakdown_cells(table, variable="group_var", level="group", variables=names)
+    want = additive_groups(cells, names, hierarchy=nesting(every_row, names))
+    assert nesting(every_row, names)  # trust within region: a nesting to find
+    assert _margins(table, data, gvs) == want
 
 
 def test_wide_tables_match_pivot(small):
