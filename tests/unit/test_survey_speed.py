@@ -156,6 +156,23 @@ def test_kruskal_matches_pingouin_and_scipy(frame):
     assert (row["es_ci_low"], row["es_ci_high"]) == (low, high)
 
 
+def test_a_shared_split_gives_the_same_rows(frame):
+    """analyse splits an outcome once for the omnibus test and its pairwise follow-up: the rows
+    equal those of each test splitting on its own."""
+    item, score = cmp.split(frame, "item", REGION, 5), cmp.split(frame, "score", REGION, 5)
+    kw = {"min_cell": 5, "n_boot": 49, "ci_level": 0.95}
+    assert cmp.kruskal_item(
+        frame, "item", REGION, **kw, rng=np.random.default_rng(1), part=item
+    ) == cmp.kruskal_item(frame, "item", REGION, **kw, rng=np.random.default_rng(1))
+    for test, outcome, part in (
+        (cmp.dunn_item, "item", item),
+        (cmp.welch_scale, "score", score),
+        (cmp.games_howell_scale, "score", score),
+    ):
+        shared = test(frame, outcome, REGION, min_cell=5, ci_level=0.95, part=part)
+        assert shared == test(frame, outcome, REGION, min_cell=5, ci_level=0.95)
+
+
 def test_kruskal_of_a_single_answer_is_undefined():
     df = pd.DataFrame({"group__region": ["a"] * 6 + ["b"] * 6, "item": [3.0] * 12})
     row = cmp.kruskal_item(

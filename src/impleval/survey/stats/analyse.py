@@ -208,6 +208,8 @@ def analyse_survey(
     omnibus, pairwise = [], []
     for gv in gvs:
         for item in items:
+            # One split of the answers for the omnibus test and its pairwise follow-up.
+            part = cmp.split(data, item, gv, min_cell)
             omnibus.append(
                 cmp.kruskal_item(
                     data,
@@ -217,6 +219,7 @@ def analyse_survey(
                     n_boot=boot["n_boot"],
                     ci_level=ci,
                     rng=stream(seed, "kw", gv.name, item),
+                    part=part,
                 )
             )
             omnibus.append(
@@ -231,7 +234,7 @@ def analyse_survey(
                 )
             )
             if gv.pairwise:
-                pairwise += cmp.dunn_item(data, item, gv, min_cell=min_cell, ci_level=ci)
+                pairwise += cmp.dunn_item(data, item, gv, min_cell=min_cell, ci_level=ci, part=part)
         for item in settings.get("categorical_items", []):
             if item in data:
                 omnibus.append(
@@ -245,9 +248,14 @@ def analyse_survey(
                     )
                 )
         for scale in scales:
-            omnibus.append(cmp.welch_scale(data, scale, gv, min_cell=min_cell, ci_level=ci))
+            part = cmp.split(data, scale, gv, min_cell)
+            omnibus.append(
+                cmp.welch_scale(data, scale, gv, min_cell=min_cell, ci_level=ci, part=part)
+            )
             if gv.pairwise:
-                pairwise += cmp.games_howell_scale(data, scale, gv, min_cell=min_cell, ci_level=ci)
+                pairwise += cmp.games_howell_scale(
+                    data, scale, gv, min_cell=min_cell, ci_level=ci, part=part
+                )
 
     omnibus = pd.DataFrame([r for r in omnibus if r is not None])
     is_scale = omnibus["outcome_type"] == "scale"
