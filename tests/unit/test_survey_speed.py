@@ -436,6 +436,24 @@ def test_ordinal_models_same_on_categorical_and_text_groups_with_a_left_out_leve
     pd.testing.assert_frame_equal(got, ref)
 
 
+def test_text_levels_keeps_text_categoricals_and_converts_the_rest():
+    """The ordinal models take text levels: a categorical of text categories passes as it is
+    (no per-row conversion), numeric categories and object columns become text."""
+    from impleval.survey.stats.analyse import text_levels
+
+    df = pd.DataFrame(
+        {
+            "text": pd.Categorical(["b", "a", "b"], categories=["a", "b", "unused"]),
+            "number": pd.Categorical([1, 2, 1]),
+            "object": pd.Series([1, "x", 2], dtype=object),
+        }
+    )
+    out = text_levels(df, ["text", "number", "object"])
+    assert out["text"].dtype == df["text"].dtype
+    assert list(out["number"]) == ["1", "2", "1"] and list(out["object"]) == ["1", "x", "2"]
+    assert text_levels(df, ["text"]) is df
+
+
 @pytest.mark.parametrize("dtype", ["str", object, "category"])
 def test_design_equals_get_dummies(dtype):
     """ordinal.design = the Categorical + get_dummies route written out: same columns, same

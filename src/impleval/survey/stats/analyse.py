@@ -290,6 +290,24 @@ def analyse_survey(
     )
 
 
+def text_levels(df: pd.DataFrame, variables: list[str]) -> pd.DataFrame:
+    """`df` with the levels of `variables` as text (the references are text).
+
+    A categorical whose categories are all text (the respondent frame's group columns) already
+    is, and stays categorical: converting every respondent's value to a string column cost more
+    than the model fits at 100× the demo. Any other column becomes ``str``.
+    """
+    convert = {
+        v: str
+        for v in variables
+        if not (
+            isinstance(df[v].dtype, pd.CategoricalDtype)
+            and all(isinstance(c, str) for c in df[v].cat.categories)
+        )
+    }
+    return df.astype(convert) if convert else df
+
+
 def ordinal_models(data: pd.DataFrame, settings: dict, gvs, *, min_cell: int) -> pd.DataFrame:
     """Proportional-odds models of the configured items; small groups left out, joint p adjusted.
 
@@ -349,7 +367,7 @@ def ordinal_models(data: pd.DataFrame, settings: dict, gvs, *, min_cell: int) ->
             log.warning("ordinal model for %s skipped: a reference group is below min_cell", item)
             continue
         rows += ordm.ordinal_item(
-            sub.astype({v: str for v in left_out}),
+            text_levels(sub, list(left_out)),
             item,
             group_var,
             covariates,
