@@ -161,6 +161,67 @@ def test_small_groups_are_left_out_with_a_complement(survey):
     assert (table["unadj_df"] == 2).all() and (table["n"] < 597).all()
 
 
+def test_same_table_from_categorical_text_and_object_predictors(survey):
+    """adjusted_scales keeps the respondent frame's categorical predictors: the same table as
+    from text or object columns, with a level left out (and its complement) and an unused
+    category."""
+    data, settings = survey
+    data = data.copy()
+    data["group__region"] = data["group__region"].cat.add_categories(["tiny", "unused"])
+    data.loc[data.index[:3], "group__region"] = "tiny"
+    gvs = group_vars(settings)
+    got = adj.adjusted_scales(data, settings, gvs, min_cell=5)
+    for dtype in ("str", object):
+        other = data.astype({g.column: dtype for g in gvs})
+        pd.testing.assert_frame_equal(adj.adjusted_scales(other, settings, gvs, min_cell=5), got)
+    assert (got["unadj_df"] == 2).all()
+
+
+def test_keep_levels_equals_counting_the_text():
+    """keep_levels counts values and names them by their text; the straightforward route counts
+    the text of every row. Same rows kept, for categorical and text predictors, where leaving out
+    a level of one variable pushes a level of the other below min_cell."""
+    from impleval.survey.settings import GroupVar
+    from impleval.survey.stats import compare as cmp
+
+    def reference(sub, variables, gvs, min_cell):
+        gv_of = {g.name: g for g in gvs}
+        left_out = {v: (0, 0.0) for v in variables}
+        changed = True
+        while changed:
+            changed = False
+            for var in left_out:
+                counts = sub[var].astype(str).value_counts()
+                keep = cmp.kept_groups(counts, gv_of[var], min_cell, prior=left_out[var])
+                if len(keep) < len(counts):
+                    out = counts.drop(keep)
+                    left_out[var] = (left_out[var][0] + len(out), left_out[var][1] + out.sum())
+                    sub = sub[sub[var].astype(str).isin(keep)]
+                    changed = True
+        return sub
+
+    rng = np.random.default_rng(7)
+    n = 120
+    df = pd.DataFrame(
+        {
+            "region": rng.choice(["a", "b", "c"], n, p=[0.45, 0.45, 0.1]),
+            "role": rng.choice(["x", "y"], n),
+        }
+    )
+    # Role z: six respondents, four of them in tiny region d; once d goes, z is below min_cell.
+    df.loc[:5, "role"] = "z"
+    df.loc[:3, "region"] = "d"
+    gvs = [GroupVar("region", "a", ("a", "b", "c", "d")), GroupVar("role", "x", ("x", "y", "z"))]
+    for dtype in ("category", "str"):
+        sub = df.astype(dtype)
+        if dtype == "category":
+            sub["region"] = sub["region"].cat.add_categories("unused")
+        got = adj.keep_levels(sub, ["region", "role"], gvs, 5)
+        want = reference(sub, ["region", "role"], gvs, 5)
+        pd.testing.assert_frame_equal(got, want)
+        assert "z" not in set(got["role"]) and "d" not in set(got["region"])
+
+
 def test_no_covariates_and_unmodellable_scales(survey):
     data, settings = survey
     settings = {**settings, "adjusted_model": {**settings["adjusted_model"], "covariates": []}}
@@ -219,3 +280,66 @@ def test_item_model_gradient_is_the_numerical_one():
     params = np.array([0.3, -0.2, 0.5, -1.0, 0.2, -0.3])
     numerical = approx_fprime(params, model.loglike, centered=True)
     np.testing.assert_allclose(model.score(params), numerical, rtol=1e-5, atol=1e-5)
+
+
+# --- the counting behind fit_stacked, against the straightforward route -----------------------
+
+
+def _fit_answer_by_answer(long, exog, weights):
+    """fit_stacked written the slow way: np.unique cells, np.add.at counts, and each respondent's
+    score summed answer by answer in a loop."""
+    x = exog.to_numpy(float)
+    patterns, pattern_of = np.unique(x, axis=0, return_inverse=True)
+    pattern_of = np.asarray(pattern_of).ravel()
+    resp, item, answer = (long[c].to_numpy() for c in ("respondent", "item", "answer"))
+    J = item.max() + 1
+    levels = np.zeros(J, dtype=int)
+    np.maximum.at(levels, item, answer + 1)
+    used, group = np.unique(pattern_of[resp] * J + item, return_inverse=True)
+    counts = np.zeros((len(used), levels.max()))
+    np.add.at(counts, (group, answer), weights[resp])
+    model = adj._StackedOrdinal(counts, used % J, levels, patterns[used // J])
+    psi, loglike, _ = model.fit()
+    _, info, per_obs = model.score_info(psi)
+    s = np.zeros((len(exog), per_obs.shape[-1]))
+    for r, g, a in zip(resp, group, answer, strict=True):
+        s[r] += per_obs[g, a]
+    answering = np.unique(resp)
+    clusters = weights[answering].sum()
+    meat = sum(weights[i] * np.outer(s[i], s[i]) for i in answering) * clusters / (clusters - 1)
+    bread = np.linalg.pinv(info)
+    t = model.n_theta
+    return psi, loglike, (bread @ meat @ bread)[t:, t:], bread[t:, t:]
+
+
+def test_fit_stacked_equals_the_answer_by_answer_fit():
+    """The hashed cell numbering, bincount counts and sparse score sums of fit_stacked against
+    the slow route, with missing answers, a respondent who answered nothing, a covariate pattern
+    of one respondent, and frequency weights."""
+    df = _people(n=250, items=3, shared=0.6, seed=5)
+    df.loc[3, ["I0", "I2"]] = np.nan  # some answers missing
+    df.loc[7, ["I0", "I1", "I2"]] = np.nan  # no answer at all: not a cluster
+    df.loc[11, ["region", "role"]] = ["d", "y"]  # the only respondent of region d
+    df.loc[df.index[20:60], "I1"] = df.loc[df.index[20:60], "I1"].clip(upper=3)
+    long = pd.concat(
+        [
+            pd.DataFrame({"respondent": np.flatnonzero(df[i].notna()), "item": j}).assign(
+                answer=df[i].dropna().to_numpy() - 1
+            )
+            for j, i in enumerate(["I0", "I1", "I2"])
+        ],
+        ignore_index=True,
+    ).astype(int)
+    x = so.design(df, ["region", "role"], REFS)
+    w = np.random.default_rng(6).integers(1, 4, len(df)).astype(float)
+    for weights in (None, w):
+        fit = adj.fit_stacked(long, x, weights=weights)
+        psi, loglike, cov, cov_model = _fit_answer_by_answer(
+            long, x, np.ones(len(df)) if weights is None else weights
+        )
+        t = len(fit.thresholds)
+        np.testing.assert_array_equal(fit.thresholds, psi[:t])
+        np.testing.assert_array_equal(fit.beta, psi[t:])
+        assert fit.loglike == loglike
+        np.testing.assert_array_equal(fit.cov_model, cov_model)
+        np.testing.assert_allclose(fit.cov, cov, rtol=1e-10)

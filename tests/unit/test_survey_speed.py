@@ -8,6 +8,8 @@ small groups, missing answers and groups left out, and compares.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pingouin as pg
@@ -20,6 +22,7 @@ from impleval.survey.stats import compare as cmp
 from impleval.survey.stats import effects as fx
 from impleval.survey.stats.analyse import respondent_frame
 from impleval.survey.stats.descriptives import describe, group_summary
+from impleval.survey.stats.patterns import unique_rows
 from impleval.survey.stats.reliability import (
     omega_uls_batch,
     omega_uls_fast,
@@ -77,6 +80,42 @@ def test_split_matches_boolean_selection(frame):
     np.testing.assert_array_equal(counts, fx.level_counts(part.values, levels))
 
 
+def test_split_level_counts_and_crosstab_with_many_groups_and_text():
+    """split, level_counts and crosstab against the sorting route (np.unique, stable argsort of
+    int64 keys, pd.crosstab) with 300 groups (16-bit sort keys), groups of one respondent, missing
+    answers and text values with an empty string and mixed case."""
+    rng = np.random.default_rng(11)
+    n = 3000
+    names = [f"g{i:03d}" for i in range(300)]
+    group = rng.choice(names, n).astype(object)
+    group[rng.random(n) < 0.03] = None
+    group[:2] = ["solo", "other"]  # two groups of one respondent each
+    answers = np.round(rng.normal(3, 1, n)) + 0.5 * (rng.random(n) < 0.1)
+    answers[rng.random(n) < 0.1] = np.nan
+    text = rng.choice(["Yes", "no", "", "yes", "Ja"], n).astype(object)
+    df = pd.DataFrame({"group__many": group, "y": answers, "t": text})
+    df["group__many"] = df["group__many"].astype("category")
+    gv = GroupVar("many", "g000", ())
+    part = cmp.split(df, "y", gv, 5)
+    ok = df["y"].notna() & df["group__many"].notna()
+    codes, names_of = cmp.group_codes(df, gv)
+    position = {g: i for i, g in enumerate(part.groups)}
+    key = np.array([position.get(names_of[c], -1) if c >= 0 else -1 for c in codes])
+    rows = np.flatnonzero(ok.to_numpy() & (key >= 0))
+    rows = rows[np.argsort(key[rows].astype(np.int64), kind="stable")]
+    np.testing.assert_array_equal(part.answers, df["y"].to_numpy()[rows])
+    assert not {"solo", "other"} & set(part.groups) and len(part.groups) > 255
+    levels, counts = part.level_counts()
+    np.testing.assert_array_equal(levels, np.unique(part.answers))
+    np.testing.assert_array_equal(counts, fx.level_counts(part.values, levels))
+    kept = part.groups[:40]
+    table = cmp.crosstab(codes, names_of, df["t"].to_numpy(), kept)
+    sub = df[df["group__many"].astype(str).isin(kept)]
+    ref = pd.crosstab(sub["group__many"].astype(str), sub["t"])
+    np.testing.assert_array_equal(table.to_numpy(), ref.to_numpy())
+    assert list(table.index) == list(ref.index) and list(table.columns) == list(ref.columns)
+
+
 def test_group_codes_of_text_and_numbers():
     df = pd.DataFrame({"group__region": pd.Series([1, "1", None, "b"], dtype=object)})
     codes, names = cmp.group_codes(df, REGION)
@@ -115,6 +154,23 @@ def test_kruskal_matches_pingouin_and_scipy(frame):
         counts, n_boot=99, ci_level=0.95, rng=np.random.default_rng(1)
     )
     assert (row["es_ci_low"], row["es_ci_high"]) == (low, high)
+
+
+def test_a_shared_split_gives_the_same_rows(frame):
+    """analyse splits an outcome once for the omnibus test and its pairwise follow-up: the rows
+    equal those of each test splitting on its own."""
+    item, score = cmp.split(frame, "item", REGION, 5), cmp.split(frame, "score", REGION, 5)
+    kw = {"min_cell": 5, "n_boot": 49, "ci_level": 0.95}
+    assert cmp.kruskal_item(
+        frame, "item", REGION, **kw, rng=np.random.default_rng(1), part=item
+    ) == cmp.kruskal_item(frame, "item", REGION, **kw, rng=np.random.default_rng(1))
+    for test, outcome, part in (
+        (cmp.dunn_item, "item", item),
+        (cmp.welch_scale, "score", score),
+        (cmp.games_howell_scale, "score", score),
+    ):
+        shared = test(frame, outcome, REGION, min_cell=5, ci_level=0.95, part=part)
+        assert shared == test(frame, outcome, REGION, min_cell=5, ci_level=0.95)
 
 
 def test_kruskal_of_a_single_answer_is_undefined():
@@ -222,21 +278,53 @@ def test_not_relevant_and_categorical_match_pandas_crosstab(frame):
 # --- descriptives and wide tables ---------------------------------------------------------------
 
 
-def test_group_summary_matches_masks_over_the_frame(small):
+@pytest.mark.parametrize("missing_role", [False, True])
+def test_group_summary_matches_masks_over_the_frame(small, missing_role):
+    """Every row described from its own mask; the `all` rows are shared between variables only
+    where they hold the same respondents (not when some respondents lack a role)."""
     respondents, responses, settings = small
     data, flags, _ = respondent_frame(respondents, responses, settings)
     gvs = group_vars(settings)
+    if missing_role:
+        data = data.copy()
+        data.loc[data.index[::7], "group__role"] = np.nan
+    cuts = {"agree_min": 4, "disagree_max": 2}
+    outcomes = [("CO1", "item", cuts), ("coherence", "scale", cuts)]
+    table = group_summary(data, flags, outcomes, gvs, min_cell=1)
+    for outcome, kind, _ in outcomes:
+        for gv in gvs:
+            groups = data[gv.column].astype("string")
+            for group in gv.order(groups.dropna().unique()) + ["all"]:
+                mask = groups.notna() if group == "all" else (groups == group).fillna(False)
+                nr = flags.loc[mask, outcome] if kind == "item" else None
+                ref = describe(data.loc[mask, outcome], nr, cuts)
+                got = table[
+                    (table["outcome"] == outcome)
+                    & (table["group_var"] == gv.name)
+                    & (table["group"] == group)
+                ].iloc[0]
+                assert not got["suppressed"]
+                for key, value in ref.items():
+                    assert got[key] == pytest.approx(value, rel=1e-15, nan_ok=True), (group, key)
+
+
+def test_margins_nest_on_the_distinct_level_combinations(small):
+    """descriptives._margins finds the nesting on one row per combination of levels: the same
+    additive relations as from every respondent's row."""
+    from impleval.privacy.suppress import additive_groups, breakdown_cells, nesting
+    from impleval.survey.stats.descriptives import _margins
+
+    respondents, responses, settings = small
+    data, flags, _ = respondent_frame(respondents, responses, settings)
+    gvs = group_vars(settings)
+    names = [gv.name for gv in gvs]
     cuts = {"agree_min": 4, "disagree_max": 2}
     table = group_summary(data, flags, [("CO1", "item", cuts)], gvs, min_cell=1)
-    for gv in gvs:
-        groups = data[gv.column].astype("string")
-        for group in gv.order(groups.dropna().unique()) + ["all"]:
-            mask = groups.notna() if group == "all" else (groups == group).fillna(False)
-            ref = describe(data.loc[mask, "CO1"], flags.loc[mask, "CO1"], cuts)
-            got = table[(table["group_var"] == gv.name) & (table["group"] == group)].iloc[0]
-            assert not got["suppressed"]
-            for key, value in ref.items():
-                assert got[key] == pytest.approx(value, rel=1e-15, nan_ok=True), (group, key)
+    every_row = pd.DataFrame({gv.name: data[gv.column].astype("string") for gv in gvs})
+    cells = breakdown_cells(table, variable="group_var", level="group", variables=names)
+    want = additive_groups(cells, names, hierarchy=nesting(every_row, names))
+    assert nesting(every_row, names)  # trust within region: a nesting to find
+    assert _margins(table, data, gvs) == want
 
 
 def test_wide_tables_match_pivot(small):
@@ -259,6 +347,31 @@ def _items(n: int, k: int, seed: int) -> np.ndarray:
     rng = np.random.default_rng(seed)
     factor = rng.normal(size=(n, 1))
     return np.clip(np.round(3 + factor + rng.normal(0, 1, (n, k))), 1, 5)
+
+
+def test_unique_rows_equal_numpy_unique_rows():
+    """patterns.unique_rows = np.unique(x, axis=0, return_inverse=True): the same sorted
+    patterns and the same numbering, for 0/1 dummies, other values, one row, one column and a
+    pattern held by one row only."""
+    rng = np.random.default_rng(4)
+    cases = [
+        (rng.random((300, 5)) < 0.2).astype(float),
+        rng.integers(-2, 3, (200, 3)) * 0.5,  # negative and fractional values
+        np.array([[1.0, 0.0, 1.0]]),  # one row
+        (rng.random((50, 1)) < 0.5).astype(float),  # one column
+    ]
+    single = (rng.random((100, 4)) < 0.3).astype(float)
+    single[single.sum(axis=1) == 4] = 0.0
+    single[17] = 1.0  # the only all-ones row: a pattern of its own
+    cases.append(single)
+    cases.append(_items(500, 6, 1))  # answer patterns of a scale (reliability bootstrap)
+    for x in cases:
+        patterns, pattern_of = unique_rows(x)
+        want, want_of = np.unique(x, axis=0, return_inverse=True)
+        np.testing.assert_array_equal(patterns, want)
+        np.testing.assert_array_equal(pattern_of, np.asarray(want_of).ravel())
+    patterns, pattern_of = unique_rows(np.empty((0, 2)))
+    assert patterns.shape == (0, 2) and pattern_of.shape == (0,)
 
 
 def test_omega_batch_equals_one_fit_per_matrix():
@@ -323,6 +436,24 @@ def test_ordinal_models_same_on_categorical_and_text_groups_with_a_left_out_leve
     pd.testing.assert_frame_equal(got, ref)
 
 
+def test_text_levels_keeps_text_categoricals_and_converts_the_rest():
+    """The ordinal models take text levels: a categorical of text categories passes as it is
+    (no per-row conversion), numeric categories and object columns become text."""
+    from impleval.survey.stats.analyse import text_levels
+
+    df = pd.DataFrame(
+        {
+            "text": pd.Categorical(["b", "a", "b"], categories=["a", "b", "unused"]),
+            "number": pd.Categorical([1, 2, 1]),
+            "object": pd.Series([1, "x", 2], dtype=object),
+        }
+    )
+    out = text_levels(df, ["text", "number", "object"])
+    assert out["text"].dtype == df["text"].dtype
+    assert list(out["number"]) == ["1", "2", "1"] and list(out["object"]) == ["1", "x", "2"]
+    assert text_levels(df, ["text"]) is df
+
+
 @pytest.mark.parametrize("dtype", ["str", object, "category"])
 def test_design_equals_get_dummies(dtype):
     """ordinal.design = the Categorical + get_dummies route written out: same columns, same
@@ -354,3 +485,11 @@ def test_design_equals_get_dummies(dtype):
         pd.testing.assert_frame_equal(
             design(df, variables, references), reference(df, variables, references)
         )
+    if dtype == "category":  # rows of a level left out: its category stays, unused
+        left = df.assign(region=df["region"].cat.add_categories("tiny"))
+        left = left[left["region"] != "vest"]
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # no deprecated recoding into fewer categories
+            got = design(left, ["region", "role"], references)
+        want = reference(left.astype(str), ["region", "role"], references)
+        pd.testing.assert_frame_equal(got, want)

@@ -184,12 +184,15 @@ def analyse_survey(
         tables) and the respondent-level scores for the figures.
     """
     gvs = group_vars(settings)
-    items = [i for i in screen_items(settings) if i in responses["item"].unique()]
+    data, flags, wide = respondent_frame(respondents, responses, settings)
+    # The wide table's columns are the items in the responses (looked up once: a membership test
+    # on the arrow-backed `unique()` scans it element by element, 0.7 s at 100× the demo).
+    present = set(wide.columns)
+    items = [i for i in screen_items(settings) if i in present]
     scales = list(settings["scales"])
     ci = settings["ci_level"]
     boot = settings["bootstrap"]
     mult = settings["multiplicity"]
-    data, flags, wide = respondent_frame(respondents, responses, settings)
     log.info("%d respondents, %d items, %d scales", len(data), len(items), len(scales))
     # The model fits cost about as much as all the other statistics together: beside them.
     models = Background(ordinal_models, data, settings, gvs, min_cell=min_cell, parallel=parallel)
@@ -205,6 +208,8 @@ def analyse_survey(
     omnibus, pairwise = [], []
     for gv in gvs:
         for item in items:
+            # One split of the answers for the omnibus test and its pairwise follow-up.
+            part = cmp.split(data, item, gv, min_cell)
             omnibus.append(
                 cmp.kruskal_item(
                     data,
@@ -214,6 +219,7 @@ def analyse_survey(
                     n_boot=boot["n_boot"],
                     ci_level=ci,
                     rng=stream(seed, "kw", gv.name, item),
+                    part=part,
                 )
             )
             omnibus.append(
@@ -228,7 +234,7 @@ def analyse_survey(
                 )
             )
             if gv.pairwise:
-                pairwise += cmp.dunn_item(data, item, gv, min_cell=min_cell, ci_level=ci)
+                pairwise += cmp.dunn_item(data, item, gv, min_cell=min_cell, ci_level=ci, part=part)
         for item in settings.get("categorical_items", []):
             if item in data:
                 omnibus.append(
@@ -242,9 +248,14 @@ def analyse_survey(
                     )
                 )
         for scale in scales:
-            omnibus.append(cmp.welch_scale(data, scale, gv, min_cell=min_cell, ci_level=ci))
+            part = cmp.split(data, scale, gv, min_cell)
+            omnibus.append(
+                cmp.welch_scale(data, scale, gv, min_cell=min_cell, ci_level=ci, part=part)
+            )
             if gv.pairwise:
-                pairwise += cmp.games_howell_scale(data, scale, gv, min_cell=min_cell, ci_level=ci)
+                pairwise += cmp.games_howell_scale(
+                    data, scale, gv, min_cell=min_cell, ci_level=ci, part=part
+                )
 
     omnibus = pd.DataFrame([r for r in omnibus if r is not None])
     is_scale = omnibus["outcome_type"] == "scale"
@@ -277,6 +288,24 @@ def analyse_survey(
         .astype({g.column: respondents[g.name].dtype for g in gvs})
         .reset_index(),
     )
+
+
+def text_levels(df: pd.DataFrame, variables: list[str]) -> pd.DataFrame:
+    """`df` with the levels of `variables` as text (the references are text).
+
+    A categorical whose categories are all text (the respondent frame's group columns) already
+    is, and stays categorical: converting every respondent's value to a string column cost more
+    than the model fits at 100× the demo. Any other column becomes ``str``.
+    """
+    convert = {
+        v: str
+        for v in variables
+        if not (
+            isinstance(df[v].dtype, pd.CategoricalDtype)
+            and all(isinstance(c, str) for c in df[v].cat.categories)
+        )
+    }
+    return df.astype(convert) if convert else df
 
 
 def ordinal_models(data: pd.DataFrame, settings: dict, gvs, *, min_cell: int) -> pd.DataFrame:
@@ -338,7 +367,7 @@ def ordinal_models(data: pd.DataFrame, settings: dict, gvs, *, min_cell: int) ->
             log.warning("ordinal model for %s skipped: a reference group is below min_cell", item)
             continue
         rows += ordm.ordinal_item(
-            sub.astype({v: str for v in left_out}),
+            text_levels(sub, list(left_out)),
             item,
             group_var,
             covariates,

@@ -95,8 +95,15 @@ def design(df: pd.DataFrame, variables: list[str], references: dict) -> pd.DataF
     """
     parts = []
     for var in variables:
-        levels = [references[var]] + sorted(set(df[var]) - {references[var]})
-        cat = pd.Categorical(df[var], categories=levels)
+        values = df[var]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            # Recoded from the categories, not row by row; categories of rows left out must go
+            # first (pandas deprecates recoding a categorical into fewer categories).
+            values = values.cat.remove_unused_categories()
+        # The distinct values first: a set of every row iterates arrow-backed text element by
+        # element (90 ms for 60 000 respondents).
+        levels = [references[var]] + sorted(set(values.unique()) - {references[var]})
+        cat = pd.Categorical(values, categories=levels)
         dummies = pd.get_dummies(cat, prefix=var, prefix_sep="[", dtype=float).iloc[:, 1:]
         dummies.columns = [f"{c}]" for c in dummies.columns]
         parts.append(dummies.set_axis(df.index))

@@ -11,6 +11,8 @@ import pandas as pd
 import pingouin as pg
 from factor_analyzer import FactorAnalyzer
 
+from impleval.survey.stats.patterns import unique_rows
+
 log = logging.getLogger(__name__)
 
 
@@ -169,9 +171,9 @@ def resample_correlations(
 
     Each resample draws ``rng.integers(0, n, n)`` row indices, in order (the stream of one draw
     per resample). A resample is fixed by how often it draws each distinct answer pattern, so the
-    patterns are counted once (``np.unique``) and a resample's moments are a weighted sum over the
-    patterns: O(patterns · k²) per resample instead of gathering and centring n rows. Written by
-    hand because no library computes many weighted correlation matrices at once; equals
+    patterns are counted once (``patterns.unique_rows``) and a resample's moments are a weighted
+    sum over the patterns: O(patterns · k²) per resample instead of gathering and centring n rows.
+    Written by hand because no library computes many weighted correlation matrices at once; equals
     ``np.corrcoef(items[idx], rowvar=False)`` to rounding (tests/unit/test_survey_speed.py).
 
     Parameters
@@ -192,8 +194,7 @@ def resample_correlations(
         ``np.corrcoef`` gives NaN there).
     """
     n, k = items.shape
-    patterns, pattern_of = np.unique(items, axis=0, return_inverse=True)
-    pattern_of = pattern_of.reshape(-1)
+    patterns, pattern_of = unique_rows(items)
     n_pat = len(patterns)
     centred = patterns - items.mean(axis=0)  # centring first keeps the moments well conditioned
     rows, cols = np.triu_indices(k)
